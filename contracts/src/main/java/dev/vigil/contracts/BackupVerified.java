@@ -1,0 +1,35 @@
+package dev.vigil.contracts;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A stored backup was restored into a scratch database and compared with its source. */
+@JsonClassDescription("A stored backup was restored into a scratch database and compared with what the source held at dump time.")
+public record BackupVerified(
+        UUID eventId,
+        Instant occurredAt,
+        int schemaVersion,
+        JobId jobId,
+        TargetId targetId,
+        Verdict verdict,
+        @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found") List<String> differences,
+        @JsonPropertyDescription("Per-table row counts, expected and found") List<TableCheck> tables,
+        @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis) implements VigilEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public BackupVerified {
+        Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
+        Events.required(verdict, "verdict");
+        differences = List.copyOf(Events.required(differences, "differences"));
+        tables = List.copyOf(Events.required(tables, "tables"));
+    }
+
+    public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
+            List<TableCheck> tables, long restoreMillis) {
+        return new BackupVerified(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, verdict, differences, tables, restoreMillis);
+    }
+}

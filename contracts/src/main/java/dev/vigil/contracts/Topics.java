@@ -1,0 +1,53 @@
+package dev.vigil.contracts;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place topic names are written. Service bindings name the same strings in YAML; a test in
+ * each service checks them against this list, so a package rename can never move the wire.
+ */
+public final class Topics {
+
+    public static final String BACKUP_REQUESTED = "vigil.backup.requested";
+    public static final String DUMP_STARTED = "vigil.dump.started";
+    public static final String ARTIFACT_CREATED = "vigil.artifact.created";
+    public static final String ARTIFACT_STORED = "vigil.artifact.stored";
+    public static final String BACKUP_VERIFIED = "vigil.backup.verified";
+    public static final String BACKUP_FAILED = "vigil.backup.failed";
+    /** Compacted: the latest {@link TargetConfigured} per target id. */
+    public static final String TARGETS = "vigil.targets";
+
+    private static final Map<Class<?>, String> BY_EVENT = Map.of(
+            BackupRequested.class, BACKUP_REQUESTED,
+            DumpStarted.class, DUMP_STARTED,
+            ArtifactCreated.class, ARTIFACT_CREATED,
+            ArtifactStored.class, ARTIFACT_STORED,
+            BackupVerified.class, BACKUP_VERIFIED,
+            BackupFailed.class, BACKUP_FAILED,
+            TargetConfigured.class, TARGETS);
+
+    /** Every event type in the contracts, in pipeline order. */
+    public static final List<Class<?>> EVENT_TYPES = List.of(
+            BackupRequested.class, DumpStarted.class, ArtifactCreated.class, ArtifactStored.class,
+            BackupVerified.class, BackupFailed.class, TargetConfigured.class);
+
+    public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();
+
+    private Topics() {
+    }
+
+    /** The topic an event of this type is published to. */
+    public static String of(Class<?> eventType) {
+        String topic = BY_EVENT.get(eventType);
+        if (topic == null) {
+            throw new IllegalArgumentException(eventType.getName() + " is not a Vigil event");
+        }
+        return topic;
+    }
+
+    /** The dead-letter topic of a consumer group's binding on a topic. */
+    public static String deadLetter(String topic, String group) {
+        return topic + "." + group + ".dlq";
+    }
+}

@@ -1,0 +1,117 @@
+package dev.vigil.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.contracts.json.MalformedEventException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Every schema version's golden JSON must read into today's records and write back unchanged, so a
+ * field that is removed or renamed breaks the build before it breaks a consumer.
+ */
+class GoldenFixturesTest {
+
+    static Stream<Class<?>> eventTypes() {
+        return Topics.EVENT_TYPES.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("eventTypes")
+    void goldenV1RoundTripsWithoutLosingOrRenamingAField(Class<?> type) throws IOException {
+        JsonNode golden = golden("v1", type);
+
+        Object event = EventJson.read(EventJson.mapper().writeValueAsBytes(golden), type);
+        JsonNode written = EventJson.mapper().readTree(EventJson.write(event));
+
+        assertThat(fieldPaths(written)).as("fields written by %s", type.getSimpleName())
+                .containsExactlyInAnyOrderElementsOf(fieldPaths(golden));
+        assertThat(written).isEqualTo(golden);
+    }
+
+    @ParameterizedTest
+    @MethodSource("eventTypes")
+    void everyRecordComponentIsCoveredByTheGoldenFixture(Class<?> type) throws IOException {
+        JsonNode golden = golden("v1", type);
+        for (RecordComponent component : type.getRecordComponents()) {
+            assertThat(golden.has(component.getName()))
+                    .as("golden v1 %s has field %s", type.getSimpleName(), component.getName()).isTrue();
+        }
+    }
+
+    @Test
+    void aMissingFieldIsReportedByName() throws IOException {
+        ObjectNode golden = (ObjectNode) golden("v1", BackupRequested.class);
+        golden.remove("jobId");
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.mapper().writeValueAsBytes(golden), BackupRequested.class))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("jobId");
+    }
+
+    @Test
+    void somethingThatIsNotJsonIsMalformed() {
+        assertThatThrownBy(() -> EventJson.read("backup please".getBytes(), BackupRequested.class))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageStartingWith("BackupRequested is malformed");
+    }
+
+    @Test
+    void anUnknownFieldFromANewerProducerIsIgnored() throws IOException {
+        ObjectNode golden = (ObjectNode) golden("v1", BackupRequested.class);
+        golden.put("priority", "high");
+
+        BackupRequested event = EventJson.read(EventJson.mapper().writeValueAsBytes(golden), BackupRequested.class);
+
+        assertThat(event.targetId()).isEqualTo(new TargetId("orders-db"));
+    }
+
+    @Test
+    void anInvalidTargetIdSaysWhatIsAllowed() throws IOException {
+        ObjectNode golden = (ObjectNode) golden("v1", BackupRequested.class);
+        golden.put("targetId", "Orders DB!");
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.mapper().writeValueAsBytes(golden), BackupRequested.class))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("targetId must match");
+    }
+
+    static JsonNode golden(String version, Class<?> type) throws IOException {
+        String resource = "/golden/" + version + "/" + type.getSimpleName() + ".json";
+        try (InputStream in = GoldenFixturesTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as("golden fixture %s", resource).isNotNull();
+            return EventJson.mapper().readTree(in);
+        }
+    }
+
+    private static List<String> fieldPaths(JsonNode node) {
+        List<String> paths = new ArrayList<>();
+        collect(node, "", paths);
+        return paths;
+    }
+
+    private static void collect(JsonNode node, String prefix, List<String> paths) {
+        if (node.isObject()) {
+            Iterator<String> names = node.propertyNames().iterator();
+            while (names.hasNext()) {
+                String name = names.next();
+                paths.add(prefix + name);
+                collect(node.get(name), prefix + name + ".", paths);
+            }
+        } else if (node.isArray() && !node.isEmpty()) {
+            collect(node.get(0), prefix + "[].", paths);
+        }
+    }
+}
