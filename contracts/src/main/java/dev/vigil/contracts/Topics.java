@@ -46,8 +46,8 @@ public final class Topics {
         return topic;
     }
 
-    /** The dead-letter topic of a consumer group's binding on a topic. */
+    /** The dead-letter topic where a consumer group's unprocessable records from a topic land (the binder's convention). */
     public static String deadLetter(String topic, String group) {
-        return topic + "." + group + ".dlq";
+        return "error." + topic + "." + group;
     }
 }

@@ -1,0 +1,52 @@
+package dev.vigil.messaging;
+
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.VigilEvent;
+import dev.vigil.contracts.json.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.MimeTypeUtils;
+
+/**
+ * Sends contract events to their topic, keyed by target id, as JSON. Sends are synchronous (the
+ * binder's producers are configured {@code sync}), so a failed send throws here and is never lost
+ * silently. The current trace context travels in the record headers. Thread-safe.
+ */
+public class EventPublisher {
+
+    /** Header naming the event type, so tools can tell events apart without parsing them. */
+    public static final String EVENT_TYPE_HEADER = "vigil_event_type";
+
+    private final StreamBridge bridge;
+
+    public EventPublisher(StreamBridge bridge) {
+        this.bridge = bridge;
+    }
+
+    public void publish(VigilEvent event) {
+        send(Topics.of(event.getClass()), event.targetId().value(), event.getClass().getSimpleName(), EventJson.write(event), Map.of());
+    }
+
+    public void publish(TargetConfigured event) {
+        send(Topics.TARGETS, event.targetId().value(), TargetConfigured.class.getSimpleName(), EventJson.write(event), Map.of());
+    }
+
+    /** Sends an already serialized event, e.g. from the outbox, with extra headers. */
+    public void send(String topic, String key, String eventType, byte[] payload, Map<String, String> headers) {
+        MessageBuilder<byte[]> builder = MessageBuilder.withPayload(payload)
+                .setHeader(KafkaHeaders.KEY, key.getBytes(StandardCharsets.UTF_8))
+                .setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON_VALUE)
+                .setHeader(EVENT_TYPE_HEADER, eventType);
+        headers.forEach(builder::setHeader);
+        Message<byte[]> message = builder.build();
+        if (!bridge.send(topic, message)) {
+            throw new IllegalStateException("the binder did not accept the " + eventType + " for " + topic);
+        }
+    }
+}

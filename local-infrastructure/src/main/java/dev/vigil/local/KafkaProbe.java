@@ -1,0 +1,97 @@
+package dev.vigil.local;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A test's own view of topics: reads them from the beginning under a group of its own and keeps
+ * what it saw; also sends raw records as an outside team would. Not thread-safe; one per test.
+ */
+public final class KafkaProbe implements AutoCloseable {
+
+    /** A record as it was on the topic. */
+    public record Seen(String topic, String key, String value, Map<String, String> headers) {
+
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    private final String bootstrapServers;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<Seen> seen = new ArrayList<>();
+
+    public KafkaProbe(String bootstrapServers, String... topics) {
+        this.bootstrapServers = bootstrapServers;
+        this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
+                "group.id", "probe-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                "allow.auto.create.topics", "true", "metadata.max.age.ms", "500"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topics));
+    }
+
+    /** Polls until a record matching {@code condition} was seen, or fails after {@code timeout}. */
+    public Seen await(Predicate<Seen> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (Seen record : seen) {
+                if (condition.test(record)) {
+                    return record;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no matching record within " + timeout + "; saw " + seen.size() + ": " + seen);
+            }
+            poll(Duration.ofMillis(200));
+        }
+    }
+
+    /** Everything seen so far, after one more poll of {@code wait}. */
+    public List<Seen> seen(Duration wait) {
+        poll(wait);
+        return List.copyOf(seen);
+    }
+
+    private void poll(Duration wait) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            for (Header header : record.headers()) {
+                headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+            }
+            seen.add(new Seen(record.topic(), record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+                    record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8), headers));
+        }
+    }
+
+    /** Sends one raw record and waits for the broker to acknowledge it. */
+    public static void send(String bootstrapServers, String topic, String key, String value) {
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", bootstrapServers),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8))).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not send to " + topic, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

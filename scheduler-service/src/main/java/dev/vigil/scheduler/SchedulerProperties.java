@@ -1,0 +1,21 @@
+package dev.vigil.scheduler;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the scheduler ({@code vigil.scheduler.*}).
+ *
+ * @param targetsFile     YAML file listing the targets (see README, "Adding a target")
+ * @param defaultSchedule cron expression for targets that name none: five fields (minute hour day month weekday) or six (with seconds first)
+ * @param defaultTimeZone time zone for targets that name none
+ */
+@Validated
+@ConfigurationProperties("vigil.scheduler")
+public record SchedulerProperties(
+        Path targetsFile,
+        @DefaultValue("0 3 * * *") String defaultSchedule,
+        @DefaultValue("UTC") String defaultTimeZone) {
+}

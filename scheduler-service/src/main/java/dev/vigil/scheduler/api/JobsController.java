@@ -1,0 +1,83 @@
+package dev.vigil.scheduler.api;
+
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Trigger;
+import dev.vigil.scheduler.job.Job;
+import dev.vigil.scheduler.job.JobRegistry;
+import dev.vigil.scheduler.job.JobStatus;
+import dev.vigil.scheduler.target.Target;
+import dev.vigil.scheduler.target.TargetCatalog;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The REST API: targets, backups on demand, and jobs. Errors answer as RFC 9457 problem JSON. */
+@RestController
+@RequestMapping("/api/v1")
+class JobsController {
+
+    private final JobRegistry registry;
+    private final TargetCatalog targets;
+
+    JobsController(JobRegistry registry, TargetCatalog targets) {
+        this.registry = registry;
+        this.targets = targets;
+    }
+
+    record TargetView(String targetId, String connection, String schedule, String timeZone) {
+    }
+
+    record Accepted(UUID jobId, String targetId, JobStatus status) {
+    }
+
+    @GetMapping("/targets")
+    List<TargetView> targets() {
+        return targets.all().stream().map(JobsController::view).toList();
+    }
+
+    @PostMapping("/targets/{targetId}/backups")
+    ResponseEntity<Accepted> backup(@PathVariable String targetId,
+            @RequestHeader(name = "X-Requested-By", required = false) String requestedBy) {
+        TargetId id = parseTarget(targetId);
+        JobId jobId = registry.request(id, Trigger.API, requestedBy == null ? "api" : requestedBy);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + jobId))
+                .body(new Accepted(jobId.value(), id.value(), JobStatus.REQUESTED));
+    }
+
+    @GetMapping("/jobs/{jobId}")
+    Job job(@PathVariable UUID jobId) {
+        return registry.find(jobId).orElseThrow(() -> new ApiException(404, "Unknown job",
+                "no job " + jobId + "; list a target's jobs with GET /api/v1/jobs?targetId=..."));
+    }
+
+    @GetMapping("/jobs")
+    Map<String, Object> jobs(@RequestParam String targetId, @RequestParam(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > 500) {
+            throw new ApiException(400, "Invalid limit", "limit must be between 1 and 500, got " + limit);
+        }
+        TargetId id = parseTarget(targetId);
+        return Map.of("targetId", id.value(), "jobs", registry.findByTarget(id, limit));
+    }
+
+    private static TargetId parseTarget(String targetId) {
+        try {
+            return new TargetId(targetId);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "Invalid target id", e.getMessage());
+        }
+    }
+
+    private static TargetView view(Target target) {
+        return new TargetView(target.id().value(), target.connection().describe(), target.schedule(), target.timeZone().getId());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.vigil.scheduler.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.TableCheck;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A backup job as the registry knows it: answered by {@code GET /api/v1/jobs/{jobId}}.
+ *
+ * @param stages when each status was reached
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Job(
+        UUID jobId,
+        String targetId,
+        JobStatus status,
+        String trigger,
+        String requestedBy,
+        Map<JobStatus, Instant> stages,
+        Artifact artifact,
+        StoredObject location,
+        Verification verification,
+        Failure failure,
+        String traceId) {
+
+    /** The verdict of restoring the backup and comparing it with its source. */
+    public record Verification(String verdict, List<String> differences, List<TableCheck> tables, long restoreMillis) {
+    }
+
+    /** Why the job failed, as the failing service said. */
+    public record Failure(String stage, String failureClass, String reason) {
+    }
+}

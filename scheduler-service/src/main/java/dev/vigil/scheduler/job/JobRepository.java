@@ -1,0 +1,130 @@
+package dev.vigil.scheduler.job;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.json.EventJson;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code jobs} table. Every write sets a column only if it is still empty, so a redelivered event
+ * changes nothing and events may arrive in any order across topics.
+ */
+@Repository
+class JobRepository {
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void ensureExists(JobId jobId, TargetId targetId) {
+        jdbc.sql("insert into jobs (job_id, target_id) values (?, ?) on conflict (job_id) do nothing")
+                .params(jobId.value(), targetId.value()).update();
+    }
+
+    void requested(JobId jobId, TargetId targetId, String trigger, String requestedBy, Instant at, String traceId) {
+        ensureExists(jobId, targetId);
+        jdbc.sql("""
+                update jobs set trigger = coalesce(trigger, ?), requested_by = coalesce(requested_by, ?),
+                  requested_at = coalesce(requested_at, ?), trace_id = coalesce(trace_id, ?), updated_at = now()
+                where job_id = ?""")
+                .params(trigger, requestedBy, Timestamp.from(at), traceId, jobId.value()).update();
+    }
+
+    void dumping(JobId jobId, Instant at, String traceId) {
+        stamp(jobId, "dumping_at", at, traceId);
+    }
+
+    void dumped(JobId jobId, Instant at, Artifact artifact, String traceId) {
+        stamp(jobId, "dumped_at", at, traceId);
+        jdbc.sql("update jobs set artifact = coalesce(artifact, cast(? as jsonb)) where job_id = ?")
+                .params(EventJson.writeString(artifact), jobId.value()).update();
+    }
+
+    void stored(JobId jobId, Instant at, Artifact artifact, StoredObject location, String traceId) {
+        stamp(jobId, "stored_at", at, traceId);
+        jdbc.sql("update jobs set artifact = coalesce(artifact, cast(? as jsonb)), location = coalesce(location, cast(? as jsonb)) where job_id = ?")
+                .params(EventJson.writeString(artifact), EventJson.writeString(location), jobId.value()).update();
+    }
+
+    void verified(JobId jobId, Instant at, Job.Verification verification, String traceId) {
+        stamp(jobId, "verified_at", at, traceId);
+        jdbc.sql("update jobs set verification = coalesce(verification, cast(? as jsonb)) where job_id = ?")
+                .params(EventJson.writeString(verification), jobId.value()).update();
+    }
+
+    void failed(JobId jobId, Instant at, Job.Failure failure, String traceId) {
+        stamp(jobId, "failed_at", at, traceId);
+        jdbc.sql("""
+                update jobs set failure_stage = coalesce(failure_stage, ?), failure_class = coalesce(failure_class, ?),
+                  failure_reason = coalesce(failure_reason, ?) where job_id = ?""")
+                .params(failure.stage(), failure.failureClass(), failure.reason(), jobId.value()).update();
+    }
+
+    private void stamp(JobId jobId, String column, Instant at, String traceId) {
+        // column is one of this class's own constants, never input
+        jdbc.sql("update jobs set " + column + " = coalesce(" + column + ", ?), trace_id = coalesce(trace_id, ?), updated_at = now() where job_id = ?")
+                .params(Timestamp.from(at), traceId, jobId.value()).update();
+    }
+
+    Optional<Job> find(UUID jobId) {
+        return jdbc.sql("select * from jobs where job_id = ?").param(jobId).query(JobRepository::map).optional();
+    }
+
+    List<Job> findByTarget(String targetId, int limit) {
+        return jdbc.sql("select * from jobs where target_id = ? order by coalesce(requested_at, created_at) desc, created_at desc limit ?")
+                .params(targetId, limit).query(JobRepository::map).list();
+    }
+
+    private static Job map(ResultSet rs, int row) throws SQLException {
+        Map<JobStatus, Instant> stages = new EnumMap<>(JobStatus.class);
+        put(stages, JobStatus.REQUESTED, rs.getTimestamp("requested_at"));
+        put(stages, JobStatus.DUMPING, rs.getTimestamp("dumping_at"));
+        put(stages, JobStatus.DUMPED, rs.getTimestamp("dumped_at"));
+        put(stages, JobStatus.STORED, rs.getTimestamp("stored_at"));
+        put(stages, JobStatus.VERIFIED, rs.getTimestamp("verified_at"));
+        put(stages, JobStatus.FAILED, rs.getTimestamp("failed_at"));
+        Job.Verification verification = json(rs.getString("verification"), Job.Verification.class);
+        Job.Failure failure = rs.getString("failure_class") == null ? null
+                : new Job.Failure(rs.getString("failure_stage"), rs.getString("failure_class"), rs.getString("failure_reason"));
+        return new Job(rs.getObject("job_id", UUID.class), rs.getString("target_id"), status(stages, verification),
+                rs.getString("trigger"), rs.getString("requested_by"), stages,
+                json(rs.getString("artifact"), Artifact.class), json(rs.getString("location"), StoredObject.class),
+                verification, failure, rs.getString("trace_id"));
+    }
+
+    /** The furthest stage reached; a failure anywhere, or a failed verdict, makes the job FAILED. */
+    static JobStatus status(Map<JobStatus, Instant> stages, Job.Verification verification) {
+        if (stages.containsKey(JobStatus.FAILED) || verification != null && !"PASSED".equals(verification.verdict())) {
+            return JobStatus.FAILED;
+        }
+        JobStatus furthest = JobStatus.REQUESTED;
+        for (JobStatus status : stages.keySet()) {
+            furthest = status;
+        }
+        return furthest;
+    }
+
+    private static void put(Map<JobStatus, Instant> stages, JobStatus status, Timestamp at) {
+        if (at != null) {
+            stages.put(status, at.toInstant());
+        }
+    }
+
+    private static <T> T json(String value, Class<T> type) {
+        return value == null ? null : EventJson.mapper().readValue(value, type);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.vigil.scheduler.job;
+
+import dev.vigil.contracts.TargetId;
+import java.util.List;
+
+/** A backup was asked for a target the catalog does not hold. */
+public class UnknownTargetException extends RuntimeException {
+
+    public UnknownTargetException(TargetId targetId, List<String> known) {
+        super("no target named '" + targetId + "'; known targets: " + (known.isEmpty() ? "none" : String.join(", ", known))
+                + ". Add it to the targets file (vigil.scheduler.targets-file) and restart the scheduler.");
+    }
+}

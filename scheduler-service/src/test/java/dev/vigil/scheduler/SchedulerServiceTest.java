@@ -1,0 +1,203 @@
+package dev.vigil.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupRequested;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.DumpStarted;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.TableCheck;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Trigger;
+import dev.vigil.contracts.Verdict;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** The scheduler against a real broker and PostgreSQL: requests, the job registry, the API's errors, schedules. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=scheduler-service")
+class SchedulerServiceTest {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("scheduler_test");
+        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
+        registry.add("spring.datasource.url", () -> postgres.jdbcUrl("scheduler_test"));
+        registry.add("spring.datasource.username", () -> LocalPostgres.SUPERUSER);
+        registry.add("vigil.scheduler.targets-file", () -> "src/test/resources/test-targets.yml");
+    }
+
+    @AfterAll
+    static void closeClient() {
+        http.close();
+    }
+
+    @Test
+    void aBackupRequestedThroughTheApiIsAcceptedRecordedAndPublishedKeyedByTarget() throws Exception {
+        HttpResponse<String> response = post("/api/v1/targets/orders-db/backups");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode body = EventJson.mapper().readTree(response.body());
+        String jobId = body.get("jobId").asString();
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/v1/jobs/" + jobId);
+
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId), Duration.ofSeconds(30));
+            assertThat(seen.key()).isEqualTo("orders-db");
+            assertThat(seen.header("traceparent")).as("trace context in the headers").isNotBlank();
+            BackupRequested event = EventJson.read(seen.value().getBytes(), BackupRequested.class);
+            assertThat(event.trigger()).isEqualTo(Trigger.API);
+        }
+        JsonNode job = getJson("/api/v1/jobs/" + jobId);
+        assertThat(job.get("status").asString()).isEqualTo("REQUESTED");
+        assertThat(job.get("targetId").asString()).isEqualTo("orders-db");
+        assertThat(job.get("traceId").asString()).isNotBlank();
+    }
+
+    @Test
+    void anUnknownTargetAnswers404WithAJsonErrorNamingTheKnownTargets() throws Exception {
+        HttpResponse<String> response = post("/api/v1/targets/nope/backups");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        JsonNode problem = EventJson.mapper().readTree(response.body());
+        assertThat(problem.get("title").asString()).isEqualTo("Unknown target");
+        assertThat(problem.get("detail").asString()).contains("'nope'").contains("orders-db");
+    }
+
+    @Test
+    void badJobIdsAndUnknownJobsSayWhatIsWrong() throws Exception {
+        assertThat(get("/api/v1/jobs/not-a-uuid").statusCode()).isEqualTo(400);
+        HttpResponse<String> unknown = get("/api/v1/jobs/" + JobId.random());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("Unknown job");
+        assertThat(get("/api/v1/jobs?targetId=Bad%20Id").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theRegistryFollowsAJobThroughItsLifecycleAndIgnoresRedeliveries() throws Exception {
+        JobId jobId = JobId.random();
+        TargetId target = new TargetId("orders-db");
+        Artifact artifact = new Artifact("custom", 2048, "ab".repeat(32), "15.18", "15.18",
+                List.of(new TableRowCount("public", "orders", 3)));
+        String brokers = LocalKafka.shared().bootstrapServers();
+        KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "orders-db",
+                EventJson.writeString(BackupRequested.now(jobId, target, Trigger.EXTERNAL, "payments team")));
+        KafkaProbe.send(brokers, Topics.DUMP_STARTED, "orders-db", EventJson.writeString(DumpStarted.now(jobId, target, "w1")));
+        String created = EventJson.writeString(ArtifactCreated.now(jobId, target, "file:/x", artifact));
+        KafkaProbe.send(brokers, Topics.ARTIFACT_CREATED, "orders-db", created);
+        KafkaProbe.send(brokers, Topics.ARTIFACT_STORED, "orders-db", EventJson.writeString(
+                ArtifactStored.now(jobId, target, new StoredObject("primary", "b", "orders-db/k.dump"), artifact)));
+        KafkaProbe.send(brokers, Topics.BACKUP_VERIFIED, "orders-db", EventJson.writeString(BackupVerified.now(jobId, target,
+                Verdict.PASSED, List.of(), List.of(new TableCheck("public", "orders", 3, 3L)), 1234)));
+        KafkaProbe.send(brokers, Topics.ARTIFACT_CREATED, "orders-db", created);
+
+        JsonNode job = awaitStatus(jobId, "VERIFIED");
+        assertThat(job.get("trigger").asString()).isEqualTo("EXTERNAL");
+        assertThat(job.get("requestedBy").asString()).isEqualTo("payments team");
+        assertThat(job.get("stages").propertyNames()).containsExactly("REQUESTED", "DUMPING", "DUMPED", "STORED", "VERIFIED");
+        assertThat(job.get("artifact").get("sha256").asString()).isEqualTo("ab".repeat(32));
+        assertThat(job.get("location").get("key").asString()).isEqualTo("orders-db/k.dump");
+        assertThat(job.get("verification").get("restoreMillis").asLong()).isEqualTo(1234);
+
+        JsonNode list = getJson("/api/v1/jobs?targetId=orders-db");
+        assertThat(list.get("jobs").valueStream().map(j -> j.get("jobId").asString())).contains(jobId.toString());
+    }
+
+    @Test
+    void aFailedVerdictMakesTheJobFailedWithTheDifferences() throws Exception {
+        JobId jobId = JobId.random();
+        TargetId target = new TargetId("orders-db");
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, "orders-db",
+                EventJson.writeString(BackupVerified.now(jobId, target, Verdict.FAILED,
+                        List.of("table public.orders: expected 3 rows, found 2"), List.of(new TableCheck("public", "orders", 3, 2L)), 10)));
+
+        JsonNode job = awaitStatus(jobId, "FAILED");
+        assertThat(job.get("failure").get("reason").asString()).contains("expected 3 rows, found 2");
+        assertThat(job.get("verification").get("verdict").asString()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aTargetScheduleFiresAndTheJobIsRecordedAsScheduled() throws Exception {
+        JsonNode jobs = null;
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            jobs = getJson("/api/v1/jobs?targetId=ticking-db").get("jobs");
+            if (!jobs.isEmpty()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(jobs).isNotEmpty();
+        assertThat(jobs.get(0).get("trigger").asString()).isEqualTo("SCHEDULE");
+    }
+
+    @Test
+    void everyTargetIsAnnouncedOnTheCompactedTopicWithoutASecret() {
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.TARGETS)) {
+            KafkaProbe.Seen seen = probe.await(r -> "orders-db".equals(r.key()), Duration.ofSeconds(30));
+            TargetConfigured event = EventJson.read(seen.value().getBytes(), TargetConfigured.class);
+            assertThat(event.connection().passwordEnv()).isEqualTo("ORDERS_PGPASSWORD");
+            assertThat(event.connection().database()).isEqualTo("orders");
+        }
+    }
+
+    private JsonNode awaitStatus(JobId jobId, String status) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode job = null;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> response = get("/api/v1/jobs/" + jobId);
+            if (response.statusCode() == 200) {
+                job = EventJson.mapper().readTree(response.body());
+                if (status.equals(job.get("status").asString())) {
+                    return job;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("job " + jobId + " did not reach " + status + "; last seen: " + job);
+    }
+
+    private HttpResponse<String> post(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode getJson(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return EventJson.mapper().readTree(response.body());
+    }
+}
