@@ -1,0 +1,26 @@
+package dev.vigil.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the dump worker ({@code vigil.worker.*}).
+ *
+ * @param stagingDir        where finished artifacts wait for the storage service
+ * @param pgBinRoot         directory holding one {@code <major>/bin} per installed PostgreSQL client (Debian's layout)
+ * @param pgBinDir          a single directory holding pg_dump, used instead of {@code pgBinRoot} when set
+ * @param connectTimeout    how long to wait for a target to accept a connection
+ * @param unknownTargetWait how long a request for a target not (yet) announced waits before it fails
+ * @param workerId          this instance's name in events; defaults to host name and process id
+ */
+@ConfigurationProperties("vigil.worker")
+public record WorkerProperties(
+        Path stagingDir,
+        @DefaultValue("/usr/lib/postgresql") Path pgBinRoot,
+        Path pgBinDir,
+        @DefaultValue("10s") Duration connectTimeout,
+        @DefaultValue("10s") Duration unknownTargetWait,
+        String workerId) {
+}

@@ -1,0 +1,135 @@
+package dev.vigil.worker.dump;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.BackupRequested;
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpStarted;
+import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.Stage;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.messaging.EventPublisher;
+import dev.vigil.worker.WorkerProperties;
+import dev.vigil.worker.target.TargetDirectory;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dumps one requested backup: resolves the target, opens a snapshot, runs pg_dump on it into
+ * staging while counting rows in the same snapshot, and announces {@link ArtifactCreated} or
+ * {@link BackupFailed}. A request for a job already staged re-announces the same artifact.
+ */
+public class DumpService {
+
+    private static final Logger log = LoggerFactory.getLogger(DumpService.class);
+
+    private final TargetDirectory targets;
+    private final EventPublisher publisher;
+    private final WorkerProperties properties;
+    private final PgDumpLocator pgDumps;
+    private final Credentials credentials;
+    private final String workerId;
+
+    public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties) {
+        this.targets = targets;
+        this.publisher = publisher;
+        this.properties = properties;
+        this.pgDumps = new PgDumpLocator(properties.pgBinRoot(), properties.pgBinDir());
+        this.credentials = new Credentials(System.getenv());
+        this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
+        log.info("dump worker {} staging in {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
+                pgDumps.installed().stream().map(PgDumpLocator.PgDump::version).toList());
+    }
+
+    public void handle(BackupRequested request) throws InterruptedException {
+        Path artifactFile = stagingFile(request, ".dump");
+        Path descriptorFile = stagingFile(request, ".json");
+        if (Files.exists(descriptorFile) && Files.exists(artifactFile)) {
+            log.info("job {} target {} already staged; announcing it again", request.jobId(), request.targetId());
+            publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), artifactFile.toUri().toString(),
+                    EventJson.mapper().readValue(descriptorFile.toFile(), Artifact.class)));
+            return;
+        }
+        Optional<Connection> target = targets.find(request.targetId(), properties.unknownTargetWait());
+        if (target.isEmpty()) {
+            fail(request, FailureClass.UNKNOWN_TARGET, "no target named '" + request.targetId()
+                    + "' is configured; add it to the scheduler's targets file, or fix the targetId of the request");
+            return;
+        }
+        publisher.publish(DumpStarted.now(request.jobId(), request.targetId(), workerId));
+        log.info("dump started: job {} target {} ({})", request.jobId(), request.targetId(), target.get().describe());
+        Optional<String> password = Optional.empty();
+        try {
+            password = credentials.password(target.get());
+            Artifact artifact = dump(target.get(), password, artifactFile);
+            Files.writeString(descriptorFile, EventJson.writeString(artifact));
+            publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), artifactFile.toUri().toString(), artifact));
+            log.info("dump finished: job {} target {}: {} bytes, {} tables", request.jobId(), request.targetId(),
+                    artifact.sizeBytes(), artifact.tables().size());
+        } catch (DumpFailure e) {
+            deleteQuietly(artifactFile);
+            fail(request, e.failureClass(), redact(e.getMessage(), password));
+        } catch (IOException e) {
+            deleteQuietly(artifactFile);
+            fail(request, FailureClass.STAGING, "could not write to staging " + properties.stagingDir() + ": " + e.getMessage());
+        }
+    }
+
+    private Artifact dump(Connection target, Optional<String> password, Path artifactFile)
+            throws DumpFailure, IOException, InterruptedException {
+        Files.createDirectories(artifactFile.getParent());
+        Path partial = artifactFile.resolveSibling(artifactFile.getFileName() + ".partial");
+        try (SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
+            PgDumpLocator.PgDump pgDump = pgDumps.forServer(snapshot.serverMajor(), snapshot.serverVersion());
+            List<TableRowCount> counts = snapshot.countRows(target);
+            PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(),
+                    partial, properties.connectTimeout().toSeconds());
+            Files.move(partial, artifactFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new Artifact("custom", output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts);
+        } finally {
+            deleteQuietly(partial);
+        }
+    }
+
+    private void fail(BackupRequested request, FailureClass failureClass, String reason) {
+        log.warn("dump failed: job {} target {}: {} {}", request.jobId(), request.targetId(), failureClass, reason);
+        publisher.publish(BackupFailed.now(request.jobId(), request.targetId(), Stage.DUMP, failureClass, reason));
+    }
+
+    private Path stagingFile(BackupRequested request, String suffix) {
+        return properties.stagingDir().resolve(request.targetId().value()).resolve(request.jobId() + suffix);
+    }
+
+    /** Belt and braces: whatever a driver or pg_dump said, the password never leaves in a message. */
+    static String redact(String message, Optional<String> password) {
+        return password.filter(p -> !p.isEmpty()).map(p -> message.replace(p, "****")).orElse(message);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover partial file is removed by the next attempt of the same job
+        }
+    }
+
+    private static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "worker";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.vigil.worker.dump;
+
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.FailureClass;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs pg_dump in the custom format on an exported snapshot and streams its output into a file,
+ * computing the SHA-256 on the way: no copy in memory. The password reaches pg_dump only through
+ * its environment, never its argument list.
+ */
+final class PgDumpProcess {
+
+    /** What was written. */
+    record Output(long sizeBytes, String sha256) {
+    }
+
+    private static final int STDERR_TAIL = 2000;
+
+    private PgDumpProcess() {
+    }
+
+    static Output run(Path pgDump, Connection target, Optional<String> password, String snapshotId, Path file,
+            long connectTimeoutSeconds) throws DumpFailure, InterruptedException {
+        List<String> command = List.of(pgDump.toString(), "--format=custom", "--no-password",
+                "--snapshot=" + snapshotId,
+                "--host=" + target.host(), "--port=" + target.port(), "--username=" + target.username(),
+                "--dbname=" + target.database());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> environment = builder.environment();
+        environment.remove("PGPASSWORD");
+        password.ifPresent(p -> environment.put("PGPASSWORD", p));
+        environment.put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, connectTimeoutSeconds)));
+        environment.put("PGAPPNAME", "vigil-dump-worker");
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new DumpFailure(FailureClass.DUMP_ERROR, "could not start " + pgDump + ": " + e.getMessage());
+        }
+        StderrTail stderr = new StderrTail(process.getErrorStream());
+        Thread stderrReader = Thread.ofVirtual().start(stderr);
+        MessageDigest sha256 = sha256();
+        long size;
+        try (InputStream in = process.getInputStream();
+                OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
+            size = in.transferTo(out);
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new DumpFailure(FailureClass.STAGING, "could not write the artifact to staging (" + file.getParent() + "): "
+                    + e.getMessage() + "; check free space and permissions of vigil.worker.staging-dir");
+        }
+        int exit = process.waitFor();
+        stderrReader.join();
+        if (exit != 0) {
+            throw classify(exit, stderr.tail(), target);
+        }
+        return new Output(size, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    static DumpFailure classify(int exit, String stderr, Connection target) {
+        String lower = stderr.toLowerCase();
+        FailureClass failureClass;
+        if (lower.contains("server version mismatch") || lower.contains("aborting because of server version mismatch")) {
+            failureClass = FailureClass.VERSION_MISMATCH;
+        } else if (lower.contains("permission denied")) {
+            failureClass = FailureClass.PERMISSION_DENIED;
+        } else if (lower.contains("password authentication failed") || lower.contains("no password supplied")) {
+            failureClass = FailureClass.AUTHENTICATION;
+        } else if (lower.contains("could not connect") || lower.contains("connection refused") || lower.contains("timeout expired")) {
+            failureClass = FailureClass.UNREACHABLE;
+        } else {
+            failureClass = FailureClass.DUMP_ERROR;
+        }
+        return new DumpFailure(failureClass, "pg_dump of " + target.describe() + " exited with " + exit + ": " + stderr.strip());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Keeps the last part of pg_dump's stderr, so a chatty failure cannot fill memory. */
+    private static final class StderrTail implements Runnable {
+
+        private final InputStream in;
+        private final StringBuilder tail = new StringBuilder();
+
+        StderrTail(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[4096];
+            try {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    synchronized (tail) {
+                        tail.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                        if (tail.length() > STDERR_TAIL) {
+                            tail.delete(0, tail.length() - STDERR_TAIL);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }
+
+        String tail() {
+            synchronized (tail) {
+                return tail.toString();
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.vigil.worker.dump;
+
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.TableRowCount;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A repeatable-read, read-only transaction on the source whose snapshot pg_dump shares
+ * ({@code --snapshot}), so the row counts taken here describe exactly the data in the artifact even
+ * while the source takes writes. Open for the whole dump; not thread-safe.
+ */
+final class SourceSnapshot implements AutoCloseable {
+
+    /** Tables whose data pg_dump dumps: ordinary tables (partitions included), outside system schemas and extensions. */
+    private static final String DUMPED_TABLES = """
+            select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind = 'r'
+              and n.nspname not in ('pg_catalog', 'information_schema')
+              and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+              and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+            order by 1, 2""";
+
+    private final java.sql.Connection jdbc;
+    private final String snapshotId;
+    private final String serverVersion;
+    private final int serverMajor;
+
+    private SourceSnapshot(java.sql.Connection jdbc, String snapshotId, String serverVersion, int serverMajor) {
+        this.jdbc = jdbc;
+        this.snapshotId = snapshotId;
+        this.serverVersion = serverVersion;
+        this.serverMajor = serverMajor;
+    }
+
+    static SourceSnapshot open(Connection target, Optional<String> password, Duration connectTimeout) throws DumpFailure {
+        Properties properties = new Properties();
+        properties.setProperty("user", target.username());
+        password.ifPresent(p -> properties.setProperty("password", p));
+        properties.setProperty("connectTimeout", String.valueOf(Math.max(1, connectTimeout.toSeconds())));
+        properties.setProperty("ApplicationName", "vigil-dump-worker");
+        String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database();
+        java.sql.Connection jdbc = null;
+        try {
+            jdbc = DriverManager.getConnection(url, properties);
+            jdbc.setAutoCommit(false);
+            try (Statement statement = jdbc.createStatement()) {
+                statement.execute("set transaction isolation level repeatable read, read only");
+                String snapshot = single(statement, "select pg_export_snapshot()");
+                String version = single(statement, "show server_version").split(" ")[0];
+                int major = Integer.parseInt(single(statement, "show server_version_num")) / 10000;
+                return new SourceSnapshot(jdbc, snapshot, version, major);
+            }
+        } catch (SQLException e) {
+            closeQuietly(jdbc);
+            throw classify(e, target);
+        }
+    }
+
+    String snapshotId() {
+        return snapshotId;
+    }
+
+    String serverVersion() {
+        return serverVersion;
+    }
+
+    int serverMajor() {
+        return serverMajor;
+    }
+
+    /** Exact row counts of every table pg_dump dumps, in this snapshot. */
+    List<TableRowCount> countRows(Connection target) throws DumpFailure {
+        List<TableRowCount> counts = new ArrayList<>();
+        try (Statement statement = jdbc.createStatement()) {
+            List<String[]> tables = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery(DUMPED_TABLES)) {
+                while (rs.next()) {
+                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            for (String[] table : tables) {
+                try (ResultSet rs = statement.executeQuery("select count(*) from only " + quote(table[0]) + "." + quote(table[1]))) {
+                    rs.next();
+                    counts.add(new TableRowCount(table[0], table[1], rs.getLong(1)));
+                }
+            }
+        } catch (SQLException e) {
+            throw classify(e, target);
+        }
+        return counts;
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String single(Statement statement, String sql) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static DumpFailure classify(SQLException e, Connection target) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String where = target.describe();
+        if (state.startsWith("08") || e.getCause() instanceof java.io.IOException) {
+            return new DumpFailure(FailureClass.UNREACHABLE, "could not connect to " + where + ": " + e.getMessage()
+                    + " Check that the server runs and accepts connections from the dump workers.");
+        }
+        if (state.equals("28P01") || state.equals("28000")) {
+            return new DumpFailure(FailureClass.AUTHENTICATION, "the server refused the credentials of " + where
+                    + ": " + e.getMessage() + " Check the password reference and pg_hba.conf.");
+        }
+        if (state.equals("42501")) {
+            return new DumpFailure(FailureClass.PERMISSION_DENIED, "permission denied on " + where + ": " + e.getMessage()
+                    + " Grant the backup role read access (e.g. the pg_read_all_data role).");
+        }
+        if (state.equals("3D000")) {
+            return new DumpFailure(FailureClass.DUMP_ERROR, "database " + target.database() + " does not exist on "
+                    + target.host() + ":" + target.port() + "; check the target's database name");
+        }
+        return new DumpFailure(FailureClass.DUMP_ERROR, "reading " + where + " failed: " + e.getMessage());
+    }
+
+    @Override
+    public void close() {
+        try {
+            jdbc.rollback();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        closeQuietly(jdbc);
+    }
+
+    private static void closeQuietly(java.sql.Connection jdbc) {
+        if (jdbc != null) {
+            try {
+                jdbc.close();
+            } catch (SQLException ignored) {
+                // nothing to do
+            }
+        }
+    }
+}

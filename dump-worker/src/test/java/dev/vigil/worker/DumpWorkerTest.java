@@ -1,0 +1,174 @@
+package dev.vigil.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.BackupRequested;
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Trigger;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The worker against a real broker and PostgreSQL, running the real pg_dump. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=dump-worker")
+class DumpWorkerTest {
+
+    private static final String SECRET = "pw-6f1d2c-never-in-events";
+    private static Path passwordFile;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
+        registry.add("vigil.worker.staging-dir", () -> tmp.resolve("staging").toString());
+        registry.add("vigil.worker.unknown-target-wait", () -> "2s");
+    }
+
+    @BeforeAll
+    static void sourceDatabase() throws IOException {
+        passwordFile = Files.writeString(Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "pw", ".txt"), SECRET);
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("worker_shop");
+        postgres.execute("worker_shop", """
+                drop schema if exists sales cascade;
+                create schema sales;
+                create table sales."Order Lines"(id int primary key, qty int);
+                insert into sales."Order Lines" select g, g % 7 from generate_series(1, 1234) g;
+                create table public.customers(id int primary key, name text);
+                insert into public.customers select g, 'customer ' || g from generate_series(1, 56) g;
+                create table public.empty_table(id int);
+                """);
+        String brokers = LocalKafka.shared().bootstrapServers();
+        announce(brokers, "worker-shop", new Connection(postgres.host(), postgres.port(), "worker_shop", LocalPostgres.SUPERUSER,
+                null, passwordFile.toString()));
+        announce(brokers, "worker-nowhere", new Connection("127.0.0.1", FreePorts.next(), "nowhere", "backup", null, null));
+    }
+
+    @Test
+    void aRequestedBackupIsDumpedWithExactRowCountsAndTheChecksumOfTheStagedFile() throws Exception {
+        JobId jobId = request("worker-shop");
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
+            probe.await(r -> r.topic().equals(Topics.DUMP_STARTED) && r.value().contains(jobId.toString()), Duration.ofSeconds(60));
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()) && !r.topic().equals(Topics.DUMP_STARTED),
+                    Duration.ofSeconds(60));
+            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.ARTIFACT_CREATED);
+            assertThat(seen.key()).isEqualTo("worker-shop");
+            ArtifactCreated created = EventJson.read(seen.value().getBytes(), ArtifactCreated.class);
+
+            assertThat(created.artifact().tables()).containsExactly(
+                    new TableRowCount("public", "customers", 56),
+                    new TableRowCount("public", "empty_table", 0),
+                    new TableRowCount("sales", "Order Lines", 1234));
+            Path file = Path.of(URI.create(created.stagingUri()));
+            assertThat(Files.size(file)).isEqualTo(created.artifact().sizeBytes());
+            assertThat(sha256(file)).isEqualTo(created.artifact().sha256());
+            assertThat(created.artifact().format()).isEqualTo("custom");
+            assertThat(created.artifact().pgDumpVersion()).startsWith(created.artifact().serverVersion().split("\\.")[0]);
+            try (InputStream in = Files.newInputStream(file)) {
+                assertThat(new String(in.readNBytes(5))).as("pg_dump custom format magic").isEqualTo("PGDMP");
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableTargetFailsAsUnreachableNamingTheTarget() {
+        JobId jobId = request("worker-nowhere");
+
+        BackupFailed failed = awaitFailure(jobId);
+        assertThat(failed.failureClass()).isEqualTo(FailureClass.UNREACHABLE);
+        assertThat(failed.reason()).contains("nowhere").contains("could not connect");
+    }
+
+    @Test
+    void anUnknownTargetFailsClearlyInsteadOfWaitingForever() {
+        JobId jobId = request("worker-never-announced");
+
+        BackupFailed failed = awaitFailure(jobId);
+        assertThat(failed.failureClass()).isEqualTo(FailureClass.UNKNOWN_TARGET);
+        assertThat(failed.reason()).contains("'worker-never-announced'").contains("targets file");
+    }
+
+    @Test
+    void aMalformedRequestLandsInTheDeadLetterTopicAndTheNextGoodOneSucceeds() {
+        KafkaProbe.send(brokers(), Topics.BACKUP_REQUESTED, "worker-shop", "this is not json");
+        KafkaProbe.send(brokers(), Topics.BACKUP_REQUESTED, "worker-shop", "{\"eventId\":\"" + java.util.UUID.randomUUID()
+                + "\",\"occurredAt\":\"2026-11-21T03:00:00Z\",\"schemaVersion\":1,\"targetId\":\"worker-shop\",\"trigger\":\"API\"}");
+        JobId good = request("worker-shop");
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.deadLetter(Topics.BACKUP_REQUESTED, "dump-worker"), Topics.ARTIFACT_CREATED)) {
+            probe.await(r -> r.value().equals("this is not json"), Duration.ofSeconds(60));
+            KafkaProbe.Seen missingField = probe.await(r -> r.value().contains("\"trigger\":\"API\"") && r.topic().startsWith("error."),
+                    Duration.ofSeconds(60));
+            assertThat(missingField.header("x-exception-message")).contains("jobId");
+            probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(good.toString()), Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void thePasswordNeverAppearsInAnyEventTheWorkerPublished() {
+        JobId jobId = request("worker-shop");
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
+            probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(jobId.toString()), Duration.ofSeconds(60));
+            List<KafkaProbe.Seen> everything = probe.seen(Duration.ofMillis(500));
+            assertThat(everything).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.value()).doesNotContain(SECRET);
+                assertThat(r.headers().values()).noneMatch(v -> v != null && v.contains(SECRET));
+            });
+        }
+    }
+
+    private static BackupFailed awaitFailure(JobId jobId) {
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.BACKUP_FAILED)) {
+            return EventJson.read(probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60)).value().getBytes(),
+                    BackupFailed.class);
+        }
+    }
+
+    private static JobId request(String target) {
+        BackupRequested request = BackupRequested.now(JobId.random(), new TargetId(target), Trigger.EXTERNAL, "test");
+        KafkaProbe.send(brokers(), Topics.BACKUP_REQUESTED, target, EventJson.writeString(request));
+        return request.jobId();
+    }
+
+    private static void announce(String brokers, String target, Connection connection) {
+        KafkaProbe.send(brokers, Topics.TARGETS, target, EventJson.writeString(TargetConfigured.now(new TargetId(target), connection)));
+    }
+
+    private static String brokers() {
+        return LocalKafka.shared().bootstrapServers();
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

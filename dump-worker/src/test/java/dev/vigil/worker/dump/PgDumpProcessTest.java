@@ -1,0 +1,35 @@
+package dev.vigil.worker.dump;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.FailureClass;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PgDumpProcessTest {
+
+    private final Connection target = new Connection("db.internal", 5432, "orders", "backup", null, null);
+
+    @Test
+    void pgDumpErrorsAreClassifiedByWhatTheyMean() {
+        assertThat(PgDumpProcess.classify(1, "pg_dump: error: aborting because of server version mismatch", target).failureClass())
+                .isEqualTo(FailureClass.VERSION_MISMATCH);
+        assertThat(PgDumpProcess.classify(1, "pg_dump: error: query failed: ERROR:  permission denied for table invoices", target))
+                .satisfies(f -> {
+                    assertThat(f.failureClass()).isEqualTo(FailureClass.PERMISSION_DENIED);
+                    assertThat(f.getMessage()).contains("invoices").contains("backup@db.internal:5432/orders");
+                });
+        assertThat(PgDumpProcess.classify(1, "FATAL:  password authentication failed for user \"backup\"", target).failureClass())
+                .isEqualTo(FailureClass.AUTHENTICATION);
+        assertThat(PgDumpProcess.classify(1, "connection to server at \"db\" failed: Connection refused", target).failureClass())
+                .isEqualTo(FailureClass.UNREACHABLE);
+        assertThat(PgDumpProcess.classify(1, "pg_dump: error: out of memory", target).failureClass()).isEqualTo(FailureClass.DUMP_ERROR);
+    }
+
+    @Test
+    void aPasswordEchoedInAMessageIsRedacted() {
+        assertThat(DumpService.redact("auth with s3cret failed", Optional.of("s3cret"))).isEqualTo("auth with **** failed");
+        assertThat(DumpService.redact("unchanged", Optional.empty())).isEqualTo("unchanged");
+    }
+}
