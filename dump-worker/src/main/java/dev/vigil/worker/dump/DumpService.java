@@ -11,6 +11,7 @@ import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.EventPublisher;
+import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.worker.WorkerProperties;
 import dev.vigil.worker.target.TargetDirectory;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public class DumpService {
     private final TargetDirectory targets;
     private final EventPublisher publisher;
     private final WorkerProperties properties;
-    private final PgDumpLocator pgDumps;
+    private final PostgresClients pgDumps;
     private final Credentials credentials;
     private final String workerId;
 
@@ -44,11 +45,11 @@ public class DumpService {
         this.targets = targets;
         this.publisher = publisher;
         this.properties = properties;
-        this.pgDumps = new PgDumpLocator(properties.pgBinRoot(), properties.pgBinDir());
+        this.pgDumps = PostgresClients.find("pg_dump", properties.pgBinRoot(), properties.pgBinDir());
         this.credentials = new Credentials(System.getenv());
         this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
         log.info("dump worker {} staging in {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
-                pgDumps.installed().stream().map(PgDumpLocator.PgDump::version).toList());
+                pgDumps.installed().stream().map(PostgresClients.Program::version).toList());
     }
 
     public void handle(BackupRequested request) throws InterruptedException {
@@ -90,7 +91,8 @@ public class DumpService {
         Files.createDirectories(artifactFile.getParent());
         Path partial = artifactFile.resolveSibling(artifactFile.getFileName() + ".partial");
         try (SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
-            PgDumpLocator.PgDump pgDump = pgDumps.forServer(snapshot.serverMajor(), snapshot.serverVersion());
+            PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(
+                    FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
             List<TableRowCount> counts = snapshot.countRows(target);
             PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(),
                     partial, properties.connectTimeout().toSeconds());

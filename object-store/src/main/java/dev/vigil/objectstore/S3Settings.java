@@ -1,0 +1,21 @@
+package dev.vigil.objectstore;
+
+import java.net.URI;
+
+/**
+ * Where an S3-compatible store answers. Credentials are never part of the settings: the AWS SDK's
+ * default chain resolves them where the service runs ({@code AWS_ACCESS_KEY_ID} and
+ * {@code AWS_SECRET_ACCESS_KEY}, a profile, or the platform's role).
+ *
+ * @param endpoint  the store's URL; empty for AWS itself
+ * @param region    the signing region
+ * @param pathStyle path-style addressing ({@code endpoint/bucket/key}), which most non-AWS stores need
+ */
+public record S3Settings(URI endpoint, String region, boolean pathStyle) {
+
+    public S3Settings {
+        if (region == null || region.isBlank()) {
+            region = "us-east-1";
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vigil.storage.store;
+
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.Stage;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.messaging.outbox.Outbox;
+import dev.vigil.storage.StorageProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Stores one staged artifact: checks its SHA-256 against the dump worker's, uploads it, records it
+ * in the catalog and announces {@link ArtifactStored} through the outbox in one transaction, then
+ * cleans staging. A job already stored is announced again, unchanged.
+ */
+public class StorageService {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageService.class);
+
+    private final ArtifactStore store;
+    private final StorageProperties properties;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Outbox outbox;
+
+    public StorageService(ArtifactStore store, StorageProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox) {
+        this.store = store;
+        this.properties = properties;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.outbox = outbox;
+    }
+
+    public void handle(ArtifactCreated created) {
+        Optional<String> already = jdbc.sql("select event::text from stored_artifacts where job_id = ?")
+                .param(created.jobId().value()).query(String.class).optional();
+        if (already.isPresent()) {
+            log.info("job {} target {} already stored; announcing it again", created.jobId(), created.targetId());
+            transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), ArtifactStored.class)));
+            return;
+        }
+        Path staged;
+        try {
+            staged = Path.of(URI.create(created.stagingUri()));
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            fail(created, FailureClass.STAGING, "staging location " + created.stagingUri() + " is not a local file; this storage service reads file: staging only");
+            return;
+        }
+        if (!Files.isReadable(staged)) {
+            fail(created, FailureClass.STAGING, "the staged artifact " + staged + " is missing or unreadable on the storage service; "
+                    + "the worker and the storage service must share the staging directory");
+            return;
+        }
+        try {
+            String sha256 = sha256(staged);
+            if (!sha256.equals(created.artifact().sha256())) {
+                fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + sha256 + " but the dump worker wrote "
+                        + created.artifact().sha256() + "; the staged file was changed or damaged, the backup must be taken again");
+                return;
+            }
+            String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt());
+            store.put(key, staged, sha256);
+            ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
+                    new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
+            transactions.executeWithoutResult(s -> {
+                jdbc.sql("""
+                        insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, event)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
+                        .params(created.jobId().value(), created.targetId().value(), properties.destination(), store.bucket(), key,
+                                created.artifact().sizeBytes(), sha256, Timestamp.from(Instant.now()), EventJson.writeString(stored))
+                        .update();
+                outbox.append(stored);
+            });
+            log.info("artifact stored: job {} target {} at {}/{}", created.jobId(), created.targetId(), store.bucket(), key);
+            Files.deleteIfExists(staged);
+            Files.deleteIfExists(staged.resolveSibling(staged.getFileName().toString().replaceFirst("\\.dump$", ".json")));
+        } catch (IOException | SdkException e) {
+            fail(created, FailureClass.STORAGE, "uploading to bucket " + store.bucket() + " failed: " + e.getMessage()
+                    + "; the artifact stays in staging");
+        }
+    }
+
+    private void fail(ArtifactCreated created, FailureClass failureClass, String reason) {
+        log.warn("store failed: job {} target {}: {} {}", created.jobId(), created.targetId(), failureClass, reason);
+        transactions.executeWithoutResult(s -> outbox.append(BackupFailed.now(created.jobId(), created.targetId(), Stage.STORE, failureClass, reason)));
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

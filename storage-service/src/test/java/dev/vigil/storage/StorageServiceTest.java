@@ -1,0 +1,135 @@
+package dev.vigil.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/** The storage service against a real broker, PostgreSQL and S3 endpoint. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=storage-service")
+class StorageServiceTest {
+
+    @Autowired
+    S3Client s3;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        System.setProperty("aws.accessKeyId", LocalS3.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", LocalS3.SECRET_KEY);
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("storage_test");
+        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
+        registry.add("spring.datasource.url", () -> postgres.jdbcUrl("storage_test"));
+        registry.add("spring.datasource.username", () -> LocalPostgres.SUPERUSER);
+        registry.add("vigil.storage.endpoint", () -> LocalS3.shared().endpoint());
+        registry.add("vigil.storage.bucket", () -> "storage-test");
+        registry.add("vigil.storage.prefix", () -> "prod");
+        registry.add("vigil.storage.create-bucket", () -> "true");
+    }
+
+    @Test
+    void aStagedArtifactIsUploadedWithItsChecksumCatalogedAnnouncedAndStagingCleaned() throws Exception {
+        byte[] bytes = new byte[300_000];
+        new Random(7).nextBytes(bytes);
+        Path staged = stage(bytes);
+        ArtifactCreated created = created(staged, sha256(bytes));
+
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
+
+        ArtifactStored stored = awaitStored(created.jobId());
+        assertThat(stored.location().key()).startsWith("prod/shop/").endsWith("-" + created.jobId() + ".dump");
+        assertThat(stored.artifact()).isEqualTo(created.artifact());
+        ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key()));
+        assertThat(object.asByteArray()).isEqualTo(bytes);
+        assertThat(object.response().metadata()).containsEntry("sha256", sha256(bytes));
+        assertThat(staged).doesNotExist();
+    }
+
+    @Test
+    void aRedeliveredArtifactCreatedReannouncesTheSameStoredEventAndStoresNothingTwice() throws Exception {
+        byte[] bytes = "a small artifact".getBytes();
+        ArtifactCreated created = created(stage(bytes), sha256(bytes));
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
+        ArtifactStored first = awaitStored(created.jobId());
+
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_STORED)) {
+            probe.await(r -> r.value().contains(created.jobId().toString()) && probe.seen(Duration.ZERO).stream()
+                    .filter(s -> s.value().contains(created.jobId().toString())).count() == 2, Duration.ofSeconds(30));
+            List<ArtifactStored> announcements = probe.seen(Duration.ofMillis(500)).stream()
+                    .filter(s -> s.value().contains(created.jobId().toString()))
+                    .map(s -> EventJson.read(s.value().getBytes(), ArtifactStored.class)).toList();
+            assertThat(announcements).hasSize(2).allSatisfy(a -> assertThat(a).isEqualTo(first));
+        }
+        assertThat(s3.listObjectsV2(b -> b.bucket("storage-test").prefix("prod/shop/")).contents())
+                .filteredOn(o -> o.key().contains(created.jobId().toString())).hasSize(1);
+    }
+
+    @Test
+    void aStagedFileThatNoLongerMatchesTheWorkersChecksumIsNotStored() throws Exception {
+        ArtifactCreated created = created(stage("damaged".getBytes()), sha256("original".getBytes()));
+
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.BACKUP_FAILED)) {
+            BackupFailed failed = EventJson.read(probe.await(r -> r.value().contains(created.jobId().toString()), Duration.ofSeconds(30))
+                    .value().getBytes(), BackupFailed.class);
+            assertThat(failed.failureClass()).isEqualTo(FailureClass.STORAGE);
+            assertThat(failed.reason()).contains("SHA-256").contains("must be taken again");
+        }
+    }
+
+    private static ArtifactStored awaitStored(JobId jobId) {
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_STORED, Topics.BACKUP_FAILED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(30));
+            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.ARTIFACT_STORED);
+            return EventJson.read(seen.value().getBytes(), ArtifactStored.class);
+        }
+    }
+
+    private static ArtifactCreated created(Path staged, String sha256) throws Exception {
+        return ArtifactCreated.now(JobId.random(), new TargetId("shop"), staged.toUri().toString(),
+                new Artifact("custom", Files.size(staged), sha256, "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
+    }
+
+    private static Path stage(byte[] bytes) throws Exception {
+        Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "staging", "shop"));
+        return Files.write(Files.createTempFile(dir, "job", ".dump"), bytes);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static String brokers() {
+        return LocalKafka.shared().bootstrapServers();
+    }
+}
