@@ -1,0 +1,40 @@
+package dev.vigil.verifier;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the verifier ({@code vigil.verifier.*}).
+ *
+ * @param endpoint   the S3-compatible store holding the backups; empty for AWS S3
+ * @param region     signing region
+ * @param pathStyle  path-style addressing
+ * @param scratch    the PostgreSQL server backups are restored into; its major version must be at least the sources'
+ * @param pgBinRoot  directory holding one {@code <major>/bin} per installed PostgreSQL client
+ * @param pgBinDir   a single directory holding pg_restore, used instead of {@code pgBinRoot} when set
+ * @param workDir    where downloaded artifacts wait for pg_restore
+ */
+@ConfigurationProperties("vigil.verifier")
+public record VerifierProperties(
+        URI endpoint,
+        @DefaultValue("us-east-1") String region,
+        @DefaultValue("true") boolean pathStyle,
+        Scratch scratch,
+        @DefaultValue("/usr/lib/postgresql") Path pgBinRoot,
+        Path pgBinDir,
+        Path workDir) {
+
+    /**
+     * The scratch server. The password is taken from the environment by reference
+     * ({@code VIGIL_SCRATCH_PASSWORD}), never written in a settings file.
+     */
+    public record Scratch(
+            @DefaultValue("localhost") String host,
+            @DefaultValue("5432") int port,
+            @DefaultValue("vigil") String username,
+            @DefaultValue("") String password,
+            @DefaultValue("postgres") String maintenanceDatabase) {
+    }
+}

@@ -1,0 +1,159 @@
+package dev.vigil.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Verdict;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The verifier against a real broker, S3 endpoint and PostgreSQL, restoring real pg_dump artifacts. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=verifier-service")
+class VerifierServiceTest {
+
+    private static final String BUCKET = "verifier-test";
+    private static final List<TableRowCount> SOURCE_COUNTS = List.of(
+            new TableRowCount("public", "customers", 40), new TableRowCount("sales", "Order Lines", 700));
+    private static byte[] dump;
+
+    @Autowired
+    S3Client s3;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        System.setProperty("aws.accessKeyId", LocalS3.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", LocalS3.SECRET_KEY);
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("verifier_test");
+        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
+        registry.add("spring.datasource.url", () -> postgres.jdbcUrl("verifier_test"));
+        registry.add("spring.datasource.username", () -> LocalPostgres.SUPERUSER);
+        registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
+        registry.add("vigil.verifier.scratch.host", postgres::host);
+        registry.add("vigil.verifier.scratch.port", postgres::port);
+        registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
+        registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "verify").toString());
+    }
+
+    @BeforeAll
+    static void aRealDump() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("verifier_source");
+        postgres.execute("verifier_source", """
+                drop schema if exists sales cascade;
+                drop table if exists public.customers;
+                create schema sales;
+                create table sales."Order Lines"(id int primary key, note text);
+                insert into sales."Order Lines" select g, md5(g::text) from generate_series(1, 700) g;
+                create table public.customers(id int primary key);
+                insert into public.customers select generate_series(1, 40);
+                """);
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "verifier-source.dump");
+        Process pgDump = new ProcessBuilder(postgres.binDir().resolve("pg_dump").toString(), "-Fc", "-h", postgres.host(),
+                "-p", String.valueOf(postgres.port()), "-U", LocalPostgres.SUPERUSER, "-f", file.toString(), "verifier_source")
+                .inheritIO().start();
+        assertThat(pgDump.waitFor()).isZero();
+        dump = Files.readAllBytes(file);
+    }
+
+    @Test
+    void aGoodBackupRestoresWithExactlyTheSourcesRowCountsAndLeavesNoScratchDatabase() throws Exception {
+        BackupVerified verified = verify(dump, sha256(dump), SOURCE_COUNTS);
+
+        assertThat(verified.differences()).isEmpty();
+        assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(verified.tables()).extracting(t -> t.schema() + "." + t.table() + "=" + t.foundRows())
+                .containsExactly("public.customers=40", "sales.Order Lines=700");
+        assertThat(scratchDatabases()).isEmpty();
+    }
+
+    @Test
+    void aBackupHoldingFewerRowsThanTheSourceHadFailsNamingTheTable() throws Exception {
+        List<TableRowCount> claimed = List.of(new TableRowCount("public", "customers", 41), new TableRowCount("sales", "Order Lines", 700));
+
+        BackupVerified verified = verify(dump, sha256(dump), claimed);
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(verified.differences()).containsExactly("table public.customers: expected 41 rows, found 40");
+    }
+
+    @Test
+    void aStoredObjectWithFlippedBytesFailsAsDamaged() throws Exception {
+        byte[] damaged = dump.clone();
+        damaged[damaged.length / 2] ^= 0x5a;
+
+        BackupVerified verified = verify(damaged, sha256(dump), SOURCE_COUNTS);
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(verified.differences()).singleElement().asString().contains("checksum mismatch").contains("damaged");
+    }
+
+    private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts) {
+        JobId jobId = JobId.random();
+        String key = "shop/" + jobId + ".dump";
+        try {
+            s3.createBucket(b -> b.bucket(BUCKET));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
+            // created by an earlier test
+        }
+        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
+        ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("shop"), new StoredObject("primary", BUCKET, key),
+                new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts));
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "shop", EventJson.writeString(stored));
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
+            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);
+            return EventJson.read(seen.value().getBytes(), BackupVerified.class);
+        }
+    }
+
+    private static String serverVersion() {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                ResultSet rs = connection.createStatement().executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1).split(" ")[0];
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> scratchDatabases() throws Exception {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                ResultSet rs = connection.createStatement().executeQuery("select datname from pg_database where datname like 'vigil\\_verify\\_%'")) {
+            List<String> names = new java.util.ArrayList<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return names;
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.vigil.verifier.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.TableRowCount;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RowCountComparisonTest {
+
+    @Test
+    void exactEqualityHasNoDifferences() {
+        RowCountComparison.Result result = RowCountComparison.compare(
+                List.of(new TableRowCount("public", "a", 3), new TableRowCount("s", "Mixed Case", 0)),
+                Map.of("public.a", 3L, "s.Mixed Case", 0L));
+
+        assertThat(result.differences()).isEmpty();
+        assertThat(result.tables()).allSatisfy(t -> assertThat(t.matches()).isTrue());
+    }
+
+    @Test
+    void everyDifferenceNamesTheTableExpectedAndFound() {
+        Map<String, Long> found = new LinkedHashMap<>();
+        found.put("public.a", 2L);
+        found.put("public.extra", 5L);
+
+        RowCountComparison.Result result = RowCountComparison.compare(
+                List.of(new TableRowCount("public", "a", 3), new TableRowCount("public", "gone", 1)), found);
+
+        assertThat(result.differences()).containsExactly(
+                "table public.a: expected 3 rows, found 2",
+                "table public.gone: expected 1 rows, missing from the restore",
+                "table public.extra: not in the source's table list, found in the restore");
+    }
+}
