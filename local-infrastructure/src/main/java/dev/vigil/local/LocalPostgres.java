@@ -40,14 +40,11 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     /** Initializes (if needed) and starts a cluster under {@code dir} on {@code port}. */
-    public static LocalPostgres start(Path dir, int port) {
+    public static LocalPostgres start(Path requestedDir, int port) {
         Path bin = PostgresBinaries.binDir();
         try {
-            Files.createDirectories(dir);
+            Path dir = usableDirectory(requestedDir.toAbsolutePath());
             Path data = dir.resolve("data");
-            if (isRoot()) {
-                run(List.of("chown", "postgres", dir.toString()));
-            }
             if (!Files.exists(data.resolve("PG_VERSION"))) {
                 runAsOwner(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER,
                         "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"));
@@ -61,10 +58,44 @@ public final class LocalPostgres implements AutoCloseable {
                     "-o", "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1 -c fsync=off"
                             + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
                     "start"));
+            return new LocalPostgres(dir, port, bin);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start PostgreSQL under " + dir, e);
+            throw new UncheckedIOException("could not start PostgreSQL under " + requestedDir, e);
         }
-        return new LocalPostgres(dir, port, bin);
+    }
+
+    /**
+     * As root the cluster belongs to the postgres OS user, who may not be able to enter the requested
+     * directory (a checkout under /root, say). Then the cluster lives under that user's home instead,
+     * in a directory named after the requested one, so each checkout keeps its own cluster.
+     */
+    private static Path usableDirectory(Path requested) throws IOException {
+        Files.createDirectories(requested);
+        if (!isRoot()) {
+            return requested;
+        }
+        run(List.of("chown", "postgres", requested.toString()));
+        if (succeeds(List.of("runuser", "-u", "postgres", "--", "test", "-w", requested.toString()))) {
+            return requested;
+        }
+        String home = System.getProperty("vigil.postgres.home", "/var/lib/postgresql");
+        Path fallback = Path.of(home, "vigil", Integer.toHexString(requested.toString().hashCode()));
+        run(List.of("runuser", "-u", "postgres", "--", "mkdir", "-p", fallback.toString()));
+        return fallback;
+    }
+
+    private static boolean succeeds(List<String> command) {
+        try {
+            run(command);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Where the cluster's files are: the requested directory, or its stand-in (see {@link #start}). */
+    public Path directory() {
+        return dir;
     }
 
     public int port() {

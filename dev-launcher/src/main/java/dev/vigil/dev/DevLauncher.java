@@ -1,0 +1,299 @@
+package dev.vigil.dev;
+
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.DemoDatabase;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.PostgresBinaries;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code ./vigil dev}: the embedded default. Starts PostgreSQL (the services' tables and a demo
+ * database), a Kafka broker and an S3 endpoint on loopback, all five services in this JVM, runs one
+ * backup of the demo database and prints each stage, then stays up until Ctrl-C.
+ */
+public final class DevLauncher {
+
+    private static final PrintStream out = System.out;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final String USAGE = """
+            usage: ./vigil dev [--target NAME=postgresql://USER@HOST:PORT/DB]... [--port 8080] [--data-dir .vigil] [--once]
+              --target    also back up your own database (repeatable); the password comes from PGPASSWORD or ~/.pgpass
+              --port      where the API answers (default 8080)
+              --data-dir  where PostgreSQL, the S3 store, staging and logs live (default .vigil)
+              --once      exit after the demo backup: status 0 when it ends VERIFIED""";
+
+    private DevLauncher() {
+    }
+
+    record Options(List<TargetOption> targets, int port, Path dataDir, boolean once) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("vigil: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        Path dataDir = options.dataDir().toAbsolutePath();
+        Files.createDirectories(dataDir.resolve("logs"));
+        System.setProperty("VIGIL_LOG_FILE", dataDir.resolve("logs/vigil.log").toString());
+        System.setProperty("logback.configurationFile", "vigil-dev-logback.xml");
+        if (PostgresBinaries.find().isEmpty()) {
+            System.err.println("vigil: PostgreSQL binaries not found: install them (Debian: apt-get install -y postgresql), or set VIGIL_PG_BIN");
+            System.exit(1);
+        }
+        if (!portFree(options.port())) {
+            System.err.println("vigil: port " + options.port() + " is in use; stop what uses it or pass --port N");
+            System.exit(1);
+        }
+        try {
+            System.exit(run(options, dataDir));
+        } catch (Exception e) {
+            System.err.println("vigil: could not start: " + rootMessage(e) + " (details in " + dataDir.resolve("logs/vigil.log") + ")");
+            System.exit(1);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    static Options parse(String[] args) {
+        List<TargetOption> targets = new ArrayList<>();
+        int port = 8080;
+        Path dataDir = Path.of(".vigil");
+        boolean once = false;
+        List<String> rest = new ArrayList<>(List.of(args));
+        if (!rest.isEmpty() && rest.getFirst().equals("dev")) {
+            rest.removeFirst();
+        }
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            switch (arg) {
+                case "--target" -> targets.add(TargetOption.parse(value(rest, ++i, arg)));
+                case "--port" -> {
+                    try {
+                        port = Integer.parseInt(value(rest, ++i, arg));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--port expects a number");
+                    }
+                }
+                case "--data-dir" -> dataDir = Path.of(value(rest, ++i, arg));
+                case "--once" -> once = true;
+                case "-h", "--help" -> throw new IllegalArgumentException("help");
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        Set<String> names = new LinkedHashSet<>(List.of("demo"));
+        for (TargetOption target : targets) {
+            if (!names.add(target.name())) {
+                throw new IllegalArgumentException("--target " + target.name() + " is given twice (or is the reserved name 'demo')");
+            }
+        }
+        return new Options(targets, port, dataDir, once);
+    }
+
+    private static String value(List<String> args, int index, String option) {
+        if (index >= args.size()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args.get(index);
+    }
+
+    private static int run(Options options, Path dataDir) throws Exception {
+        long started = System.nanoTime();
+        out.println("Vigil dev: data in " + dataDir + ", logs in " + dataDir.resolve("logs/vigil.log"));
+        List<AutoCloseable> running = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            out.println();
+            out.println("Stopping...");
+            closeAll(running);
+            out.println("Stopped.");
+            stopped.countDown();
+        }, "vigil-dev-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+
+        step("PostgreSQL");
+        LocalPostgres postgres = LocalPostgres.start(dataDir.resolve("postgres"), FreePorts.next());
+        running.add(postgres);
+        postgres.createDatabase("vigil");
+        DemoDatabase.load(postgres, "demo");
+        Map<String, Long> demoCounts = DemoDatabase.rowCounts(postgres, "demo");
+        done("127.0.0.1:" + postgres.port() + ", demo database: " + demoCounts.size() + " tables, "
+                + demoCounts.values().stream().mapToLong(Long::longValue).sum() + " rows");
+
+        step("Kafka broker");
+        LocalKafka kafka = LocalKafka.start(portFree(9092) ? 9092 : 0);
+        running.add(kafka);
+        done(kafka.bootstrapServers());
+
+        step("S3 endpoint");
+        Path s3Data = Files.createDirectories(dataDir.resolve("s3"));
+        LocalS3 s3 = LocalS3.start(s3Data, 0);
+        running.add(s3);
+        System.setProperty("aws.accessKeyId", LocalS3.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", LocalS3.SECRET_KEY);
+        done(s3.endpoint() + ", bucket vigil-backups in " + s3Data);
+
+        step("five services");
+        Path targets = writeTargets(dataDir, postgres, options.targets());
+        EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), postgres.jdbcUrl("vigil"),
+                LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
+                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, options.port(),
+                Map.of("logging.config", "classpath:vigil-dev-logback.xml",
+                        "vigil.notifier.dashboard-url", "http://localhost:" + options.port())));
+        running.add(stack);
+        done("scheduler, dump worker, storage, verifier, notifier; API on http://localhost:" + stack.schedulerPort());
+        out.printf("Ready in %.1f s.%n%n", (System.nanoTime() - started) / 1e9);
+
+        String status = backUp(stack.schedulerPort(), "demo");
+        if (options.once()) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            shutdown.run();
+            return "VERIFIED".equals(status) ? 0 : 1;
+        }
+        out.println();
+        out.println("Vigil is up. Try:");
+        out.println("  curl -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/demo/backups");
+        out.println("  curl http://localhost:" + stack.schedulerPort() + "/api/v1/jobs?targetId=demo");
+        for (TargetOption target : options.targets()) {
+            out.println("  curl -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/" + target.name() + "/backups");
+        }
+        out.println("Teams can publish BackupRequested to " + kafka.bootstrapServers() + " (topic vigil.backup.requested).");
+        out.println("Press Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+
+    /** Requests one backup through the API and prints each stage as the job registry reports it; answers the final status. */
+    static String backUp(int port, String target) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/targets/" + target + "/backups"))
+                    .header("X-Requested-By", "vigil dev").POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (accepted.statusCode() != 202) {
+                out.println("Backup of " + target + " was refused: " + accepted.body());
+                return "REFUSED";
+            }
+            String jobId = EventJson.mapper().readTree(accepted.body()).get("jobId").asString();
+            out.println("Backup of " + target + ": job " + jobId);
+            Set<String> printed = new LinkedHashSet<>();
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                JsonNode job = EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                for (var stage : job.get("stages").properties()) {
+                    if (printed.add(stage.getKey())) {
+                        out.printf("  %-9s %s  %s%n", stage.getKey(), clock(stage.getValue().asString()), detail(stage.getKey(), job));
+                    }
+                }
+                String status = job.get("status").asString();
+                if (status.equals("VERIFIED") || status.equals("FAILED")) {
+                    if (status.equals("FAILED") && !printed.contains("FAILED")) {
+                        out.printf("  %-9s %s  %s%n", "FAILED", clock(Instant.now().toString()), detail("FAILED", job));
+                    }
+                    return status;
+                }
+                Thread.sleep(200);
+            }
+            out.println("  still running after 10 minutes; see GET /api/v1/jobs/" + jobId);
+            return "RUNNING";
+        }
+    }
+
+    private static String detail(String stage, JsonNode job) {
+        JsonNode artifact = job.path("artifact");
+        return switch (stage) {
+            case "REQUESTED" -> "by " + job.path("requestedBy").asString("api");
+            case "DUMPING" -> "pg_dump running";
+            case "DUMPED" -> artifact.isMissingNode() ? "" : String.format("%.1f MB, %d tables, pg_dump %s, server %s",
+                    artifact.get("sizeBytes").asLong() / 1e6, artifact.get("tables").size(), artifact.get("pgDumpVersion").asString(),
+                    artifact.get("serverVersion").asString());
+            case "STORED" -> job.path("location").isMissingNode() ? "" : "s3://" + job.get("location").get("bucket").asString() + "/"
+                    + job.get("location").get("key").asString();
+            case "VERIFIED" -> {
+                JsonNode verification = job.path("verification");
+                long rows = 0;
+                for (JsonNode table : verification.path("tables")) {
+                    rows += table.path("foundRows").asLong();
+                }
+                yield "restored in " + verification.path("restoreMillis").asLong() + " ms; " + verification.path("tables").size()
+                        + " tables, " + rows + " rows, all counts match the source";
+            }
+            case "FAILED" -> job.path("failure").path("failureClass").asString("") + ": " + job.path("failure").path("reason").asString("");
+            default -> "";
+        };
+    }
+
+    private static String clock(String instant) {
+        return LocalTime.ofInstant(Instant.parse(instant), ZoneId.systemDefault()).format(CLOCK);
+    }
+
+    private static Path writeTargets(Path dataDir, LocalPostgres postgres, List<TargetOption> targets) throws IOException {
+        StringBuilder yaml = new StringBuilder("# Written by ./vigil dev on each start; edit your own copy for a real deployment.\ntargets:\n")
+                .append("  - id: demo\n    host: ").append(postgres.host()).append("\n    port: ").append(postgres.port())
+                .append("\n    database: demo\n    username: ").append(LocalPostgres.SUPERUSER).append('\n');
+        targets.forEach(target -> yaml.append(target.yaml()));
+        return Files.writeString(dataDir.resolve("targets.yml"), yaml.toString());
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void step(String what) {
+        out.printf("  starting %-14s ", what + "...");
+        out.flush();
+    }
+
+    private static void done(String detail) {
+        out.println("ok  " + detail);
+    }
+
+    private static void closeAll(List<AutoCloseable> running) {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                System.err.println("  ! could not stop " + running.get(i).getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        running.clear();
+    }
+}

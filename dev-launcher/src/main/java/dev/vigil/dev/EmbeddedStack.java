@@ -1,0 +1,117 @@
+package dev.vigil.dev;
+
+import dev.vigil.messaging.VigilApplication;
+import dev.vigil.notifier.NotifierApplication;
+import dev.vigil.scheduler.SchedulerApplication;
+import dev.vigil.storage.StorageApplication;
+import dev.vigil.verifier.VerifierApplication;
+import dev.vigil.worker.WorkerApplication;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * All five Vigil services in this JVM, each a Spring Boot application of its own with its own
+ * settings file, wired to the given infrastructure. The embedded default and the end-to-end tests
+ * start the stack the same way. Services start consumers first and the scheduler last.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+    /**
+     * Where the infrastructure answers and where the services keep their files.
+     *
+     * @param extra further settings for every service, e.g. the notifier's channels or logging
+     */
+    public record Settings(
+            String kafkaBootstrapServers,
+            String jdbcUrl,
+            String dbUsername,
+            String s3Endpoint,
+            String bucket,
+            Path stagingDir,
+            Path verifyWorkDir,
+            String scratchHost,
+            int scratchPort,
+            String scratchUsername,
+            Path targetsFile,
+            int schedulerPort,
+            Map<String, String> extra) {
+    }
+
+    private final List<ConfigurableApplicationContext> contexts;
+
+    private EmbeddedStack(List<ConfigurableApplicationContext> contexts) {
+        this.contexts = contexts;
+    }
+
+    /** Starts the five services; if one fails, those already started are closed and the failure is thrown. */
+    public static EmbeddedStack start(Settings settings) {
+        List<ConfigurableApplicationContext> started = new ArrayList<>();
+        try {
+            started.add(run(NotifierApplication.class, NotifierApplication.NAME, settings, database(settings)));
+            started.add(run(VerifierApplication.class, VerifierApplication.NAME, settings, join(database(settings), List.of(
+                    "--vigil.verifier.endpoint=" + settings.s3Endpoint(),
+                    "--vigil.verifier.scratch.host=" + settings.scratchHost(),
+                    "--vigil.verifier.scratch.port=" + settings.scratchPort(),
+                    "--vigil.verifier.scratch.username=" + settings.scratchUsername(),
+                    "--vigil.verifier.work-dir=" + settings.verifyWorkDir()))));
+            started.add(run(StorageApplication.class, StorageApplication.NAME, settings, join(database(settings), List.of(
+                    "--vigil.storage.endpoint=" + settings.s3Endpoint(),
+                    "--vigil.storage.bucket=" + settings.bucket(),
+                    "--vigil.storage.create-bucket=true"))));
+            started.add(run(WorkerApplication.class, WorkerApplication.NAME, settings, List.of(
+                    "--vigil.worker.staging-dir=" + settings.stagingDir())));
+            started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
+                    "--vigil.scheduler.targets-file=" + settings.targetsFile()))));
+        } catch (RuntimeException e) {
+            Collections.reverse(started);
+            started.forEach(ConfigurableApplicationContext::close);
+            throw e;
+        }
+        return new EmbeddedStack(started);
+    }
+
+    /** The port the scheduler's API answers on. */
+    public int schedulerPort() {
+        return ((WebServerApplicationContext) contexts.getLast()).getWebServer().getPort();
+    }
+
+    /** A started service's context, for tests that look inside. */
+    public ConfigurableApplicationContext context(String serviceName) {
+        return contexts.stream().filter(c -> serviceName.equals(c.getEnvironment().getProperty("spring.application.name")))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no service " + serviceName));
+    }
+
+    @Override
+    public void close() {
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            contexts.get(i).close();
+        }
+    }
+
+    private static ConfigurableApplicationContext run(Class<?> application, String name, Settings settings, List<String> own) {
+        List<String> args = new ArrayList<>();
+        args.add("--spring.cloud.stream.kafka.binder.brokers=" + settings.kafkaBootstrapServers());
+        // The API answers on the chosen port; the other services' actuator ports are picked free.
+        args.add("--server.port=" + (application == SchedulerApplication.class ? settings.schedulerPort() : 0));
+        args.add("--spring.main.banner-mode=off");
+        settings.extra().forEach((key, value) -> args.add("--" + key + "=" + value));
+        args.addAll(own);
+        return VigilApplication.builder(application, name).run(args.toArray(String[]::new));
+    }
+
+    private static List<String> database(Settings settings) {
+        return List.of("--spring.datasource.url=" + settings.jdbcUrl(), "--spring.datasource.username=" + settings.dbUsername(),
+                "--spring.datasource.password=");
+    }
+
+    private static List<String> join(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
