@@ -1,0 +1,224 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.BackupRequested;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Trigger;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.DemoDatabase;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.LocalSmtp;
+import dev.vigil.local.WebhookReceiver;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One backup through all five services, against a real Kafka broker, PostgreSQL, S3 endpoint,
+ * SMTP server and webhook receiver: the stack ./vigil dev runs, with alert channels switched on.
+ */
+class BackupPipelineEndToEndTest {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static LocalSmtp smtp;
+    private static WebhookReceiver slack;
+    private static EmbeddedStack stack;
+    private static Map<String, Long> sourceCounts;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        LocalS3 s3 = LocalS3.shared();
+        smtp = LocalSmtp.start();
+        slack = WebhookReceiver.start();
+        System.setProperty("aws.accessKeyId", LocalS3.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", LocalS3.SECRET_KEY);
+        postgres.createDatabase("vigil_e2e");
+        DemoDatabase.load(postgres, "shop_e2e");
+        sourceCounts = DemoDatabase.rowCounts(postgres, "shop_e2e");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path targets = Files.writeString(tmp.resolve("e2e-targets.yml"), """
+                targets:
+                  - id: shop
+                    host: 127.0.0.1
+                    port: %d
+                    database: shop_e2e
+                    username: postgres
+                  - id: offline
+                    host: 127.0.0.1
+                    port: %d
+                    database: gone
+                    username: backup
+                """.formatted(postgres.port(), FreePorts.next()));
+        Map<String, String> extra = new HashMap<>();
+        extra.put("vigil.notifier.slack-webhook-url", slack.url("/services/T0/B0/e2e"));
+        extra.put("vigil.notifier.email-to", "oncall@example.com");
+        extra.put("spring.mail.host", smtp.host());
+        extra.put("spring.mail.port", String.valueOf(smtp.port()));
+        extra.put("vigil.worker.unknown-target-wait", "3s");
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_e2e"),
+                LocalPostgres.SUPERUSER, s3.endpoint(), "e2e-backups", tmp.resolve("e2e-staging"), tmp.resolve("e2e-verify"),
+                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), extra));
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (stack != null) {
+            stack.close();
+        }
+        smtp.close();
+        slack.close();
+        http.close();
+    }
+
+    @Test
+    void aDatabaseWithDataEndsVerifiedWithExactRowCountsAndOneTraceAcrossEveryService() throws Exception {
+        String jobId = requestBackup("shop");
+
+        JsonNode job = awaitFinal(jobId);
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+        assertThat(job.get("stages").propertyNames()).containsExactly("REQUESTED", "DUMPING", "DUMPED", "STORED", "VERIFIED");
+        Map<String, Long> verified = new LinkedHashMap<>();
+        for (JsonNode table : job.get("verification").get("tables")) {
+            assertThat(table.get("foundRows").asLong()).as(table.toString()).isEqualTo(table.get("expectedRows").asLong());
+            verified.put(table.get("schema").asString() + "." + table.get("table").asString(), table.get("foundRows").asLong());
+        }
+        assertThat(verified).as("row counts restored, per table").isEqualTo(sourceCounts);
+        assertThat(sourceCounts).containsEntry("shop.Order Lines", 16001L).containsEntry("Sales Ops.Zielmärkte", 4L);
+
+        String traceId = job.get("traceId").asString();
+        assertThat(traceId).isNotBlank();
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED,
+                Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED)) {
+            probe.await(r -> r.topic().equals(Topics.BACKUP_VERIFIED) && r.value().contains(jobId), Duration.ofSeconds(30));
+            Map<String, Set<String>> traceIdsByTopic = probe.seen(Duration.ofMillis(500)).stream()
+                    .filter(r -> r.value().contains(jobId))
+                    .collect(Collectors.groupingBy(KafkaProbe.Seen::topic,
+                            Collectors.mapping(r -> traceIdOf(r.header("traceparent")), Collectors.toSet())));
+            assertThat(traceIdsByTopic).as("trace ids of the job's events, by topic").containsOnlyKeys(
+                    Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED);
+            assertThat(traceIdsByTopic.values()).allSatisfy(ids -> assertThat(ids).containsExactly(traceId));
+        }
+    }
+
+    @Test
+    void anUnreachableTargetEndsFailedAndOnCallGetsOneSlackMessageAndOneEmailNamingTargetAndReason() throws Exception {
+        String jobId = requestBackup("offline");
+
+        JsonNode job = awaitFinal(jobId);
+
+        assertThat(job.get("status").asString()).isEqualTo("FAILED");
+        JsonNode failure = job.get("failure");
+        assertThat(failure.get("stage").asString()).isEqualTo("DUMP");
+        assertThat(failure.get("failureClass").asString()).isEqualTo("UNREACHABLE");
+        assertThat(failure.get("reason").asString()).contains("could not connect");
+
+        List<WebhookReceiver.Received> posts = await(() -> slack.received().stream().filter(r -> r.body().contains(jobId)).toList());
+        List<MimeMessage> mails = await(() -> smtp.messages().stream().filter(m -> text(m).contains(jobId)).toList());
+        Thread.sleep(1500);
+        assertThat(slack.received().stream().filter(r -> r.body().contains(jobId))).as("Slack messages for the job").hasSize(1);
+        assertThat(smtp.messages().stream().filter(m -> text(m).contains(jobId))).as("emails for the job").hasSize(1);
+        assertThat(posts.getFirst().body()).contains("offline").contains("could not connect");
+        assertThat(mails.getFirst().getSubject()).contains("offline");
+        assertThat(text(mails.getFirst())).contains("Target: offline").contains("could not connect")
+                .as("the notifier handled the failure in the job's trace").contains("Trace: " + job.get("traceId").asString());
+    }
+
+    @Test
+    void malformedRequestsLandInTheDeadLetterTopicOrFailClearlyAndTheNextGoodRequestStillSucceeds() throws Exception {
+        String brokers = LocalKafka.shared().bootstrapServers();
+        KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "shop", "{this is not json");
+        KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "shop",
+                "{\"eventId\":\"6c3e4f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6\",\"occurredAt\":\"2026-11-21T03:00:00Z\",\"schemaVersion\":1,"
+                        + "\"targetId\":\"shop\",\"trigger\":\"EXTERNAL\",\"requestedBy\":\"missing-job-id\"}");
+        BackupRequested unknown = BackupRequested.now(JobId.random(), new TargetId("ghost"), Trigger.EXTERNAL, "a team with a typo");
+        KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "ghost", EventJson.writeString(unknown));
+
+        try (KafkaProbe dlq = new KafkaProbe(brokers, Topics.deadLetter(Topics.BACKUP_REQUESTED, "dump-worker"))) {
+            dlq.await(r -> r.value().equals("{this is not json"), Duration.ofSeconds(60));
+            KafkaProbe.Seen missing = dlq.await(r -> r.value().contains("missing-job-id"), Duration.ofSeconds(60));
+            assertThat(missing.header("x-exception-message")).contains("jobId");
+        }
+        JsonNode ghost = awaitFinal(unknown.jobId().toString());
+        assertThat(ghost.get("status").asString()).isEqualTo("FAILED");
+        assertThat(ghost.get("failure").get("failureClass").asString()).isEqualTo("UNKNOWN_TARGET");
+        assertThat(ghost.get("failure").get("reason").asString()).contains("'ghost'");
+
+        JsonNode good = awaitFinal(requestBackup("shop"));
+        assertThat(good.get("status").asString()).isEqualTo("VERIFIED");
+    }
+
+    private static String requestBackup(String target) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/targets/" + target + "/backups"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return EventJson.mapper().readTree(response.body()).get("jobId").asString();
+    }
+
+    private static JsonNode awaitFinal(String jobId) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        JsonNode job = null;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                job = EventJson.mapper().readTree(response.body());
+                String status = job.get("status").asString();
+                if (status.equals("VERIFIED") || status.equals("FAILED")) {
+                    return job;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("job " + jobId + " did not finish; last seen: " + job);
+    }
+
+    private static <T> List<T> await(java.util.function.Supplier<List<T>> found) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (found.get().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        return found.get();
+    }
+
+    private static String traceIdOf(String traceparent) {
+        assertThat(traceparent).as("W3C traceparent header").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        return traceparent.split("-")[1];
+    }
+
+    private static String text(MimeMessage message) {
+        try {
+            return message.getContent().toString();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static URI api(String path) {
+        return URI.create("http://localhost:" + stack.schedulerPort() + path);
+    }
+}
