@@ -1,0 +1,85 @@
+package dev.vigil.scheduler.target;
+
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.Topics;
+import dev.vigil.messaging.EventPublisher;
+import dev.vigil.scheduler.SchedulerProperties;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Loads the target catalog and announces every target on the compacted targets topic at start-up,
+ * so dump workers learn how to reach each target without reading the scheduler's tables.
+ */
+@Configuration(proxyBeanMethods = false)
+class TargetConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetConfiguration.class);
+
+    @Bean
+    TargetCatalog targetCatalog(SchedulerProperties properties) {
+        List<Target> targets = TargetsFile.read(properties.targetsFile(),
+                TargetsFile.normalizeCron("vigil.scheduler.default-schedule", properties.defaultSchedule()),
+                ZoneId.of(properties.defaultTimeZone()));
+        log.info("loaded {} target(s) from {}: {}", targets.size(), properties.targetsFile(),
+                targets.stream().map(t -> t.id().value()).toList());
+        return new TargetCatalog(targets);
+    }
+
+    @Bean
+    TargetAnnouncer targetAnnouncer(TargetCatalog catalog, EventPublisher publisher,
+            @Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
+        return new TargetAnnouncer(catalog, publisher, brokers);
+    }
+
+    static final class TargetAnnouncer {
+
+        private final TargetCatalog catalog;
+        private final EventPublisher publisher;
+        private final String brokers;
+
+        TargetAnnouncer(TargetCatalog catalog, EventPublisher publisher, String brokers) {
+            this.catalog = catalog;
+            this.publisher = publisher;
+            this.brokers = brokers;
+        }
+
+        @EventListener(ApplicationReadyEvent.class)
+        void announce() throws InterruptedException {
+            ensureCompactedTopic();
+            for (Target target : catalog.all()) {
+                publisher.publish(TargetConfigured.now(target.id(), target.connection()));
+                log.info("announced target {} ({})", target.id(), target.connection().describe());
+            }
+        }
+
+        private void ensureCompactedTopic() throws InterruptedException {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+                Set<String> existing = admin.listTopics().names().get();
+                if (!existing.contains(Topics.TARGETS)) {
+                    admin.createTopics(List.of(new NewTopic(Topics.TARGETS, 3, (short) -1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("could not create the " + Topics.TARGETS + " topic: " + e.getCause().getMessage(), e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.vigil.scheduler.target;
+
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.TargetId;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.scheduling.support.CronExpression;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Reads the targets YAML file. Every mistake is reported with the file, the target and the field,
+ * and what to write instead; nothing is half-loaded. Format:
+ *
+ * <pre>
+ * targets:
+ *   - id: orders-db                 # lower-case letters, digits, '.', '_', '-'
+ *     host: db.internal
+ *     port: 5432                    # default 5432
+ *     database: orders
+ *     username: backup
+ *     passwordEnv: ORDERS_PGPASSWORD  # optional: environment variable holding the password
+ *     passwordFile: /run/secrets/pw   # optional: file holding the password
+ *     schedule: "0 3 * * *"         # optional, default from vigil.scheduler.default-schedule
+ *     timeZone: Europe/Berlin       # optional, default from vigil.scheduler.default-time-zone
+ * </pre>
+ */
+public final class TargetsFile {
+
+    private static final Set<String> FIELDS = Set.of("id", "host", "port", "database", "username", "passwordEnv",
+            "passwordFile", "schedule", "timeZone", "password");
+
+    private TargetsFile() {
+    }
+
+    public static List<Target> read(Path file, String defaultSchedule, ZoneId defaultZone) {
+        if (file == null) {
+            return List.of();
+        }
+        if (!Files.isReadable(file)) {
+            throw new InvalidTargetsException(file + ": cannot read the targets file; check vigil.scheduler.targets-file");
+        }
+        Object root;
+        try (Reader reader = Files.newBufferedReader(file)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidTargetsException(file + ": not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            return List.of();
+        }
+        if (!(root instanceof Map<?, ?> map) || !(map.get("targets") instanceof List<?> entries)) {
+            throw new InvalidTargetsException(file + ": expected a top-level 'targets:' list");
+        }
+        List<Target> targets = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String where = file + ": targets[" + i + "]";
+            if (!(entries.get(i) instanceof Map<?, ?> entry)) {
+                throw new InvalidTargetsException(where + ": expected a mapping with id, host, database, username");
+            }
+            targets.add(parse(where, entry, defaultSchedule, defaultZone));
+        }
+        return targets;
+    }
+
+    private static Target parse(String where, Map<?, ?> entry, String defaultSchedule, ZoneId defaultZone) {
+        for (Object key : entry.keySet()) {
+            if (!FIELDS.contains(String.valueOf(key))) {
+                throw new InvalidTargetsException(where + ": unknown field '" + key + "'; known fields: " + String.join(", ",
+                        FIELDS.stream().filter(f -> !f.equals("password")).sorted().toList()));
+            }
+        }
+        if (entry.containsKey("password")) {
+            throw new InvalidTargetsException(where + ": passwords are never written in the targets file; "
+                    + "use passwordEnv (an environment variable name) or passwordFile (a file path), or a .pgpass file");
+        }
+        TargetId id;
+        try {
+            id = new TargetId(required(where, entry, "id"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetsException(where + ": " + e.getMessage());
+        }
+        where = where + " (" + id + ")";
+        int port;
+        try {
+            port = entry.containsKey("port") ? Integer.parseInt(String.valueOf(entry.get("port"))) : 5432;
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetsException(where + ": port must be a number, got: " + entry.get("port"));
+        }
+        Connection connection;
+        try {
+            connection = new Connection(required(where, entry, "host"), port, required(where, entry, "database"),
+                    required(where, entry, "username"), optional(entry, "passwordEnv"), optional(entry, "passwordFile"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetsException(where + ": " + e.getMessage());
+        }
+        String schedule = normalizeCron(where, entry.containsKey("schedule") ? String.valueOf(entry.get("schedule")) : defaultSchedule);
+        ZoneId zone;
+        try {
+            zone = entry.containsKey("timeZone") ? ZoneId.of(String.valueOf(entry.get("timeZone"))) : defaultZone;
+        } catch (DateTimeException e) {
+            throw new InvalidTargetsException(where + ": unknown timeZone '" + entry.get("timeZone") + "'; use a region id such as Europe/Berlin or UTC");
+        }
+        return new Target(id, connection, schedule, zone);
+    }
+
+    /** Accepts the usual five-field cron and Spring's six-field form; answers the six-field form. */
+    public static String normalizeCron(String where, String cron) {
+        String trimmed = cron.trim();
+        String six = trimmed.split("\\s+").length == 5 ? "0 " + trimmed : trimmed;
+        try {
+            CronExpression.parse(six);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetsException(where + ": schedule '" + cron + "' is not a cron expression ("
+                    + e.getMessage() + "); write e.g. \"0 3 * * *\" for daily at 03:00");
+        }
+        return six;
+    }
+
+    private static String required(String where, Map<?, ?> entry, String field) {
+        Object value = entry.get(field);
+        if (value == null || String.valueOf(value).isBlank()) {
+            throw new InvalidTargetsException(where + ": '" + field + "' is required");
+        }
+        return String.valueOf(value);
+    }
+
+    private static String optional(Map<?, ?> entry, String field) {
+        Object value = entry.get(field);
+        return value == null ? null : String.valueOf(value);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vigil.scheduler.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TargetsFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTargetWithoutScheduleRunsDailyAtThreeInTheDefaultZone() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - id: orders-db
+                    host: db.internal
+                    database: orders
+                    username: backup
+                """);
+
+        assertThat(targets).singleElement().satisfies(t -> {
+            assertThat(t.schedule()).isEqualTo("0 0 3 * * *");
+            assertThat(t.timeZone()).isEqualTo(ZoneId.of("UTC"));
+            assertThat(t.connection().port()).isEqualTo(5432);
+        });
+    }
+
+    @Test
+    void aFiveFieldCronAndATimeZoneAreHonoured() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - id: orders-db
+                    host: db.internal
+                    database: orders
+                    username: backup
+                    schedule: "30 1 * * 1-5"
+                    timeZone: Europe/Berlin
+                """);
+
+        assertThat(targets.getFirst().schedule()).isEqualTo("0 30 1 * * 1-5");
+        assertThat(targets.getFirst().timeZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    }
+
+    @Test
+    void aPasswordInTheFileIsRefusedWithWhatToUseInstead() {
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - id: orders-db
+                    host: db.internal
+                    database: orders
+                    username: backup
+                    password: hunter2
+                """)).isInstanceOf(InvalidTargetsException.class)
+                .hasMessageContaining("targets[0]")
+                .hasMessageContaining("passwordEnv")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void mistakesNameTheTargetAndTheField() {
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - id: orders-db
+                    host: db.internal
+                    database: orders
+                """)).hasMessageContaining("(orders-db)").hasMessageContaining("'username' is required");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - id: orders-db
+                    host: db.internal
+                    database: orders
+                    username: backup
+                    schedule: "every night"
+                """)).hasMessageContaining("schedule 'every night' is not a cron expression");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - id: Orders DB
+                    host: db.internal
+                    database: orders
+                    username: backup
+                """)).hasMessageContaining("targetId must match");
+    }
+
+    @Test
+    void twoTargetsWithOneIdAreRefused() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u}
+                  - {id: a, host: h, database: e, username: u}
+                """);
+
+        assertThatThrownBy(() -> new TargetCatalog(targets)).hasMessageContaining("'a' is defined twice");
+    }
+
+    private List<Target> read(String yaml) throws IOException {
+        Path file = dir.resolve("targets.yml");
+        Files.writeString(file, yaml);
+        return TargetsFile.read(file, "0 0 3 * * *", ZoneId.of("UTC"));
+    }
+}
