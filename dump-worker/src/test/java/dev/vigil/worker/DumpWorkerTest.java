@@ -18,6 +18,7 @@ import dev.vigil.local.FreePorts;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.ServiceTestSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -44,7 +45,7 @@ class DumpWorkerTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
+        ServiceTestSettings.kafka(registry);
         registry.add("vigil.worker.staging-dir", () -> tmp.resolve("staging").toString());
         registry.add("vigil.worker.unknown-target-wait", () -> "2s");
     }

@@ -16,6 +16,7 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.LocalSmtp;
+import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
@@ -54,8 +55,7 @@ class BackupPipelineEndToEndTest {
         LocalS3 s3 = LocalS3.shared();
         smtp = LocalSmtp.start();
         slack = WebhookReceiver.start();
-        System.setProperty("aws.accessKeyId", LocalS3.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", LocalS3.SECRET_KEY);
+        ServiceTestSettings.s3Credentials();
         postgres.createDatabase("vigil_e2e");
         DemoDatabase.load(postgres, "shop_e2e");
         sourceCounts = DemoDatabase.rowCounts(postgres, "shop_e2e");

@@ -14,7 +14,7 @@ import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
-import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.LocalSmtp;
 import dev.vigil.local.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
@@ -34,11 +34,7 @@ class NotifierServiceTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        LocalPostgres postgres = LocalPostgres.shared();
-        postgres.createDatabase("notifier_test");
-        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
-        registry.add("spring.datasource.url", () -> postgres.jdbcUrl("notifier_test"));
-        registry.add("spring.datasource.username", () -> LocalPostgres.SUPERUSER);
+        ServiceTestSettings.kafkaAndDatabase(registry, "notifier_test");
         registry.add("spring.mail.host", smtp::host);
         registry.add("spring.mail.port", smtp::port);
         registry.add("vigil.notifier.email-to", () -> "oncall@example.com");

@@ -20,7 +20,7 @@ import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
-import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.ServiceTestSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,11 +46,7 @@ class SchedulerServiceTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        LocalPostgres postgres = LocalPostgres.shared();
-        postgres.createDatabase("scheduler_test");
-        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
-        registry.add("spring.datasource.url", () -> postgres.jdbcUrl("scheduler_test"));
-        registry.add("spring.datasource.username", () -> LocalPostgres.SUPERUSER);
+        ServiceTestSettings.kafkaAndDatabase(registry, "scheduler_test");
         registry.add("vigil.scheduler.targets-file", () -> "src/test/resources/test-targets.yml");
     }
 

@@ -16,6 +16,7 @@ import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -46,13 +47,9 @@ class VerifierServiceTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        System.setProperty("aws.accessKeyId", LocalS3.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", LocalS3.SECRET_KEY);
+        ServiceTestSettings.s3Credentials();
+        ServiceTestSettings.kafkaAndDatabase(registry, "verifier_test");
         LocalPostgres postgres = LocalPostgres.shared();
-        postgres.createDatabase("verifier_test");
-        registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
-        registry.add("spring.datasource.url", () -> postgres.jdbcUrl("verifier_test"));
-        registry.add("spring.datasource.username", () -> LocalPostgres.SUPERUSER);
         registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
         registry.add("vigil.verifier.scratch.host", postgres::host);
         registry.add("vigil.verifier.scratch.port", postgres::port);

@@ -3,12 +3,12 @@ package dev.vigil.worker.dump;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.TableRowCount;
+import dev.vigil.pgclients.RowCounts;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -19,15 +19,6 @@ import java.util.Properties;
  * while the source takes writes. Open for the whole dump; not thread-safe.
  */
 final class SourceSnapshot implements AutoCloseable {
-
-    /** Tables whose data pg_dump dumps: ordinary tables (partitions included), outside system schemas and extensions. */
-    private static final String DUMPED_TABLES = """
-            select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where c.relkind = 'r'
-              and n.nspname not in ('pg_catalog', 'information_schema')
-              and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
-              and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-            order by 1, 2""";
 
     private final java.sql.Connection jdbc;
     private final String snapshotId;
@@ -79,28 +70,11 @@ final class SourceSnapshot implements AutoCloseable {
 
     /** Exact row counts of every table pg_dump dumps, in this snapshot. */
     List<TableRowCount> countRows(Connection target) throws DumpFailure {
-        List<TableRowCount> counts = new ArrayList<>();
-        try (Statement statement = jdbc.createStatement()) {
-            List<String[]> tables = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery(DUMPED_TABLES)) {
-                while (rs.next()) {
-                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            for (String[] table : tables) {
-                try (ResultSet rs = statement.executeQuery("select count(*) from only " + quote(table[0]) + "." + quote(table[1]))) {
-                    rs.next();
-                    counts.add(new TableRowCount(table[0], table[1], rs.getLong(1)));
-                }
-            }
+        try {
+            return RowCounts.exact(jdbc).stream().map(t -> new TableRowCount(t.schema(), t.table(), t.rows())).toList();
         } catch (SQLException e) {
             throw classify(e, target);
         }
-        return counts;
-    }
-
-    static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private static String single(Statement statement, String sql) throws SQLException {

@@ -1,0 +1,61 @@
+package dev.vigil.pgclients;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exact row counts of the tables whose data pg_dump dumps: ordinary tables (partitions and
+ * inheritance children included, each counted {@code ONLY} itself), outside the system schemas and
+ * not owned by an extension. The dump worker counts the source and the verifier the restore with
+ * this one definition, so the two sides can only differ when the data does.
+ */
+public final class RowCounts {
+
+    /** One table's exact row count. */
+    public record TableRows(String schema, String table, long rows) {
+
+        public String qualifiedName() {
+            return schema + "." + table;
+        }
+    }
+
+    private static final String DUMPED_TABLES = """
+            select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where c.relkind = 'r'
+              and n.nspname not in ('pg_catalog', 'information_schema')
+              and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+              and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+            order by 1, 2""";
+
+    private RowCounts() {
+    }
+
+    /** Counts every dumped table, in the caller's transaction (and so in its snapshot), ordered by schema and table. */
+    public static List<TableRows> exact(Connection connection) throws SQLException {
+        List<TableRows> counts = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            List<String[]> tables = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery(DUMPED_TABLES)) {
+                while (rs.next()) {
+                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            for (String[] table : tables) {
+                try (ResultSet rs = statement.executeQuery("select count(*) from only " + quote(table[0]) + "." + quote(table[1]))) {
+                    rs.next();
+                    counts.add(new TableRows(table[0], table[1], rs.getLong(1)));
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** A SQL identifier, double-quoted so mixed case, spaces and unicode survive. */
+    public static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}
