@@ -20,6 +20,8 @@ public enum FailureClass {
     STORAGE,
     /** The backup could not be restored for verification. */
     RESTORE,
+    /** The backup was restored but differs from what the source held; the verdict lists how. */
+    VERIFICATION_FAILED,
     /** Anything else; the reason says what. */
     INTERNAL
 }

@@ -245,6 +245,10 @@ public final class DevLauncher {
                     + job.get("location").get("key").asString();
             case "VERIFIED" -> {
                 JsonNode verification = job.path("verification");
+                if (!"PASSED".equals(verification.path("verdict").asString())) {
+                    yield "verdict " + verification.path("verdict").asString() + ": "
+                            + String.join("; ", verification.path("differences").valueStream().map(JsonNode::asString).toList());
+                }
                 long rows = 0;
                 for (JsonNode table : verification.path("tables")) {
                     rows += table.path("foundRows").asLong();

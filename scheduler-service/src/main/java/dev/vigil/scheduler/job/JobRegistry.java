@@ -6,11 +6,13 @@ import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.DumpStarted;
+import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Trigger;
+import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.VigilEvent;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.outbox.Outbox;
@@ -84,8 +86,8 @@ public class JobRegistry {
                 BackupVerified e = begin(EventJson.read(payload, BackupVerified.class));
                 jobs.verified(e.jobId(), e.occurredAt(),
                         new Job.Verification(e.verdict().name(), e.differences(), e.tables(), e.restoreMillis()), traceId());
-                if (!e.differences().isEmpty() || e.verdict() != dev.vigil.contracts.Verdict.PASSED) {
-                    jobs.failed(e.jobId(), e.occurredAt(), new Job.Failure(Stage.VERIFY.name(), "VERIFICATION_FAILED",
+                if (e.verdict() != Verdict.PASSED) {
+                    jobs.failed(e.jobId(), e.occurredAt(), new Job.Failure(Stage.VERIFY.name(), FailureClass.VERIFICATION_FAILED.name(),
                             String.join("; ", e.differences())), traceId());
                 }
             }
