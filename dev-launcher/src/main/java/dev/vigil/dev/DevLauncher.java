@@ -156,7 +156,14 @@ public final class DevLauncher {
                 + demoCounts.values().stream().mapToLong(Long::longValue).sum() + " rows");
 
         step("Kafka broker");
-        LocalKafka kafka = LocalKafka.start(portFree(9092) ? 9092 : 0);
+        // Kafka's storage formatter prints to standard output; keep the console to the launcher's lines.
+        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+        LocalKafka kafka;
+        try {
+            kafka = LocalKafka.start(portFree(9092) ? 9092 : 0);
+        } finally {
+            System.setOut(out);
+        }
         running.add(kafka);
         done(kafka.bootstrapServers());
 
