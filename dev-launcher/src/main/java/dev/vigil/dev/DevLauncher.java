@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -136,15 +137,14 @@ public final class DevLauncher {
         long started = System.nanoTime();
         out.println("Vigil dev: data in " + dataDir + ", logs in " + dataDir.resolve("logs/vigil.log"));
         List<AutoCloseable> running = new ArrayList<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread shutdown = new Thread(() -> {
-            out.println();
-            out.println("Stopping...");
-            closeAll(running);
-            out.println("Stopped.");
-            stopped.countDown();
-        }, "vigil-dev-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        // Ctrl-C and SIGTERM stop everything in order, services first while the broker still runs,
+        // before the JVM's shutdown hooks (Kafka's own deletes the broker's files) get a chance.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(signal), s -> stopRequested.countDown());
+        }
+        Thread fallback = new Thread(() -> closeAll(running), "vigil-dev-shutdown");
+        Runtime.getRuntime().addShutdownHook(fallback);
 
         step("PostgreSQL");
         LocalPostgres postgres = LocalPostgres.start(dataDir.resolve("postgres"), FreePorts.next());
@@ -188,8 +188,7 @@ public final class DevLauncher {
 
         String status = backUp(stack.schedulerPort(), "demo");
         if (options.once()) {
-            Runtime.getRuntime().removeShutdownHook(shutdown);
-            shutdown.run();
+            stop(running);
             return "VERIFIED".equals(status) ? 0 : 1;
         }
         out.println();
@@ -201,8 +200,16 @@ public final class DevLauncher {
         }
         out.println("Teams can publish BackupRequested to " + kafka.bootstrapServers() + " (topic vigil.backup.requested).");
         out.println("Press Ctrl-C to stop.");
-        stopped.await();
+        stopRequested.await();
+        out.println();
+        stop(running);
         return 0;
+    }
+
+    private static void stop(List<AutoCloseable> running) {
+        out.println("Stopping...");
+        closeAll(running);
+        out.println("Stopped.");
     }
 
     /** Requests one backup through the API and prints each stage as the job registry reports it; answers the final status. */
@@ -297,7 +304,7 @@ public final class DevLauncher {
         out.println("ok  " + detail);
     }
 
-    private static void closeAll(List<AutoCloseable> running) {
+    private static synchronized void closeAll(List<AutoCloseable> running) {
         for (int i = running.size() - 1; i >= 0; i--) {
             try {
                 running.get(i).close();
