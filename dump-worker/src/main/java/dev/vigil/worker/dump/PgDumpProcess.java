@@ -1,5 +1,6 @@
 package dev.vigil.worker.dump;
 
+import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.FailureClass;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +51,7 @@ final class PgDumpProcess {
         }
         StderrTail stderr = new StderrTail(process.getErrorStream());
         Thread stderrReader = Thread.ofVirtual().start(stderr);
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.digest();
         long size;
         try (InputStream in = process.getInputStream();
                 OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
@@ -67,7 +66,7 @@ final class PgDumpProcess {
         if (exit != 0) {
             throw classify(exit, stderr.tail(), target);
         }
-        return new Output(size, HexFormat.of().formatHex(sha256.digest()));
+        return new Output(size, Sha256.hex(sha256));
     }
 
     static DumpFailure classify(int exit, String stderr, Connection target) {
@@ -85,14 +84,6 @@ final class PgDumpProcess {
             failureClass = FailureClass.DUMP_ERROR;
         }
         return new DumpFailure(failureClass, "pg_dump of " + target.describe() + " exited with " + exit + ": " + stderr.strip());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Keeps the last part of pg_dump's stderr, so a chatty failure cannot fill memory. */

@@ -1,5 +1,6 @@
 package dev.vigil.storage.store;
 
+import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
@@ -10,17 +11,11 @@ import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.storage.StorageProperties;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +67,7 @@ public class StorageService {
             return;
         }
         try {
-            String sha256 = sha256(staged);
+            String sha256 = Sha256.of(staged);
             if (!sha256.equals(created.artifact().sha256())) {
                 fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + sha256 + " but the dump worker wrote "
                         + created.artifact().sha256() + "; the staged file was changed or damaged, the backup must be taken again");
@@ -103,17 +98,5 @@ public class StorageService {
     private void fail(ArtifactCreated created, FailureClass failureClass, String reason) {
         log.warn("store failed: job {} target {}: {} {}", created.jobId(), created.targetId(), failureClass, reason);
         transactions.executeWithoutResult(s -> outbox.append(BackupFailed.now(created.jobId(), created.targetId(), Stage.STORE, failureClass, reason)));
-    }
-
-    static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                in.transferTo(OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

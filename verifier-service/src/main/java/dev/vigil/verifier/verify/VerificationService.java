@@ -1,5 +1,6 @@
 package dev.vigil.verifier.verify;
 
+import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupVerified;
@@ -18,10 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -119,16 +118,12 @@ public class VerificationService {
     }
 
     private String download(ArtifactStored stored, Path target) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key())), digest);
-                    OutputStream out = Files.newOutputStream(target)) {
-                in.transferTo(out);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest digest = Sha256.digest();
+        try (InputStream in = new DigestInputStream(s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key())), digest);
+                OutputStream out = Files.newOutputStream(target)) {
+            in.transferTo(out);
         }
+        return Sha256.hex(digest);
     }
 
     /** Runs pg_restore; answers null when it succeeded, else the tail of its error output. */
