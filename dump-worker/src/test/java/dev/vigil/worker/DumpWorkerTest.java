@@ -1,5 +1,6 @@
 package dev.vigil.worker;
 
+import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.ArtifactCreated;
@@ -24,18 +25,18 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The worker against a real broker and PostgreSQL, running the real pg_dump. */
+// Closed after the class, while the shared broker and database still run (they stop at JVM exit).
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=dump-worker")
 class DumpWorkerTest {
 
@@ -88,7 +89,7 @@ class DumpWorkerTest {
                     new TableRowCount("sales", "Order Lines", 1234));
             Path file = Path.of(URI.create(created.stagingUri()));
             assertThat(Files.size(file)).isEqualTo(created.artifact().sizeBytes());
-            assertThat(sha256(file)).isEqualTo(created.artifact().sha256());
+            assertThat(Sha256.of(file)).isEqualTo(created.artifact().sha256());
             assertThat(created.artifact().format()).isEqualTo("custom");
             assertThat(created.artifact().pgDumpVersion()).startsWith(created.artifact().serverVersion().split("\\.")[0]);
             try (InputStream in = Files.newInputStream(file)) {
@@ -163,13 +164,5 @@ class DumpWorkerTest {
 
     private static String brokers() {
         return LocalKafka.shared().bootstrapServers();
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.storage;
 
+import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.Artifact;
@@ -18,14 +19,13 @@ import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.LocalS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /** The storage service against a real broker, PostgreSQL and S3 endpoint. */
+// Closed after the class, while the shared broker and database still run (they stop at JVM exit).
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=storage-service")
 class StorageServiceTest {
 
@@ -54,7 +56,7 @@ class StorageServiceTest {
         byte[] bytes = new byte[300_000];
         new Random(7).nextBytes(bytes);
         Path staged = stage(bytes);
-        ArtifactCreated created = created(staged, sha256(bytes));
+        ArtifactCreated created = created(staged, Sha256.of(bytes));
 
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
 
@@ -63,14 +65,14 @@ class StorageServiceTest {
         assertThat(stored.artifact()).isEqualTo(created.artifact());
         ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key()));
         assertThat(object.asByteArray()).isEqualTo(bytes);
-        assertThat(object.response().metadata()).containsEntry("sha256", sha256(bytes));
+        assertThat(object.response().metadata()).containsEntry("sha256", Sha256.of(bytes));
         assertThat(staged).doesNotExist();
     }
 
     @Test
     void aRedeliveredArtifactCreatedReannouncesTheSameStoredEventAndStoresNothingTwice() throws Exception {
         byte[] bytes = "a small artifact".getBytes();
-        ArtifactCreated created = created(stage(bytes), sha256(bytes));
+        ArtifactCreated created = created(stage(bytes), Sha256.of(bytes));
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
         ArtifactStored first = awaitStored(created.jobId());
 
@@ -92,7 +94,7 @@ class StorageServiceTest {
 
     @Test
     void aStagedFileThatNoLongerMatchesTheWorkersChecksumIsNotStored() throws Exception {
-        ArtifactCreated created = created(stage("damaged".getBytes()), sha256("original".getBytes()));
+        ArtifactCreated created = created(stage("damaged".getBytes()), Sha256.of("original".getBytes()));
 
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
 
@@ -122,9 +124,6 @@ class StorageServiceTest {
         return Files.write(Files.createTempFile(dir, "job", ".dump"), bytes);
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 
     private static String brokers() {
         return LocalKafka.shared().bootstrapServers();

@@ -1,5 +1,6 @@
 package dev.vigil.verifier;
 
+import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.Artifact;
@@ -19,21 +20,22 @@ import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The verifier against a real broker, S3 endpoint and PostgreSQL, restoring real pg_dump artifacts. */
+// Closed after the class, while the shared broker and database still run (they stop at JVM exit).
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=verifier-service")
 class VerifierServiceTest {
 
@@ -80,7 +82,7 @@ class VerifierServiceTest {
 
     @Test
     void aGoodBackupRestoresWithExactlyTheSourcesRowCountsAndLeavesNoScratchDatabase() throws Exception {
-        BackupVerified verified = verify(dump, sha256(dump), SOURCE_COUNTS);
+        BackupVerified verified = verify(dump, Sha256.of(dump), SOURCE_COUNTS);
 
         assertThat(verified.differences()).isEmpty();
         assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
@@ -93,7 +95,7 @@ class VerifierServiceTest {
     void aBackupHoldingFewerRowsThanTheSourceHadFailsNamingTheTable() throws Exception {
         List<TableRowCount> claimed = List.of(new TableRowCount("public", "customers", 41), new TableRowCount("sales", "Order Lines", 700));
 
-        BackupVerified verified = verify(dump, sha256(dump), claimed);
+        BackupVerified verified = verify(dump, Sha256.of(dump), claimed);
 
         assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(verified.differences()).containsExactly("table public.customers: expected 41 rows, found 40");
@@ -104,7 +106,7 @@ class VerifierServiceTest {
         byte[] damaged = dump.clone();
         damaged[damaged.length / 2] ^= 0x5a;
 
-        BackupVerified verified = verify(damaged, sha256(dump), SOURCE_COUNTS);
+        BackupVerified verified = verify(damaged, Sha256.of(dump), SOURCE_COUNTS);
 
         assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(verified.differences()).singleElement().asString().contains("checksum mismatch").contains("damaged");
@@ -150,7 +152,4 @@ class VerifierServiceTest {
         }
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 }
