@@ -29,6 +29,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,10 +40,13 @@ import org.springframework.test.context.DynamicPropertySource;
 /** The worker against a real broker and PostgreSQL, running the real pg_dump. */
 // Closed after the class, while the shared broker and database still run (they stop at JVM exit).
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=dump-worker")
 class DumpWorkerTest {
 
-    private static final String SECRET = "pw-6f1d2c-never-in-events";
+    /** Has ':' and '\\', which a passfile must escape. */
+    private static final String SECRET = "pw:6f1d\\2c-never-in-events";
+    private static final String BACKUP_ROLE = "vigil_backup";
     private static Path passwordFile;
 
     @DynamicPropertySource
@@ -53,7 +59,9 @@ class DumpWorkerTest {
 
     @BeforeAll
     static void sourceDatabase() throws IOException {
-        passwordFile = Files.writeString(Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "pw", ".txt"), SECRET);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        passwordFile = Files.writeString(Files.createTempFile(tmp, "pw", ".txt"), SECRET);
+        Path wrongPasswordFile = Files.writeString(Files.createTempFile(tmp, "pw", ".txt"), "not-the-password");
         LocalPostgres postgres = LocalPostgres.shared();
         postgres.createDatabase("worker_shop");
         postgres.execute("worker_shop", """
@@ -65,9 +73,14 @@ class DumpWorkerTest {
                 insert into public.customers select g, 'customer ' || g from generate_series(1, 56) g;
                 create table public.empty_table(id int);
                 """);
+        postgres.execute("worker_shop", "do $$ begin if not exists (select from pg_roles where rolname = '" + BACKUP_ROLE + "') then "
+                + "create role " + BACKUP_ROLE + " login password '" + SECRET + "'; end if; end $$; grant pg_read_all_data to " + BACKUP_ROLE);
+        postgres.requirePassword(BACKUP_ROLE);
         String brokers = LocalKafka.shared().bootstrapServers();
-        announce(brokers, "worker-shop", new Connection(postgres.host(), postgres.port(), "worker_shop", LocalPostgres.SUPERUSER,
+        announce(brokers, "worker-shop", new Connection(postgres.host(), postgres.port(), "worker_shop", BACKUP_ROLE,
                 null, passwordFile.toString()));
+        announce(brokers, "worker-wrong-password", new Connection(postgres.host(), postgres.port(), "worker_shop", BACKUP_ROLE,
+                null, wrongPasswordFile.toString()));
         announce(brokers, "worker-nowhere", new Connection("127.0.0.1", FreePorts.next(), "nowhere", "backup", null, null));
     }
 
@@ -133,7 +146,16 @@ class DumpWorkerTest {
     }
 
     @Test
-    void thePasswordNeverAppearsInAnyEventTheWorkerPublished() {
+    void aRefusedPasswordFailsAsAuthenticationWithoutEchoingIt() {
+        JobId jobId = request("worker-wrong-password");
+
+        BackupFailed failed = awaitFailure(jobId);
+        assertThat(failed.failureClass()).isEqualTo(FailureClass.AUTHENTICATION);
+        assertThat(failed.reason()).contains(BACKUP_ROLE).doesNotContain("not-the-password");
+    }
+
+    @Test
+    void thePasswordNeverAppearsInAnEventOrALogLine(CapturedOutput output) {
         JobId jobId = request("worker-shop");
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
             probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(jobId.toString()), Duration.ofSeconds(60));
@@ -143,6 +165,7 @@ class DumpWorkerTest {
                 assertThat(r.headers().values()).noneMatch(v -> v != null && v.contains(SECRET));
             });
         }
+        assertThat(output.getAll()).contains("dump finished: job " + jobId).doesNotContain(SECRET);
     }
 
     private static BackupFailed awaitFailure(JobId jobId) {

@@ -145,6 +145,24 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code role} log in over TCP with its password (scram-sha-256) instead of trust, as a
+     * real server would; other roles keep trust authentication.
+     */
+    public void requirePassword(String role) {
+        Path hba = dir.resolve("data").resolve("pg_hba.conf");
+        try {
+            String rule = "host all \"" + role + "\" 127.0.0.1/32 scram-sha-256\n";
+            String current = Files.readString(hba);
+            if (!current.contains(rule)) {
+                Files.writeString(hba, rule + current);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not edit " + hba, e);
+        }
+        execute("postgres", "select pg_reload_conf()");
+    }
+
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, "");
     }

@@ -17,8 +17,9 @@ import java.util.Optional;
 
 /**
  * Runs pg_dump in the custom format on an exported snapshot and streams its output into a file,
- * computing the SHA-256 on the way: no copy in memory. The password reaches pg_dump only through
- * its environment, never its argument list.
+ * computing the SHA-256 on the way: no copy in memory. The password reaches pg_dump only through a
+ * passfile readable by this process's user alone, deleted when pg_dump ends: never its argument
+ * list, never its environment (which other tools show more readily than a 0600 file).
  */
 final class PgDumpProcess {
 
@@ -40,9 +41,19 @@ final class PgDumpProcess {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.remove("PGPASSWORD");
-        password.ifPresent(p -> environment.put("PGPASSWORD", p));
         environment.put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, connectTimeoutSeconds)));
         environment.put("PGAPPNAME", "vigil-dump-worker");
+        try (PrivatePassfile passfile = password.isPresent() ? PrivatePassfile.write(target, password.get()) : null) {
+            if (passfile != null) {
+                environment.put("PGPASSFILE", passfile.path().toString());
+            }
+            return stream(builder, pgDump, target, file);
+        } catch (IOException e) {
+            throw new DumpFailure(FailureClass.STAGING, "could not write a private passfile for pg_dump: " + e.getMessage());
+        }
+    }
+
+    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file) throws DumpFailure, InterruptedException {
         Process process;
         try {
             process = builder.start();
