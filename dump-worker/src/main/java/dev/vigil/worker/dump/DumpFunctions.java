@@ -3,10 +3,15 @@ package dev.vigil.worker.dump;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.messaging.IncomingEvent;
+import dev.vigil.pgclients.PostgresClients;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
 import dev.vigil.worker.WorkerProperties;
 import dev.vigil.worker.target.TargetDirectory;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -20,9 +25,32 @@ class DumpFunctions {
         return new TargetDirectory(brokers);
     }
 
+    /** The pg_dump programs this worker has, found once at start-up. */
     @Bean
-    DumpService dumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties) {
-        return new DumpService(targets, publisher, properties);
+    PostgresClients pgDumps(WorkerProperties properties) {
+        return PostgresClients.find("pg_dump", properties.pgBinRoot(), properties.pgBinDir());
+    }
+
+    /** {@code /actuator/info}: which pg_dump versions this worker has, so operators see what servers it can dump. */
+    @Bean
+    InfoContributor pgDumpInfo(PostgresClients pgDumps) {
+        return info -> info.withDetail("pgDump", Map.of(
+                "versions", pgDumps.installed().stream().map(PostgresClients.Program::version).toList(),
+                "majors", pgDumps.installed().stream().map(PostgresClients.Program::major).toList()));
+    }
+
+    /** {@code vigil_worker_pg_dump_available{major="15"} 1} per installed major; no series at all means no pg_dump. */
+    @Bean
+    MeterBinder pgDumpMetric(PostgresClients pgDumps) {
+        return registry -> pgDumps.installed().forEach(program -> Gauge.builder("vigil.worker.pg_dump.available", () -> 1)
+                .description("A pg_dump of this major version is installed on the worker")
+                .tag("major", String.valueOf(program.major()))
+                .register(registry));
+    }
+
+    @Bean
+    DumpService dumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps) {
+        return new DumpService(targets, publisher, properties, pgDumps);
     }
 
     @Bean

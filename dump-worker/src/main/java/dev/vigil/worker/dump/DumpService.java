@@ -41,11 +41,11 @@ public class DumpService {
     private final Credentials credentials;
     private final String workerId;
 
-    public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties) {
+    public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps) {
         this.targets = targets;
         this.publisher = publisher;
         this.properties = properties;
-        this.pgDumps = PostgresClients.find("pg_dump", properties.pgBinRoot(), properties.pgBinDir());
+        this.pgDumps = pgDumps;
         this.credentials = new Credentials(System.getenv());
         this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
         log.info("dump worker {} staging in {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
