@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout    how long to wait for a target to accept a connection
  * @param unknownTargetWait how long a request for a target not (yet) announced waits before it fails
  * @param workerId          this instance's name in events; defaults to host name and process id
+ * @param retry             how transient failures (an unreachable target) are retried before the job fails
  */
 @ConfigurationProperties("vigil.worker")
 public record WorkerProperties(
@@ -22,5 +23,26 @@ public record WorkerProperties(
         Path pgBinDir,
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("10s") Duration unknownTargetWait,
-        String workerId) {
+        String workerId,
+        @DefaultValue Retry retry) {
+
+    /**
+     * Exponential backoff for transient failures; permanent ones (authentication, permissions,
+     * versions) fail at once.
+     *
+     * @param attempts       tries in all, at least 1
+     * @param initialBackoff wait after the first failure, doubled after each further one
+     * @param maxBackoff     the longest single wait
+     */
+    public record Retry(
+            @DefaultValue("3") int attempts,
+            @DefaultValue("2s") Duration initialBackoff,
+            @DefaultValue("30s") Duration maxBackoff) {
+
+        /** The wait before try number {@code attempt + 1}, counting from 1. */
+        public Duration backoffAfter(int attempt) {
+            Duration wait = initialBackoff.multipliedBy(1L << Math.min(20, attempt - 1));
+            return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+        }
+    }
 }

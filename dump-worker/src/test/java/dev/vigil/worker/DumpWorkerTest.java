@@ -55,6 +55,9 @@ class DumpWorkerTest {
         ServiceTestSettings.kafka(registry);
         registry.add("vigil.worker.staging-dir", () -> tmp.resolve("staging").toString());
         registry.add("vigil.worker.unknown-target-wait", () -> "2s");
+        registry.add("vigil.worker.retry.attempts", () -> "6");
+        registry.add("vigil.worker.retry.initial-backoff", () -> "250ms");
+        registry.add("vigil.worker.retry.max-backoff", () -> "1s");
     }
 
     @BeforeAll
@@ -117,7 +120,23 @@ class DumpWorkerTest {
 
         BackupFailed failed = awaitFailure(jobId);
         assertThat(failed.failureClass()).isEqualTo(FailureClass.UNREACHABLE);
-        assertThat(failed.reason()).contains("nowhere").contains("could not connect");
+        assertThat(failed.reason()).contains("nowhere").contains("could not connect").contains("gave up after 6 attempts");
+    }
+
+    @Test
+    void aTargetThatComesUpWhileTheWorkerRetriesIsBackedUp() throws Exception {
+        int port = FreePorts.next();
+        announce(brokers(), "worker-late", new Connection("127.0.0.1", port, "postgres", LocalPostgres.SUPERUSER, null, null));
+        JobId jobId = request("worker-late");
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
+            probe.await(r -> r.topic().equals(Topics.DUMP_STARTED) && r.value().contains(jobId.toString()), Duration.ofSeconds(30));
+            Thread.sleep(500);
+            try (LocalPostgres late = LocalPostgres.start(Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "late-"), port)) {
+                KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()) && !r.topic().equals(Topics.DUMP_STARTED),
+                        Duration.ofSeconds(60));
+                assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.ARTIFACT_CREATED);
+            }
+        }
     }
 
     @Test

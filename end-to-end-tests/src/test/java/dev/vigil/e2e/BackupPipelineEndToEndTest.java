@@ -79,6 +79,7 @@ class BackupPipelineEndToEndTest {
         extra.put("spring.mail.host", smtp.host());
         extra.put("spring.mail.port", String.valueOf(smtp.port()));
         extra.put("vigil.worker.unknown-target-wait", "3s");
+        extra.put("vigil.worker.retry.initial-backoff", "200ms");
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_e2e"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "e2e-backups", tmp.resolve("e2e-staging"), tmp.resolve("e2e-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), extra));

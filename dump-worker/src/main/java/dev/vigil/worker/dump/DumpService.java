@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ public class DumpService {
         Optional<String> password = Optional.empty();
         try {
             password = credentials.password(target.get());
-            Artifact artifact = dump(target.get(), password, artifactFile);
+            Artifact artifact = dumpWithRetries(request, target.get(), password, artifactFile);
             Files.writeString(descriptorFile, EventJson.writeString(artifact));
             publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), artifactFile.toUri().toString(), artifact));
             log.info("dump finished: job {} target {}: {} bytes, {} tables", request.jobId(), request.targetId(),
@@ -84,6 +85,33 @@ public class DumpService {
             deleteQuietly(artifactFile);
             fail(request, FailureClass.STAGING, "could not write to staging " + properties.stagingDir() + ": " + e.getMessage());
         }
+    }
+
+    /** Retries transient failures with backoff; the last failure says how often it was tried. */
+    private Artifact dumpWithRetries(BackupRequested request, Connection target, Optional<String> password, Path artifactFile)
+            throws DumpFailure, IOException, InterruptedException {
+        WorkerProperties.Retry retry = properties.retry();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return dump(target, password, artifactFile);
+            } catch (DumpFailure e) {
+                if (!isTransient(e.failureClass())) {
+                    throw e;
+                }
+                if (attempt >= retry.attempts()) {
+                    throw new DumpFailure(e.failureClass(), e.getMessage() + " (gave up after " + attempt + " attempts)");
+                }
+                Duration wait = retry.backoffAfter(attempt);
+                log.warn("dump attempt {} of {} failed: job {} target {}: {}; retrying in {} ms", attempt, retry.attempts(),
+                        request.jobId(), request.targetId(), e.failureClass(), wait.toMillis());
+                Thread.sleep(wait.toMillis());
+            }
+        }
+    }
+
+    /** Failures that can pass by themselves: a server restarting, a network blip. */
+    public static boolean isTransient(FailureClass failureClass) {
+        return failureClass == FailureClass.UNREACHABLE;
     }
 
     private Artifact dump(Connection target, Optional<String> password, Path artifactFile)
