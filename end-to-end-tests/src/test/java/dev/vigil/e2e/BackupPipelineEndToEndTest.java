@@ -20,6 +20,11 @@ import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -59,17 +64,23 @@ class BackupPipelineEndToEndTest {
         postgres.createDatabase("vigil_e2e");
         DemoDatabase.load(postgres, "shop_e2e");
         sourceCounts = DemoDatabase.rowCounts(postgres, "shop_e2e");
+        DemoDatabase.load(postgres, "busy_e2e");
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path targets = Files.writeString(tmp.resolve("e2e-targets.yml"), """
                 targets:
                   - id: shop
                     host: 127.0.0.1
-                    port: %d
+                    port: %1$d
                     database: shop_e2e
+                    username: postgres
+                  - id: busy
+                    host: 127.0.0.1
+                    port: %1$d
+                    database: busy_e2e
                     username: postgres
                   - id: offline
                     host: 127.0.0.1
-                    port: %d
+                    port: %2$d
                     database: gone
                     username: backup
                 """.formatted(postgres.port(), FreePorts.next()));
@@ -124,6 +135,41 @@ class BackupPipelineEndToEndTest {
                     Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED);
             assertThat(traceIdsByTopic.values()).allSatisfy(ids -> assertThat(ids).containsExactly(traceId));
         }
+    }
+
+    @Test
+    void writesDuringTheDumpStillVerifyExactlyBecauseTheCountsComeFromTheDumpsOwnSnapshot() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong written = new AtomicLong();
+        Thread writer = Thread.ofPlatform().name("busy-writer").start(() -> {
+            try (Connection connection = postgres.connect("busy_e2e");
+                    PreparedStatement insert = connection.prepareStatement("insert into shop.events (id, happened_at) values (?, now())")) {
+                for (long id = 1_000_000; writing.get(); id++) {
+                    insert.setLong(1, id);
+                    insert.executeUpdate();
+                    written.incrementAndGet();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (written.get() < 200) {
+            Thread.sleep(20);
+        }
+        long eventsBefore = DemoDatabase.rowCounts(postgres, "busy_e2e").get("shop.events");
+
+        JsonNode job = awaitFinal(requestBackup("busy"));
+        writing.set(false);
+        writer.join();
+        long eventsAfter = DemoDatabase.rowCounts(postgres, "busy_e2e").get("shop.events");
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+        JsonNode events = job.get("verification").get("tables").valueStream()
+                .filter(t -> t.get("schema").asString().equals("shop") && t.get("table").asString().equals("events")).findFirst().orElseThrow();
+        assertThat(events.get("foundRows").asLong()).isEqualTo(events.get("expectedRows").asLong());
+        assertThat(events.get("expectedRows").asLong()).as("the dump holds the rows of its moment, while writes went on around it")
+                .isGreaterThanOrEqualTo(eventsBefore).isLessThan(eventsAfter);
     }
 
     @Test
