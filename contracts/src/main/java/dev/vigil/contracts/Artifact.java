@@ -1,18 +1,30 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** What a dump produced: its format, size, checksum, the versions involved and the row counts it holds. */
-@JsonClassDescription("What a dump produced: format, size, checksum, versions and the row counts it holds.")
+/**
+ * What a dump produced: its format, size, checksum, the versions involved, the row counts it holds,
+ * and how its bytes are wrapped (compression, then encryption). Since schema version 2 of the events
+ * that carry it: {@code compression} and {@code encryptionKeyId}; absent in version 1, meaning
+ * pg_dump's own custom-format compression and no encryption.
+ */
+@JsonClassDescription("What a dump produced: format, size, checksum, versions, the row counts it holds, and how its bytes are wrapped.")
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Artifact(
         @JsonPropertyDescription("pg_dump output format, e.g. custom") String format,
-        long sizeBytes,
+        @JsonProperty(required = true) @JsonPropertyDescription("Size of the artifact as stored, in bytes") long sizeBytes,
         @JsonPropertyDescription("Lower-case hex SHA-256 of the artifact bytes") String sha256,
         @JsonPropertyDescription("Version of the source server, e.g. 15.18") String serverVersion,
         @JsonPropertyDescription("Version of the pg_dump that wrote the artifact") String pgDumpVersion,
-        @JsonPropertyDescription("Row count per dumped table") List<TableRowCount> tables) {
+        @JsonPropertyDescription("Row count per dumped table") List<TableRowCount> tables,
+        @JsonPropertyDescription("Compression around pg_dump's output: zstd, gzip or none (since v2)") @Nullable String compression,
+        @JsonPropertyDescription("Id of the key the artifact is encrypted under (AES-256-GCM, segmented); absent when not encrypted (since v2)")
+        @Nullable String encryptionKeyId) {
 
     public Artifact {
         Events.required(format, "artifact.format");
@@ -23,5 +35,20 @@ public record Artifact(
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("artifact.sizeBytes must not be negative, got: " + sizeBytes);
         }
+    }
+
+    /** An artifact as schema version 1 described it: pg_dump's own compression, not encrypted. */
+    public Artifact(String format, long sizeBytes, String sha256, String serverVersion, String pgDumpVersion, List<TableRowCount> tables) {
+        this(format, sizeBytes, sha256, serverVersion, pgDumpVersion, tables, null, null);
+    }
+
+    /** The file name ending that says how to read the artifact, e.g. {@code dump.zst.enc}. */
+    public String fileExtension() {
+        String compressed = switch (compression == null ? "none" : compression) {
+            case "zstd" -> ".zst";
+            case "gzip" -> ".gz";
+            default -> "";
+        };
+        return "dump" + compressed + (encryptionKeyId == null ? "" : ".enc");
     }
 }

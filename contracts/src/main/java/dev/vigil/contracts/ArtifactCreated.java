@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
 import java.util.UUID;
@@ -10,13 +11,14 @@ import java.util.UUID;
 public record ArtifactCreated(
         UUID eventId,
         Instant occurredAt,
-        int schemaVersion,
+        @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
         @JsonPropertyDescription("Where the artifact waits, as a URI (file:/... for a local staging directory)") String stagingUri,
         Artifact artifact) implements VigilEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: the artifact says how its bytes are compressed and encrypted. */
+    public static final int SCHEMA_VERSION = 2;
 
     public ArtifactCreated {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);

@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,13 +10,14 @@ import java.util.UUID;
 public record ArtifactStored(
         UUID eventId,
         Instant occurredAt,
-        int schemaVersion,
+        @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
         StoredObject location,
         Artifact artifact) implements VigilEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: the artifact says how its bytes are compressed and encrypted. */
+    public static final int SCHEMA_VERSION = 2;
 
     public ArtifactStored {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);

@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
 import java.util.UUID;
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 public record BackupRequested(
         UUID eventId,
         Instant occurredAt,
-        int schemaVersion,
+        @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
         @JsonPropertyDescription("SCHEDULE, API or EXTERNAL") Trigger trigger,

@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
 import java.util.List;
@@ -11,13 +12,13 @@ import java.util.UUID;
 public record BackupVerified(
         UUID eventId,
         Instant occurredAt,
-        int schemaVersion,
+        @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
         Verdict verdict,
         @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found") List<String> differences,
         @JsonPropertyDescription("Per-table row counts, expected and found") List<TableCheck> tables,
-        @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis) implements VigilEvent {
+        @JsonProperty(required = true) @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis) implements VigilEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

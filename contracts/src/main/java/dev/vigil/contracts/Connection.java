@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.jspecify.annotations.Nullable;
 
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 @JsonClassDescription("How to reach a target database. Never holds a password: only a reference to one.")
 public record Connection(
         String host,
-        int port,
+        @JsonProperty(required = true) int port,
         String database,
         String username,
         @JsonPropertyDescription("Name of an environment variable holding the password, resolved where the dump runs") @Nullable String passwordEnv,

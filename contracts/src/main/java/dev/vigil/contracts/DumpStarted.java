@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
 import java.util.UUID;
@@ -10,7 +11,7 @@ import java.util.UUID;
 public record DumpStarted(
         UUID eventId,
         Instant occurredAt,
-        int schemaVersion,
+        @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
         @JsonPropertyDescription("The worker instance running the dump") String workerId) implements VigilEvent {

@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import org.jspecify.annotations.Nullable;
 
@@ -9,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 public record TableCheck(
         String schema,
         String table,
-        long expectedRows,
+        @JsonProperty(required = true) long expectedRows,
         @JsonPropertyDescription("Rows found after restore; absent when the table is missing from the restore") @Nullable Long foundRows) {
 
     public TableCheck {

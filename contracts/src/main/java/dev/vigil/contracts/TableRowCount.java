@@ -1,10 +1,11 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The exact number of rows one table held when it was dumped. */
 @JsonClassDescription("The exact number of rows one table held when it was dumped.")
-public record TableRowCount(String schema, String table, long rows) {
+public record TableRowCount(String schema, String table, @JsonProperty(required = true) long rows) {
 
     public TableRowCount {
         Events.required(schema, "schema");

@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,7 +13,7 @@ import java.util.UUID;
 public record TargetConfigured(
         UUID eventId,
         Instant occurredAt,
-        int schemaVersion,
+        @JsonProperty(required = true) int schemaVersion,
         TargetId targetId,
         Connection connection) {
 

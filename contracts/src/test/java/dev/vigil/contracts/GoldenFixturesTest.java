@@ -11,7 +11,9 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
@@ -28,10 +30,17 @@ class GoldenFixturesTest {
         return Topics.EVENT_TYPES.stream();
     }
 
+    /** Every (event type, version) with a golden fixture, from version 1 to the type's current one. */
+    static Stream<Arguments> goldenVersions() {
+        return Topics.EVENT_TYPES.stream().flatMap(type -> IntStream.rangeClosed(1, currentVersion(type))
+                .filter(v -> GoldenFixturesTest.class.getResource("/golden/v" + v + "/" + type.getSimpleName() + ".json") != null)
+                .mapToObj(v -> Arguments.of(type, "v" + v)));
+    }
+
     @ParameterizedTest
-    @MethodSource("eventTypes")
-    void goldenV1RoundTripsWithoutLosingOrRenamingAField(Class<?> type) throws IOException {
-        JsonNode golden = golden("v1", type);
+    @MethodSource("goldenVersions")
+    void everyGoldenVersionRoundTripsWithoutLosingOrRenamingAField(Class<?> type, String version) throws IOException {
+        JsonNode golden = golden(version, type);
 
         Object event = EventJson.read(EventJson.mapper().writeValueAsBytes(golden), type);
         JsonNode written = EventJson.mapper().readTree(EventJson.write(event));
@@ -43,11 +52,47 @@ class GoldenFixturesTest {
 
     @ParameterizedTest
     @MethodSource("eventTypes")
-    void everyRecordComponentIsCoveredByTheGoldenFixture(Class<?> type) throws IOException {
-        JsonNode golden = golden("v1", type);
+    void theCurrentVersionHasAGoldenFixtureCoveringEveryField(Class<?> type) throws IOException {
+        String version = "v" + currentVersion(type);
+        JsonNode golden = golden(version, type);
+        assertThat(golden.get("schemaVersion").asInt()).isEqualTo(currentVersion(type));
+        assertCovers(golden, type, version + " " + type.getSimpleName());
+    }
+
+    @Test
+    void aVersionOneArtifactReadsAsPgDumpsOwnCompressionAndNotEncrypted() throws IOException {
+        ArtifactCreated v1 = EventJson.read(EventJson.mapper().writeValueAsBytes(golden("v1", ArtifactCreated.class)), ArtifactCreated.class);
+
+        assertThat(v1.artifact().compression()).isNull();
+        assertThat(v1.artifact().encryptionKeyId()).isNull();
+        assertThat(v1.artifact().fileExtension()).isEqualTo("dump");
+    }
+
+    @Test
+    void aMissingRequiredNumberIsReportedByName() throws IOException {
+        ObjectNode golden = (ObjectNode) golden("v2", ArtifactCreated.class);
+        ((ObjectNode) golden.get("artifact").get("tables").get(0)).remove("rows");
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.mapper().writeValueAsBytes(golden), ArtifactCreated.class))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("rows");
+    }
+
+    private static void assertCovers(JsonNode node, Class<?> type, String where) {
         for (RecordComponent component : type.getRecordComponents()) {
-            assertThat(golden.has(component.getName()))
-                    .as("golden v1 %s has field %s", type.getSimpleName(), component.getName()).isTrue();
+            assertThat(node.has(component.getName())).as("golden %s has field %s", where, component.getName()).isTrue();
+            Class<?> componentType = component.getType();
+            if (componentType.isRecord() && componentType.getRecordComponents().length > 1 && !node.get(component.getName()).isNull()) {
+                assertCovers(node.get(component.getName()), componentType, where + "." + component.getName());
+            }
+        }
+    }
+
+    private static int currentVersion(Class<?> type) {
+        try {
+            return type.getField("SCHEMA_VERSION").getInt(null);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(type + " has no SCHEMA_VERSION", e);
         }
     }
 

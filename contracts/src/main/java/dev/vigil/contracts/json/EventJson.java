@@ -7,14 +7,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The wire format of every Vigil event: UTF-8 JSON, ISO-8601 instants, unknown fields ignored so
- * that additive schema changes never break an older consumer. Thread-safe.
+ * that additive schema changes never break an older consumer, and a field added later may be
+ * missing from an older producer's event. Required fields are enforced by the records themselves
+ * (null checks) and by {@code @JsonProperty(required = true)} on numbers. Thread-safe.
  */
 public final class EventJson {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
 
