@@ -1,0 +1,216 @@
+package dev.vigil.codec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Streaming AES-256-GCM in independent segments, so neither side holds more than one segment.
+ *
+ * <p>Layout: a header ({@code "VGLE"}, format version 1, key id length and key id, a random
+ * 7-byte nonce prefix), then segments of {@value #SEGMENT} plaintext bytes (the last may be shorter
+ * or empty), each followed by its 16-byte tag. A segment's nonce is the prefix, its index (4 bytes)
+ * and a last-segment flag, and the header is authenticated with every segment, so flipped bytes,
+ * reordered segments, a truncation anywhere (even at a segment boundary) and a swapped key id all
+ * fail authentication.
+ */
+public final class SegmentedAesGcm {
+
+    static final int SEGMENT = 256 * 1024;
+    private static final int TAG = 16;
+    private static final byte[] MAGIC = "VGLE".getBytes(StandardCharsets.US_ASCII);
+    private static final int FORMAT = 1;
+    private static final int PREFIX = 7;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private SegmentedAesGcm() {
+    }
+
+    /** Encrypts what is written into {@code out} under {@code key}; closing the result writes the last segment and closes {@code out}. */
+    public static OutputStream encrypt(OutputStream out, String keyId, SecretKey key) throws IOException {
+        byte[] prefix = new byte[PREFIX];
+        RANDOM.nextBytes(prefix);
+        byte[] header = header(keyId, prefix);
+        out.write(header);
+        return new Encrypting(out, key, header, prefix);
+    }
+
+    /** Decrypts a stream written by {@link #encrypt}, taking the key its header names from {@code keyring}. */
+    public static InputStream decrypt(InputStream in, Keyring keyring) throws IOException {
+        byte[] magic = in.readNBytes(MAGIC.length + 2);
+        if (magic.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(magic, MAGIC.length), MAGIC) || magic[MAGIC.length] != FORMAT) {
+            throw new ArtifactDamagedException("not a Vigil-encrypted artifact (its header is missing or damaged)");
+        }
+        byte[] id = in.readNBytes(Byte.toUnsignedInt(magic[MAGIC.length + 1]));
+        byte[] prefix = in.readNBytes(PREFIX);
+        if (prefix.length < PREFIX) {
+            throw new ArtifactDamagedException("the artifact ends inside its encryption header (truncated)");
+        }
+        String keyId = new String(id, StandardCharsets.UTF_8);
+        SecretKey key = keyring.key(keyId).orElseThrow(() -> new UnknownKeyException(keyId, keyring.ids()));
+        return new Decrypting(in, key, header(keyId, prefix), prefix);
+    }
+
+    /** The key id an encrypted stream names, read without decrypting; for messages. */
+    static byte[] header(String keyId, byte[] prefix) {
+        byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
+        if (id.length > 255) {
+            throw new IllegalArgumentException("key id too long");
+        }
+        ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 2 + id.length + PREFIX);
+        header.put(MAGIC).put((byte) FORMAT).put((byte) id.length).put(id).put(prefix);
+        return header.array();
+    }
+
+    private static Cipher cipher(int mode, SecretKey key, byte[] header, byte[] prefix, int index, boolean last) throws IOException {
+        byte[] nonce = ByteBuffer.allocate(12).put(prefix).putInt(index).put((byte) (last ? 1 : 0)).array();
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+            cipher.updateAAD(header);
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class Encrypting extends OutputStream {
+
+        private final OutputStream out;
+        private final SecretKey key;
+        private final byte[] header;
+        private final byte[] prefix;
+        private final byte[] buffer = new byte[SEGMENT];
+        private int filled;
+        private int index;
+        private boolean closed;
+
+        Encrypting(OutputStream out, SecretKey key, byte[] header, byte[] prefix) {
+            this.out = out;
+            this.key = key;
+            this.header = header;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            while (length > 0) {
+                if (filled == SEGMENT) {
+                    // More data follows, so the full buffer is not the last segment.
+                    seal(false);
+                }
+                int n = Math.min(length, SEGMENT - filled);
+                System.arraycopy(bytes, offset, buffer, filled, n);
+                filled += n;
+                offset += n;
+                length -= n;
+            }
+        }
+
+        private void seal(boolean last) throws IOException {
+            try {
+                out.write(cipher(Cipher.ENCRYPT_MODE, key, header, prefix, index++, last).doFinal(buffer, 0, filled));
+            } catch (GeneralSecurityException e) {
+                throw new IOException("encryption failed: " + e.getMessage(), e);
+            }
+            filled = 0;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                try {
+                    seal(true);
+                } finally {
+                    out.close();
+                }
+            }
+        }
+    }
+
+    private static final class Decrypting extends FilterInputStream {
+
+        private final SecretKey key;
+        private final byte[] header;
+        private final byte[] prefix;
+        private byte[] plain = new byte[0];
+        private int position;
+        private int index;
+        private boolean finished;
+        private int peeked = -2;
+
+        Decrypting(InputStream in, SecretKey key, byte[] header, byte[] prefix) {
+            super(in);
+            this.key = key;
+            this.header = header;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            while (position == plain.length) {
+                if (finished) {
+                    return -1;
+                }
+                nextSegment();
+            }
+            int n = Math.min(length, plain.length - position);
+            System.arraycopy(plain, position, bytes, offset, n);
+            position += n;
+            return n;
+        }
+
+        private void nextSegment() throws IOException {
+            ByteArrayOutputStream chunk = new ByteArrayOutputStream(SEGMENT + TAG);
+            if (peeked >= 0) {
+                chunk.write(peeked);
+            }
+            chunk.write(in.readNBytes(SEGMENT + TAG - chunk.size()));
+            peeked = in.read();
+            boolean last = peeked < 0;
+            byte[] sealed = chunk.toByteArray();
+            if (sealed.length < TAG) {
+                throw new ArtifactDamagedException("the artifact is truncated in segment " + index + " (it ends before the segment's tag)");
+            }
+            try {
+                plain = cipher(Cipher.DECRYPT_MODE, key, header, prefix, index, last).doFinal(sealed);
+            } catch (AEADBadTagException e) {
+                throw new ArtifactDamagedException("authentication failed in segment " + index
+                        + ": the artifact is damaged or truncated (or was not encrypted with this key)");
+            } catch (GeneralSecurityException e) {
+                throw new IOException("decryption failed: " + e.getMessage(), e);
+            }
+            index++;
+            position = 0;
+            finished = last;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.vigil.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ArtifactCodecTest {
+
+    private static final String KEY_A = Base64.getEncoder().encodeToString(bytes(32, 1));
+    private static final String KEY_B = Base64.getEncoder().encodeToString(bytes(32, 2));
+    private static final Keyring KEYRING = Keyring.parse("2026-a:" + KEY_A + ", 2026-b:" + KEY_B);
+
+    static Stream<Arguments> shapes() {
+        int segment = SegmentedAesGcm.SEGMENT;
+        return Stream.of(Compression.values()).flatMap(c -> Stream.of(true, false).flatMap(encrypted ->
+                Stream.of(0, 1, segment - 1, segment, segment + 1, 3 * segment + segment / 2).map(size -> Arguments.of(c, encrypted, size))));
+    }
+
+    @ParameterizedTest(name = "{0} encrypted={1} {2} bytes")
+    @MethodSource("shapes")
+    void whatIsEncodedDecodesToTheSameBytes(Compression compression, boolean encrypted, int size) throws IOException {
+        byte[] plain = pgDumpLike(size);
+        byte[] encoded = encode(plain, compression, encrypted ? "2026-b" : null);
+
+        assertThat(decode(encoded, compression, encrypted ? "2026-b" : null)).isEqualTo(plain);
+        if (encrypted && plain.length >= 64) {
+            assertThat(indexOf(encoded, Arrays.copyOf(plain, 64))).as("position of the plaintext's first 64 bytes in the artifact").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void zstdCompressesRealisticDataAndEncryptionAddsLittle() throws IOException {
+        byte[] plain = pgDumpLike(2_000_000);
+
+        int compressed = encode(plain, Compression.ZSTD, null).length;
+        int encrypted = encode(plain, Compression.ZSTD, "2026-a").length;
+
+        assertThat(compressed).isLessThan(plain.length / 2);
+        assertThat(encrypted - compressed).isLessThan(200);
+    }
+
+    @Test
+    void aFlippedByteIsCaughtAsDamage() throws IOException {
+        byte[] encoded = encode(pgDumpLike(600_000), Compression.ZSTD, "2026-a");
+        encoded[encoded.length / 2] ^= 0x01;
+
+        assertThatThrownBy(() -> decode(encoded, Compression.ZSTD, "2026-a"))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("authentication failed in segment");
+    }
+
+    @Test
+    void aTruncationAtASegmentBoundaryIsCaughtAsDamage() throws IOException {
+        byte[] encoded = encode(pgDumpLike(3 * SegmentedAesGcm.SEGMENT), Compression.NONE, "2026-a");
+        int header = 4 + 2 + "2026-a".length() + 7;
+        byte[] truncated = Arrays.copyOf(encoded, header + 2 * (SegmentedAesGcm.SEGMENT + 16));
+
+        assertThatThrownBy(() -> decode(truncated, Compression.NONE, "2026-a"))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("damaged or truncated");
+        assertThatThrownBy(() -> decode(Arrays.copyOf(encoded, encoded.length - 5), Compression.NONE, "2026-a"))
+                .isInstanceOf(ArtifactDamagedException.class);
+    }
+
+    @Test
+    void anArtifactUnderAKeyNotHeldNamesTheKeyAndWhatToDo() throws IOException {
+        byte[] encoded = encode(pgDumpLike(1000), Compression.ZSTD, "2026-a");
+
+        assertThatThrownBy(() -> decode(encoded, Compression.ZSTD, "2026-a", Keyring.parse("2026-b:" + KEY_B)))
+                .isInstanceOf(UnknownKeyException.class)
+                .hasMessageContaining("key '2026-a'").hasMessageContaining("2026-b").hasMessageContaining("VIGIL_ENCRYPTION_KEYS");
+    }
+
+    @Test
+    void somethingThatWasNeverEncryptedIsNotMistakenForAnArtifact() {
+        assertThatThrownBy(() -> decode("PGDMP plain custom dump".getBytes(), Compression.NONE, "2026-a"))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("not a Vigil-encrypted artifact");
+    }
+
+    @Test
+    void keyringMistakesAreNamedWithoutShowingKeyMaterial() {
+        String shortKey = Base64.getEncoder().encodeToString(bytes(16, 3));
+        assertThatThrownBy(() -> Keyring.parse("k1:" + shortKey)).hasMessageContaining("has 16 bytes; AES-256 needs 32")
+                .hasMessageNotContaining(shortKey);
+        assertThatThrownBy(() -> Keyring.parse("k1:%%%")).hasMessageContaining("'k1' is not valid base64").hasMessageNotContaining("%%%");
+        assertThatThrownBy(() -> Keyring.parse("k1:" + KEY_A + ",k1:" + KEY_B)).hasMessageContaining("'k1' is given twice");
+        assertThatThrownBy(() -> Keyring.parse(KEY_A)).hasMessageContaining("#1 is not of the form id:base64key").hasMessageNotContaining(KEY_A);
+        assertThat(KEYRING.toString()).doesNotContain(KEY_A).contains("2026-a");
+    }
+
+    @Test
+    void compressionNamesAndLevelsAreChecked() {
+        assertThat(Compression.of(null)).isEqualTo(Compression.NONE);
+        assertThat(Compression.of("ZSTD")).isEqualTo(Compression.ZSTD);
+        assertThatThrownBy(() -> Compression.of("lz4")).hasMessageContaining("use zstd, gzip or none");
+        assertThatThrownBy(() -> Compression.ZSTD.checkLevel(25)).hasMessageContaining("1-19");
+    }
+
+    private static byte[] encode(byte[] plain, Compression compression, String keyId) throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        ArtifactCodec.EncryptionKey key = keyId == null ? null : new ArtifactCodec.EncryptionKey(keyId, KEYRING.key(keyId).orElseThrow());
+        try (OutputStream out = ArtifactCodec.encoder(sink, compression, compression == Compression.ZSTD ? 3 : 6, 0, key)) {
+            out.write(plain);
+        }
+        return sink.toByteArray();
+    }
+
+    private static byte[] decode(byte[] encoded, Compression compression, String keyId) throws IOException {
+        return decode(encoded, compression, keyId, KEYRING);
+    }
+
+    private static byte[] decode(byte[] encoded, Compression compression, String keyId, Keyring keyring) throws IOException {
+        try (InputStream in = ArtifactCodec.decoder(new ByteArrayInputStream(encoded), compression, keyId, keyring)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Text-like rows with some randomness, compressing like real table data rather than like zeros. */
+    private static byte[] pgDumpLike(int size) {
+        Random random = new Random(size);
+        StringBuilder text = new StringBuilder(size + 100);
+        while (text.length() < size) {
+            text.append(random.nextInt(1_000_000)).append('\t').append("customer-").append(random.nextInt(5000))
+                    .append('\t').append(random.nextBoolean() ? "paid" : "shipped").append('\t').append(Long.toHexString(random.nextLong())).append('\n');
+        }
+        return text.substring(0, size).getBytes();
+    }
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] bytes = new byte[n];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
