@@ -17,12 +17,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -177,11 +180,15 @@ public final class DevLauncher {
 
         step("five services");
         Path targets = writeTargets(dataDir, postgres, options.targets());
+        String keyring = "dev:" + devKey(dataDir);
         EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), postgres.jdbcUrl("vigil"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, options.port(),
                 Map.of("logging.config", "classpath:vigil-dev-logback.xml",
-                        "vigil.notifier.dashboard-url", "http://localhost:" + options.port())));
+                        "vigil.notifier.dashboard-url", "http://localhost:" + options.port(),
+                        "vigil.worker.encryption-key-id", "dev",
+                        "vigil.worker.encryption-keys", keyring,
+                        "vigil.verifier.encryption-keys", keyring)));
         running.add(stack);
         done("scheduler, dump worker, storage, verifier, notifier; API on http://localhost:" + stack.schedulerPort());
         out.printf("Ready in %.1f s.%n%n", (System.nanoTime() - started) / 1e9);
@@ -252,9 +259,10 @@ public final class DevLauncher {
         return switch (stage) {
             case "REQUESTED" -> "by " + job.path("requestedBy").asString("api");
             case "DUMPING" -> "pg_dump running";
-            case "DUMPED" -> artifact.isMissingNode() ? "" : String.format("%.1f MB, %d tables, pg_dump %s, server %s",
-                    artifact.get("sizeBytes").asLong() / 1e6, artifact.get("tables").size(), artifact.get("pgDumpVersion").asString(),
-                    artifact.get("serverVersion").asString());
+            case "DUMPED" -> artifact.isMissingNode() ? "" : String.format("%.1f MB %s%s, %d tables, pg_dump %s, server %s",
+                    artifact.get("sizeBytes").asLong() / 1e6, artifact.path("compression").asString("uncompressed"),
+                    artifact.hasNonNull("encryptionKeyId") ? ", encrypted (key " + artifact.get("encryptionKeyId").asString() + ")" : "",
+                    artifact.get("tables").size(), artifact.get("pgDumpVersion").asString(), artifact.get("serverVersion").asString());
             case "STORED" -> job.path("location").isMissingNode() ? "" : "s3://" + job.get("location").get("bucket").asString() + "/"
                     + job.get("location").get("key").asString();
             case "VERIFIED" -> {
@@ -277,6 +285,22 @@ public final class DevLauncher {
 
     private static String clock(String instant) {
         return LocalTime.ofInstant(Instant.parse(instant), ZoneId.systemDefault()).format(CLOCK);
+    }
+
+    /**
+     * The embedded default's encryption key: 32 random bytes made on the first run, kept in a file
+     * only this user can read, so backups stored under the data directory stay readable across runs.
+     */
+    private static String devKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("keys").resolve("dev.key");
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    Base64.getEncoder().encodeToString(key));
+        }
+        return Files.readString(file).strip();
     }
 
     private static Path writeTargets(Path dataDir, LocalPostgres postgres, List<TargetOption> targets) throws IOException {

@@ -15,6 +15,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param unknownTargetWait how long a request for a target not (yet) announced waits before it fails
  * @param workerId          this instance's name in events; defaults to host name and process id
  * @param retry             how transient failures (an unreachable target) are retried before the job fails
+ * @param compression       zstd (default), gzip or none, around pg_dump's uncompressed custom format
+ * @param compressionLevel  zstd 1-19 (default 3), gzip 1-9
+ * @param compressionWorkers zstd worker threads (0: compress on the dump's own thread)
+ * @param encryptionKeyId   the key to encrypt under (AES-256-GCM); empty for no encryption
+ * @param encryptionKeys    the keyring, {@code id:base64-32-bytes[,...]}, given by reference ({@code VIGIL_ENCRYPTION_KEYS})
  */
 @ConfigurationProperties("vigil.worker")
 public record WorkerProperties(
@@ -24,7 +29,18 @@ public record WorkerProperties(
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("10s") Duration unknownTargetWait,
         String workerId,
-        @DefaultValue Retry retry) {
+        @DefaultValue Retry retry,
+        @DefaultValue("zstd") String compression,
+        @DefaultValue("3") int compressionLevel,
+        @DefaultValue("2") int compressionWorkers,
+        @DefaultValue("") String encryptionKeyId,
+        @DefaultValue("") String encryptionKeys) {
+
+    @Override
+    public String toString() {
+        // The keyring never leaves in a log line or an error report.
+        return "WorkerProperties[stagingDir=" + stagingDir + ", compression=" + compression + ", encryptionKeyId=" + encryptionKeyId + "]";
+    }
 
     /**
      * Exponential backoff for transient failures; permanent ones (authentication, permissions,

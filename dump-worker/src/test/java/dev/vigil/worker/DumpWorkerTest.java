@@ -3,6 +3,9 @@ package dev.vigil.worker;
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.codec.ArtifactCodec;
+import dev.vigil.codec.Compression;
+import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
@@ -47,12 +50,15 @@ class DumpWorkerTest {
     /** Has ':' and '\\', which a passfile must escape. */
     private static final String SECRET = "pw:6f1d\\2c-never-in-events";
     private static final String BACKUP_ROLE = "vigil_backup";
+    private static final String KEYS = "worker-key:" + java.util.Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "AbCd");
     private static Path passwordFile;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         ServiceTestSettings.kafka(registry);
+        registry.add("vigil.worker.encryption-key-id", () -> "worker-key");
+        registry.add("vigil.worker.encryption-keys", () -> KEYS);
         registry.add("vigil.worker.staging-dir", () -> tmp.resolve("staging").toString());
         registry.add("vigil.worker.unknown-target-wait", () -> "2s");
         registry.add("vigil.worker.retry.attempts", () -> "6");
@@ -107,9 +113,13 @@ class DumpWorkerTest {
             assertThat(Files.size(file)).isEqualTo(created.artifact().sizeBytes());
             assertThat(Sha256.of(file)).isEqualTo(created.artifact().sha256());
             assertThat(created.artifact().format()).isEqualTo("custom");
+            assertThat(created.artifact().compression()).isEqualTo("zstd");
+            assertThat(created.artifact().encryptionKeyId()).isEqualTo("worker-key");
             assertThat(created.artifact().pgDumpVersion()).startsWith(created.artifact().serverVersion().split("\\.")[0]);
-            try (InputStream in = Files.newInputStream(file)) {
-                assertThat(new String(in.readNBytes(5))).as("pg_dump custom format magic").isEqualTo("PGDMP");
+            try (InputStream raw = Files.newInputStream(file);
+                    InputStream plain = ArtifactCodec.decoder(Files.newInputStream(file), Compression.ZSTD, "worker-key", Keyring.parse(KEYS))) {
+                assertThat(new String(raw.readNBytes(5))).as("staged bytes are not the plain dump").isNotEqualTo("PGDMP");
+                assertThat(new String(plain.readNBytes(5))).as("pg_dump custom format magic after decoding").isEqualTo("PGDMP");
             }
         }
     }

@@ -91,6 +91,10 @@ class BackupPipelineEndToEndTest {
         extra.put("spring.mail.port", String.valueOf(smtp.port()));
         extra.put("vigil.worker.unknown-target-wait", "3s");
         extra.put("vigil.worker.retry.initial-backoff", "200ms");
+        String keys = "e2e-key:" + java.util.Base64.getEncoder().encodeToString("e2e-key-material-32-bytes-long!!".getBytes());
+        extra.put("vigil.worker.encryption-key-id", "e2e-key");
+        extra.put("vigil.worker.encryption-keys", keys);
+        extra.put("vigil.verifier.encryption-keys", keys);
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_e2e"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "e2e-backups", tmp.resolve("e2e-staging"), tmp.resolve("e2e-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), extra));
@@ -114,6 +118,9 @@ class BackupPipelineEndToEndTest {
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         assertThat(job.get("stages").propertyNames()).containsExactly("REQUESTED", "DUMPING", "DUMPED", "STORED", "VERIFIED");
+        assertThat(job.get("artifact").get("compression").asString()).isEqualTo("zstd");
+        assertThat(job.get("artifact").get("encryptionKeyId").asString()).isEqualTo("e2e-key");
+        assertThat(job.get("location").get("key").asString()).endsWith(jobId + ".dump.zst.enc");
         Map<String, Long> verified = new LinkedHashMap<>();
         for (JsonNode table : job.get("verification").get("tables")) {
             assertThat(table.get("foundRows").asLong()).as(table.toString()).isEqualTo(table.get("expectedRows").asLong());

@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pgBinRoot  directory holding one {@code <major>/bin} per installed PostgreSQL client
  * @param pgBinDir   a single directory holding pg_restore, used instead of {@code pgBinRoot} when set
  * @param workDir    where downloaded artifacts wait for pg_restore
+ * @param encryptionKeys the keyring for encrypted artifacts, {@code id:base64-32-bytes[,...]}, by reference ({@code VIGIL_ENCRYPTION_KEYS})
  */
 @ConfigurationProperties("vigil.verifier")
 public record VerifierProperties(
@@ -24,7 +25,14 @@ public record VerifierProperties(
         Scratch scratch,
         @DefaultValue("/usr/lib/postgresql") Path pgBinRoot,
         Path pgBinDir,
-        Path workDir) {
+        Path workDir,
+        @DefaultValue("") String encryptionKeys) {
+
+    @Override
+    public String toString() {
+        // The keyring and the scratch password never leave in a log line or an error report.
+        return "VerifierProperties[endpoint=" + endpoint + ", workDir=" + workDir + "]";
+    }
 
     /**
      * The scratch server. The password is taken from the environment by reference
@@ -36,5 +44,10 @@ public record VerifierProperties(
             @DefaultValue("vigil") String username,
             @DefaultValue("") String password,
             @DefaultValue("postgres") String maintenanceDatabase) {
+
+        @Override
+        public String toString() {
+            return "Scratch[" + username + "@" + host + ":" + port + "]";
+        }
     }
 }

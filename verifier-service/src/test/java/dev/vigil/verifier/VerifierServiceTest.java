@@ -3,6 +3,9 @@ package dev.vigil.verifier;
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.codec.ArtifactCodec;
+import dev.vigil.codec.Compression;
+import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupVerified;
@@ -42,6 +45,7 @@ class VerifierServiceTest {
     private static final String BUCKET = "verifier-test";
     private static final List<TableRowCount> SOURCE_COUNTS = List.of(
             new TableRowCount("public", "customers", 40), new TableRowCount("sales", "Order Lines", 700));
+    private static final String KEYS = "vk-1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static byte[] dump;
 
     @Autowired
@@ -56,6 +60,7 @@ class VerifierServiceTest {
         registry.add("vigil.verifier.scratch.host", postgres::host);
         registry.add("vigil.verifier.scratch.port", postgres::port);
         registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
+        registry.add("vigil.verifier.encryption-keys", () -> KEYS);
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "verify").toString());
     }
 
@@ -92,6 +97,37 @@ class VerifierServiceTest {
     }
 
     @Test
+    void aCompressedAndEncryptedBackupIsDecodedRestoredAndPasses() throws Exception {
+        byte[] encoded = encode(dump, "vk-1", Keyring.parse(KEYS));
+
+        BackupVerified verified = verify(encoded, Sha256.of(encoded), SOURCE_COUNTS, "zstd", "vk-1");
+
+        assertThat(verified.differences()).isEmpty();
+        assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
+    }
+
+    @Test
+    void aBackupEncryptedUnderAKeyTheVerifierDoesNotHoldFailsNamingTheKey() throws Exception {
+        byte[] encoded = encode(dump, "retired-key", Keyring.parse("retired-key:" + java.util.Base64.getEncoder().encodeToString(new byte[32])));
+
+        BackupVerified verified = verify(encoded, Sha256.of(encoded), SOURCE_COUNTS, "zstd", "retired-key");
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(verified.differences()).singleElement().asString().contains("cannot decrypt").contains("key 'retired-key'");
+    }
+
+    @Test
+    void aTruncatedEncryptedBackupFailsAsDamaged() throws Exception {
+        byte[] encoded = encode(dump, "vk-1", Keyring.parse(KEYS));
+        byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 100);
+
+        BackupVerified verified = verify(truncated, Sha256.of(truncated), SOURCE_COUNTS, "zstd", "vk-1");
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(verified.differences()).singleElement().asString().contains("damaged").contains("truncated");
+    }
+
+    @Test
     void aBackupHoldingFewerRowsThanTheSourceHadFailsNamingTheTable() throws Exception {
         List<TableRowCount> claimed = List.of(new TableRowCount("public", "customers", 41), new TableRowCount("sales", "Order Lines", 700));
 
@@ -113,6 +149,19 @@ class VerifierServiceTest {
     }
 
     private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts) {
+        return verify(object, workerSha256, counts, null, null);
+    }
+
+    private static byte[] encode(byte[] plain, String keyId, Keyring keyring) throws Exception {
+        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream out = ArtifactCodec.encoder(sink, Compression.ZSTD, 3, 0,
+                new ArtifactCodec.EncryptionKey(keyId, keyring.key(keyId).orElseThrow()))) {
+            out.write(plain);
+        }
+        return sink.toByteArray();
+    }
+
+    private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts, String compression, String keyId) {
         JobId jobId = JobId.random();
         String key = "shop/" + jobId + ".dump";
         try {
@@ -122,7 +171,7 @@ class VerifierServiceTest {
         }
         s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
         ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("shop"), new StoredObject("primary", BUCKET, key),
-                new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts));
+                new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts, compression, keyId));
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "shop", EventJson.writeString(stored));
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
             KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));

@@ -1,5 +1,8 @@
 package dev.vigil.worker.dump;
 
+import dev.vigil.codec.ArtifactCodec;
+import dev.vigil.codec.Compression;
+import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
@@ -40,6 +43,7 @@ public class DumpService {
     private final WorkerProperties properties;
     private final PostgresClients pgDumps;
     private final Credentials credentials;
+    private final PgDumpProcess.Wrapping wrapping;
     private final String workerId;
 
     public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps) {
@@ -48,8 +52,10 @@ public class DumpService {
         this.properties = properties;
         this.pgDumps = pgDumps;
         this.credentials = new Credentials(System.getenv());
+        this.wrapping = wrapping(properties);
         this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
-        log.info("dump worker {} staging in {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
+        log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
+                wrapping.compression().wireName(), wrapping.level(), wrapping.key() == null ? "not encrypted" : "encrypted under key " + wrapping.key().id(),
                 pgDumps.installed().stream().map(PostgresClients.Program::version).toList());
     }
 
@@ -123,12 +129,27 @@ public class DumpService {
                     FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
             List<TableRowCount> counts = snapshot.countRows(target);
             PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(),
-                    partial, properties.connectTimeout().toSeconds());
+                    partial, properties.connectTimeout().toSeconds(), wrapping);
             Files.move(partial, artifactFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Artifact("custom", output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts);
+            return new Artifact("custom", output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts,
+                    wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id());
         } finally {
             deleteQuietly(partial);
         }
+    }
+
+    /** Checks the compression and encryption settings once, at start-up, so a mistake stops the worker with a clear message. */
+    static PgDumpProcess.Wrapping wrapping(WorkerProperties properties) {
+        Compression compression = Compression.of(properties.compression());
+        compression.checkLevel(properties.compressionLevel());
+        ArtifactCodec.EncryptionKey key = null;
+        if (!properties.encryptionKeyId().isBlank()) {
+            Keyring keyring = Keyring.parse(properties.encryptionKeys());
+            key = new ArtifactCodec.EncryptionKey(properties.encryptionKeyId(), keyring.key(properties.encryptionKeyId()).orElseThrow(() ->
+                    new IllegalArgumentException("vigil.worker.encryption-key-id is '" + properties.encryptionKeyId()
+                            + "' but VIGIL_ENCRYPTION_KEYS holds no key of that id (it holds: " + keyring.ids() + ")")));
+        }
+        return new PgDumpProcess.Wrapping(compression, properties.compressionLevel(), Math.max(0, properties.compressionWorkers()), key);
     }
 
     private void fail(BackupRequested request, FailureClass failureClass, String reason) {

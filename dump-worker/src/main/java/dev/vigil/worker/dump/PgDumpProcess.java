@@ -2,6 +2,8 @@ package dev.vigil.worker.dump;
 
 import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.Connection;
+import dev.vigil.codec.ArtifactCodec;
+import dev.vigil.codec.Compression;
 import dev.vigil.contracts.FailureClass;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,9 +34,14 @@ final class PgDumpProcess {
     private PgDumpProcess() {
     }
 
+    /** How pg_dump's output is wrapped on its way to staging. */
+    record Wrapping(Compression compression, int level, int workers, ArtifactCodec.EncryptionKey key) {
+    }
+
     static Output run(Path pgDump, Connection target, Optional<String> password, String snapshotId, Path file,
-            long connectTimeoutSeconds) throws DumpFailure, InterruptedException {
-        List<String> command = List.of(pgDump.toString(), "--format=custom", "--no-password",
+            long connectTimeoutSeconds, Wrapping wrapping) throws DumpFailure, InterruptedException {
+        // pg_dump writes uncompressed; the worker compresses (and encrypts) in one streaming pass.
+        List<String> command = List.of(pgDump.toString(), "--format=custom", "--compress=0", "--no-password",
                 "--snapshot=" + snapshotId,
                 "--host=" + target.host(), "--port=" + target.port(), "--username=" + target.username(),
                 "--dbname=" + target.database());
@@ -47,13 +54,14 @@ final class PgDumpProcess {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());
             }
-            return stream(builder, pgDump, target, file);
+            return stream(builder, pgDump, target, file, wrapping);
         } catch (IOException e) {
             throw new DumpFailure(FailureClass.STAGING, "could not write a private passfile for pg_dump: " + e.getMessage());
         }
     }
 
-    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file) throws DumpFailure, InterruptedException {
+    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file, Wrapping wrapping)
+            throws DumpFailure, InterruptedException {
         Process process;
         try {
             process = builder.start();
@@ -65,8 +73,11 @@ final class PgDumpProcess {
         MessageDigest sha256 = Sha256.digest();
         long size;
         try (InputStream in = process.getInputStream();
-                OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha256)) {
-            size = in.transferTo(out);
+                OutputStream out = ArtifactCodec.encoder(new DigestOutputStream(Files.newOutputStream(file), sha256),
+                        wrapping.compression(), wrapping.level(), wrapping.workers(), wrapping.key())) {
+            in.transferTo(out);
+            out.close();
+            size = Files.size(file);
         } catch (IOException e) {
             process.destroyForcibly();
             throw new DumpFailure(FailureClass.STAGING, "could not write the artifact to staging (" + file.getParent() + "): "

@@ -8,7 +8,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Object keys that sort by time within a target and cannot collide across targets or prefixes:
- * {@code <prefix>/<targetId>/<yyyy>/<mm>/<dd>/<yyyyMMddTHHmmssZ>-<jobId>.dump}.
+ * {@code <prefix>/<targetId>/<yyyy>/<mm>/<dd>/<yyyyMMddTHHmmssZ>-<jobId>.<ext>}, the extension saying how the
+ * bytes are wrapped (e.g. {@code dump.zst.enc}).
  */
 public final class ObjectKeys {
 
@@ -18,8 +19,8 @@ public final class ObjectKeys {
     private ObjectKeys() {
     }
 
-    public static String of(String prefix, TargetId target, JobId job, Instant dumpedAt) {
+    public static String of(String prefix, TargetId target, JobId job, Instant dumpedAt, String extension) {
         String head = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
-        return head + target.value() + "/" + DAY.format(dumpedAt) + "/" + STAMP.format(dumpedAt) + "-" + job + ".dump";
+        return head + target.value() + "/" + DAY.format(dumpedAt) + "/" + STAMP.format(dumpedAt) + "-" + job + "." + extension;
     }
 }

@@ -73,7 +73,8 @@ public class StorageService {
                         + created.artifact().sha256() + "; the staged file was changed or damaged, the backup must be taken again");
                 return;
             }
-            String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt());
+            String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt(),
+                    created.artifact().fileExtension());
             store.put(key, staged, sha256);
             ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
                     new StoredObject(properties.destination(), store.bucket(), key), created.artifact());

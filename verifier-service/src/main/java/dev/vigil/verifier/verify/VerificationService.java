@@ -1,6 +1,11 @@
 package dev.vigil.verifier.verify;
 
 import dev.vigil.contracts.Sha256;
+import dev.vigil.codec.ArtifactCodec;
+import dev.vigil.codec.ArtifactDamagedException;
+import dev.vigil.codec.Compression;
+import dev.vigil.codec.Keyring;
+import dev.vigil.codec.UnknownKeyException;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupVerified;
@@ -17,6 +22,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.sql.SQLException;
@@ -43,6 +49,7 @@ public class VerificationService {
     private final S3Client s3;
     private final VerifierProperties properties;
     private final PostgresClients pgRestores;
+    private final Keyring keyring;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
@@ -51,6 +58,7 @@ public class VerificationService {
         this.s3 = s3;
         this.properties = properties;
         this.pgRestores = PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir());
+        this.keyring = Keyring.parse(properties.encryptionKeys());
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -70,7 +78,8 @@ public class VerificationService {
             fail(stored, pgRestores.noneFits(sourceMajor, stored.artifact().serverVersion()));
             return;
         }
-        Path artifact = properties.workDir().resolve(stored.jobId() + ".dump");
+        Path artifact = properties.workDir().resolve(stored.jobId() + "." + stored.artifact().fileExtension());
+        Path restorable = properties.workDir().resolve(stored.jobId() + ".restore.dump");
         try {
             Files.createDirectories(properties.workDir());
             log.info("verification started: job {} target {}", stored.jobId(), stored.targetId());
@@ -82,9 +91,12 @@ public class VerificationService {
                 differences.add("artifact checksum mismatch: the stored object's SHA-256 is " + sha256
                         + " but the dump worker wrote " + stored.artifact().sha256() + "; the stored backup is damaged");
             } else {
+                decode(stored, artifact, restorable).ifPresent(differences::add);
+            }
+            if (differences.isEmpty()) {
                 try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), stored.jobId())) {
                     long started = System.nanoTime();
-                    String restoreErrors = restore(pgRestore.get().executable(), artifact, scratch.name());
+                    String restoreErrors = restore(pgRestore.get().executable(), restorable, scratch.name());
                     restoreMillis = (System.nanoTime() - started) / 1_000_000;
                     if (restoreErrors != null) {
                         differences.add("pg_restore reported errors: " + restoreErrors);
@@ -111,9 +123,32 @@ public class VerificationService {
         } finally {
             try {
                 Files.deleteIfExists(artifact);
+                Files.deleteIfExists(restorable);
             } catch (IOException ignored) {
                 // the work directory is scratch space
             }
+        }
+    }
+
+    /**
+     * Decrypts and decompresses the downloaded artifact into a file pg_restore reads; answers why
+     * that failed (a key not held, damage, a broken compression stream), which makes the backup fail
+     * verification.
+     */
+    private Optional<String> decode(ArtifactStored stored, Path artifact, Path restorable) throws IOException {
+        try (InputStream in = ArtifactCodec.decoder(Files.newInputStream(artifact), Compression.of(stored.artifact().compression()),
+                stored.artifact().encryptionKeyId(), keyring)) {
+            Files.copy(in, restorable, StandardCopyOption.REPLACE_EXISTING);
+            return Optional.empty();
+        } catch (UnknownKeyException e) {
+            return Optional.of("cannot decrypt: " + e.getMessage());
+        } catch (ArtifactDamagedException e) {
+            return Optional.of("the stored backup is damaged: " + e.getMessage());
+        } catch (IOException e) {
+            if (!Files.isReadable(artifact)) {
+                throw e;
+            }
+            return Optional.of("the stored backup could not be decompressed (" + stored.artifact().compression() + "): " + e.getMessage());
         }
     }
 
