@@ -11,6 +11,7 @@ public final class Topics {
 
     public static final String BACKUP_REQUESTED = "vigil.backup.requested";
     public static final String DUMP_STARTED = "vigil.dump.started";
+    public static final String DUMP_PROGRESSED = "vigil.dump.progressed";
     public static final String ARTIFACT_CREATED = "vigil.artifact.created";
     public static final String ARTIFACT_STORED = "vigil.artifact.stored";
     public static final String BACKUP_VERIFIED = "vigil.backup.verified";
@@ -21,6 +22,7 @@ public final class Topics {
     private static final Map<Class<?>, String> BY_EVENT = Map.of(
             BackupRequested.class, BACKUP_REQUESTED,
             DumpStarted.class, DUMP_STARTED,
+            DumpProgressed.class, DUMP_PROGRESSED,
             ArtifactCreated.class, ARTIFACT_CREATED,
             ArtifactStored.class, ARTIFACT_STORED,
             BackupVerified.class, BACKUP_VERIFIED,
@@ -29,7 +31,7 @@ public final class Topics {
 
     /** Every event type in the contracts, in pipeline order. */
     public static final List<Class<?>> EVENT_TYPES = List.of(
-            BackupRequested.class, DumpStarted.class, ArtifactCreated.class, ArtifactStored.class,
+            BackupRequested.class, DumpStarted.class, DumpProgressed.class, ArtifactCreated.class, ArtifactStored.class,
             BackupVerified.class, BackupFailed.class, TargetConfigured.class);
 
     public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param compressionWorkers zstd worker threads (0: compress on the dump's own thread)
  * @param encryptionKeyId   the key to encrypt under (AES-256-GCM); empty for no encryption
  * @param encryptionKeys    the keyring, {@code id:base64-32-bytes[,...]}, given by reference ({@code VIGIL_ENCRYPTION_KEYS})
+ * @param progressInterval  how often a running dump publishes {@code DumpProgressed}
  */
 @ConfigurationProperties("vigil.worker")
 public record WorkerProperties(
@@ -34,7 +35,8 @@ public record WorkerProperties(
         @DefaultValue("3") int compressionLevel,
         @DefaultValue("2") int compressionWorkers,
         @DefaultValue("") String encryptionKeyId,
-        @DefaultValue("") String encryptionKeys) {
+        @DefaultValue("") String encryptionKeys,
+        @DefaultValue("5s") Duration progressInterval) {
 
     @Override
     public String toString() {

@@ -10,6 +10,7 @@ import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TableRowCount;
@@ -58,6 +59,7 @@ class DumpWorkerTest {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         ServiceTestSettings.kafka(registry);
         registry.add("vigil.worker.encryption-key-id", () -> "worker-key");
+        registry.add("vigil.worker.progress-interval", () -> "50ms");
         registry.add("vigil.worker.encryption-keys", () -> KEYS);
         registry.add("vigil.worker.staging-dir", () -> tmp.resolve("staging").toString());
         registry.add("vigil.worker.unknown-target-wait", () -> "2s");
@@ -90,6 +92,14 @@ class DumpWorkerTest {
                 null, passwordFile.toString()));
         announce(brokers, "worker-wrong-password", new Connection(postgres.host(), postgres.port(), "worker_shop", BACKUP_ROLE,
                 null, wrongPasswordFile.toString()));
+        postgres.createDatabase("worker_big");
+        postgres.execute("worker_big", """
+                drop table if exists public.readings;
+                create table public.readings(id bigint primary key, sensor text, taken_at timestamptz, note text);
+                insert into public.readings select g, 'sensor-' || (g % 997), now() - g * interval '1 second', md5(g::text) || md5((g * 7)::text)
+                from generate_series(1, 400000) g;
+                """);
+        announce(brokers, "worker-big", new Connection(postgres.host(), postgres.port(), "worker_big", LocalPostgres.SUPERUSER, null, null));
         announce(brokers, "worker-nowhere", new Connection("127.0.0.1", FreePorts.next(), "nowhere", "backup", null, null));
     }
 
@@ -121,6 +131,23 @@ class DumpWorkerTest {
                 assertThat(new String(raw.readNBytes(5))).as("staged bytes are not the plain dump").isNotEqualTo("PGDMP");
                 assertThat(new String(plain.readNBytes(5))).as("pg_dump custom format magic after decoding").isEqualTo("PGDMP");
             }
+        }
+    }
+
+    @Test
+    void aRunningDumpReportsGrowingProgressNamingTheTableItIsOn() {
+        JobId jobId = request("worker-big");
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED)) {
+            probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(jobId.toString()), Duration.ofSeconds(120));
+            List<DumpProgressed> reports = probe.seen(Duration.ofMillis(300)).stream()
+                    .filter(r -> r.topic().equals(Topics.DUMP_PROGRESSED) && r.value().contains(jobId.toString()))
+                    .map(r -> EventJson.read(r.value().getBytes(), DumpProgressed.class)).toList();
+
+            assertThat(reports).as("progress reports of a dump lasting several intervals").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(reports).extracting(DumpProgressed::bytesWritten).isSorted().last().asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.LONG).isPositive();
+            assertThat(reports).extracting(DumpProgressed::currentTable).contains("public.readings");
         }
     }
 

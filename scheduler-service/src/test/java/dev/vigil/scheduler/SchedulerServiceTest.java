@@ -7,6 +7,7 @@ import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.StoredObject;
@@ -26,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,30 @@ class SchedulerServiceTest {
 
         JsonNode list = getJson("/api/v1/jobs?targetId=orders-db");
         assertThat(list.get("jobs").valueStream().map(j -> j.get("jobId").asString())).contains(jobId.toString());
+    }
+
+    @Test
+    void theJobShowsTheNewestProgressOfItsRunningDumpEvenWhenReportsArriveLate() throws Exception {
+        JobId jobId = JobId.random();
+        TargetId target = new TargetId("orders-db");
+        Instant start = Instant.parse("2026-11-21T03:00:00Z");
+        String brokers = LocalKafka.shared().bootstrapServers();
+        KafkaProbe.send(brokers, Topics.DUMP_STARTED, "orders-db", EventJson.writeString(DumpStarted.now(jobId, target, "w1")));
+        KafkaProbe.send(brokers, Topics.DUMP_PROGRESSED, "orders-db", EventJson.writeString(new DumpProgressed(java.util.UUID.randomUUID(),
+                start.plusSeconds(10), 1, jobId, target, 2_000_000, "public.orders")));
+        KafkaProbe.send(brokers, Topics.DUMP_PROGRESSED, "orders-db", EventJson.writeString(new DumpProgressed(java.util.UUID.randomUUID(),
+                start.plusSeconds(5), 1, jobId, target, 1_000_000, "public.customers")));
+
+        JsonNode job = awaitStatus(jobId, "DUMPING");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!job.has("progress") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            job = getJson("/api/v1/jobs/" + jobId);
+        }
+        Thread.sleep(1000);
+        job = getJson("/api/v1/jobs/" + jobId);
+        assertThat(job.get("progress").get("bytesWritten").asLong()).isEqualTo(2_000_000);
+        assertThat(job.get("progress").get("currentTable").asString()).isEqualTo("public.orders");
     }
 
     @Test

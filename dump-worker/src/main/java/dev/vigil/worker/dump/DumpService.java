@@ -8,6 +8,7 @@ import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
@@ -26,6 +27,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +50,8 @@ public class DumpService {
     private final Credentials credentials;
     private final PgDumpProcess.Wrapping wrapping;
     private final String workerId;
+    private final ScheduledExecutorService progressReports = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("dump-progress").daemon().factory());
 
     public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps) {
         this.targets = targets;
@@ -99,7 +106,7 @@ public class DumpService {
         WorkerProperties.Retry retry = properties.retry();
         for (int attempt = 1; ; attempt++) {
             try {
-                return dump(target, password, artifactFile);
+                return dump(request, target, password, artifactFile);
             } catch (DumpFailure e) {
                 if (!isTransient(e.failureClass())) {
                     throw e;
@@ -120,7 +127,20 @@ public class DumpService {
         return failureClass == FailureClass.UNREACHABLE;
     }
 
-    private Artifact dump(Connection target, Optional<String> password, Path artifactFile)
+    private void reportProgress(BackupRequested request, DumpProgress progress) {
+        try {
+            publisher.publish(DumpProgressed.now(request.jobId(), request.targetId(), progress.bytesWritten(), progress.currentTable()));
+        } catch (RuntimeException e) {
+            // Progress is advice; a lost report must not fail the dump.
+            log.debug("progress report for job {} not sent: {}", request.jobId(), e.getMessage());
+        }
+    }
+
+    private long interval() {
+        return Math.max(10, properties.progressInterval().toMillis());
+    }
+
+    private Artifact dump(BackupRequested request, Connection target, Optional<String> password, Path artifactFile)
             throws DumpFailure, IOException, InterruptedException {
         Files.createDirectories(artifactFile.getParent());
         Path partial = artifactFile.resolveSibling(artifactFile.getFileName() + ".partial");
@@ -128,8 +148,16 @@ public class DumpService {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(
                     FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
             List<TableRowCount> counts = snapshot.countRows(target);
-            PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(),
-                    partial, properties.connectTimeout().toSeconds(), wrapping);
+            PgDumpProcess.Output output;
+            DumpProgress progress = new DumpProgress();
+            ScheduledFuture<?> reporting = progressReports.scheduleAtFixedRate(
+                    () -> reportProgress(request, progress), interval(), interval(), TimeUnit.MILLISECONDS);
+            try {
+                output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(),
+                        partial, properties.connectTimeout().toSeconds(), wrapping, progress);
+            } finally {
+                reporting.cancel(false);
+            }
             Files.move(partial, artifactFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new Artifact("custom", output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts,
                     wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id());

@@ -5,7 +5,9 @@ import dev.vigil.contracts.Connection;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.contracts.FailureClass;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +41,10 @@ final class PgDumpProcess {
     }
 
     static Output run(Path pgDump, Connection target, Optional<String> password, String snapshotId, Path file,
-            long connectTimeoutSeconds, Wrapping wrapping) throws DumpFailure, InterruptedException {
+            long connectTimeoutSeconds, Wrapping wrapping, DumpProgress progress) throws DumpFailure, InterruptedException {
         // pg_dump writes uncompressed; the worker compresses (and encrypts) in one streaming pass.
-        List<String> command = List.of(pgDump.toString(), "--format=custom", "--compress=0", "--no-password",
+        // --verbose names each table as it is dumped, for progress; the stderr reader keeps errors apart.
+        List<String> command = List.of(pgDump.toString(), "--format=custom", "--compress=0", "--no-password", "--verbose",
                 "--snapshot=" + snapshotId,
                 "--host=" + target.host(), "--port=" + target.port(), "--username=" + target.username(),
                 "--dbname=" + target.database());
@@ -54,26 +57,26 @@ final class PgDumpProcess {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());
             }
-            return stream(builder, pgDump, target, file, wrapping);
+            return stream(builder, pgDump, target, file, wrapping, progress);
         } catch (IOException e) {
             throw new DumpFailure(FailureClass.STAGING, "could not write a private passfile for pg_dump: " + e.getMessage());
         }
     }
 
-    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file, Wrapping wrapping)
-            throws DumpFailure, InterruptedException {
+    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file, Wrapping wrapping,
+            DumpProgress progress) throws DumpFailure, InterruptedException {
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new DumpFailure(FailureClass.DUMP_ERROR, "could not start " + pgDump + ": " + e.getMessage());
         }
-        StderrTail stderr = new StderrTail(process.getErrorStream());
+        StderrTail stderr = new StderrTail(process.getErrorStream(), progress);
         Thread stderrReader = Thread.ofVirtual().start(stderr);
         MessageDigest sha256 = Sha256.digest();
         long size;
         try (InputStream in = process.getInputStream();
-                OutputStream out = ArtifactCodec.encoder(new DigestOutputStream(Files.newOutputStream(file), sha256),
+                OutputStream out = ArtifactCodec.encoder(progress.counting(new DigestOutputStream(Files.newOutputStream(file), sha256)),
                         wrapping.compression(), wrapping.level(), wrapping.workers(), wrapping.key())) {
             in.transferTo(out);
             out.close();
@@ -108,24 +111,31 @@ final class PgDumpProcess {
         return new DumpFailure(failureClass, "pg_dump of " + target.describe() + " exited with " + exit + ": " + stderr.strip());
     }
 
-    /** Keeps the last part of pg_dump's stderr, so a chatty failure cannot fill memory. */
+    /**
+     * Reads pg_dump's stderr line by line: progress lines update {@link DumpProgress}, everything else
+     * is kept, its last part only, so a chatty failure cannot fill memory.
+     */
     private static final class StderrTail implements Runnable {
 
         private final InputStream in;
+        private final DumpProgress progress;
         private final StringBuilder tail = new StringBuilder();
 
-        StderrTail(InputStream in) {
+        StderrTail(InputStream in, DumpProgress progress) {
             this.in = in;
+            this.progress = progress;
         }
 
         @Override
         public void run() {
-            byte[] buffer = new byte[4096];
-            try {
-                int read;
-                while ((read = in.read(buffer)) >= 0) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (progress.readVerboseLine(line)) {
+                        continue;
+                    }
                     synchronized (tail) {
-                        tail.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                        tail.append(line).append('\n');
                         if (tail.length() > STDERR_TAIL) {
                             tail.delete(0, tail.length() - STDERR_TAIL);
                         }

@@ -12,7 +12,8 @@ import java.util.UUID;
 /**
  * A backup job as the registry knows it: answered by {@code GET /api/v1/jobs/{jobId}}.
  *
- * @param stages when each status was reached
+ * @param stages   when each status was reached
+ * @param progress the latest progress a running dump reported; absent before the first report
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
@@ -22,6 +23,7 @@ public record Job(
         String trigger,
         String requestedBy,
         Map<JobStatus, Instant> stages,
+        Progress progress,
         Artifact artifact,
         StoredObject location,
         Verification verification,
@@ -30,6 +32,10 @@ public record Job(
 
     /** The verdict of restoring the backup and comparing it with its source. */
     public record Verification(String verdict, List<String> differences, List<TableCheck> tables, long restoreMillis) {
+    }
+
+    /** How far the dump had come at {@code at}: bytes written as stored, and the table pg_dump was on. */
+    public record Progress(long bytesWritten, String currentTable, Instant at) {
     }
 
     /** Why the job failed, as the failing service said. */

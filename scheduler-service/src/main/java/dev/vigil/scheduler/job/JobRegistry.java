@@ -5,6 +5,7 @@ import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.JobId;
@@ -73,6 +74,10 @@ public class JobRegistry {
             case Topics.DUMP_STARTED -> {
                 DumpStarted e = begin(EventJson.read(payload, DumpStarted.class));
                 jobs.dumping(e.jobId(), e.occurredAt(), traceId());
+            }
+            case Topics.DUMP_PROGRESSED -> {
+                DumpProgressed e = begin(EventJson.read(payload, DumpProgressed.class));
+                jobs.progressed(e.jobId(), e.occurredAt(), e.bytesWritten(), e.currentTable());
             }
             case Topics.ARTIFACT_CREATED -> {
                 ArtifactCreated e = begin(EventJson.read(payload, ArtifactCreated.class));

@@ -48,6 +48,14 @@ class JobRepository {
         stamp(jobId, "dumping_at", at, traceId);
     }
 
+    /** Keeps the newest report only: reports may arrive late, never move progress backwards. */
+    void progressed(JobId jobId, Instant at, long bytesWritten, String currentTable) {
+        jdbc.sql("""
+                update jobs set progress_bytes = ?, progress_table = ?, progress_at = ?, updated_at = now()
+                where job_id = ? and (progress_at is null or progress_at < ?)""")
+                .params(bytesWritten, currentTable, Timestamp.from(at), jobId.value(), Timestamp.from(at)).update();
+    }
+
     void dumped(JobId jobId, Instant at, Artifact artifact, String traceId) {
         stamp(jobId, "dumped_at", at, traceId);
         jdbc.sql("update jobs set artifact = coalesce(artifact, cast(? as jsonb)) where job_id = ?")
@@ -100,8 +108,11 @@ class JobRepository {
         Job.Verification verification = json(rs.getString("verification"), Job.Verification.class);
         Job.Failure failure = rs.getString("failure_class") == null ? null
                 : new Job.Failure(rs.getString("failure_stage"), rs.getString("failure_class"), rs.getString("failure_reason"));
+        Timestamp progressAt = rs.getTimestamp("progress_at");
+        Job.Progress progress = progressAt == null ? null
+                : new Job.Progress(rs.getLong("progress_bytes"), rs.getString("progress_table"), progressAt.toInstant());
         return new Job(rs.getObject("job_id", UUID.class), rs.getString("target_id"), status(stages, verification),
-                rs.getString("trigger"), rs.getString("requested_by"), stages,
+                rs.getString("trigger"), rs.getString("requested_by"), stages, progress,
                 json(rs.getString("artifact"), Artifact.class), json(rs.getString("location"), StoredObject.class),
                 verification, failure, rs.getString("trace_id"));
     }
