@@ -1,6 +1,5 @@
 package dev.vigil.codec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,15 +72,24 @@ public final class SegmentedAesGcm {
         return header.array();
     }
 
-    private static Cipher cipher(int mode, SecretKey key, byte[] header, byte[] prefix, int index, boolean last) throws IOException {
+    private static Cipher newCipher() throws IOException {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+    }
+
+    /** Readies one stream's cipher for a segment: a fresh nonce each time, the header as associated data. */
+    private static Cipher init(Cipher cipher, int mode, SecretKey key, byte[] header, byte[] prefix, int index, boolean last)
+            throws IOException {
         byte[] nonce = ByteBuffer.allocate(12).put(prefix).putInt(index).put((byte) (last ? 1 : 0)).array();
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
             cipher.updateAAD(header);
             return cipher;
         } catch (GeneralSecurityException e) {
-            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+            throw new IOException("AES-GCM refused the key: " + e.getMessage(), e);
         }
     }
 
@@ -92,11 +100,14 @@ public final class SegmentedAesGcm {
         private final byte[] header;
         private final byte[] prefix;
         private final byte[] buffer = new byte[SEGMENT];
+        private final byte[] sealed = new byte[SEGMENT + TAG];
+        private final Cipher cipher;
         private int filled;
         private int index;
         private boolean closed;
 
-        Encrypting(OutputStream out, SecretKey key, byte[] header, byte[] prefix) {
+        Encrypting(OutputStream out, SecretKey key, byte[] header, byte[] prefix) throws IOException {
+            this.cipher = newCipher();
             this.out = out;
             this.key = key;
             this.header = header;
@@ -125,7 +136,8 @@ public final class SegmentedAesGcm {
 
         private void seal(boolean last) throws IOException {
             try {
-                out.write(cipher(Cipher.ENCRYPT_MODE, key, header, prefix, index++, last).doFinal(buffer, 0, filled));
+                int length = init(cipher, Cipher.ENCRYPT_MODE, key, header, prefix, index++, last).doFinal(buffer, 0, filled, sealed, 0);
+                out.write(sealed, 0, length);
             } catch (GeneralSecurityException e) {
                 throw new IOException("encryption failed: " + e.getMessage(), e);
             }
@@ -155,14 +167,18 @@ public final class SegmentedAesGcm {
         private final SecretKey key;
         private final byte[] header;
         private final byte[] prefix;
-        private byte[] plain = new byte[0];
+        private final byte[] sealed = new byte[SEGMENT + TAG];
+        private final byte[] segment = new byte[SEGMENT + TAG];
+        private final Cipher cipher;
+        private int plainLength;
         private int position;
         private int index;
         private boolean finished;
         private int peeked = -2;
 
-        Decrypting(InputStream in, SecretKey key, byte[] header, byte[] prefix) {
+        Decrypting(InputStream in, SecretKey key, byte[] header, byte[] prefix) throws IOException {
             super(in);
+            this.cipher = newCipher();
             this.key = key;
             this.header = header;
             this.prefix = prefix;
@@ -176,32 +192,31 @@ public final class SegmentedAesGcm {
 
         @Override
         public int read(byte[] bytes, int offset, int length) throws IOException {
-            while (position == plain.length) {
+            while (position == plainLength) {
                 if (finished) {
                     return -1;
                 }
                 nextSegment();
             }
-            int n = Math.min(length, plain.length - position);
-            System.arraycopy(plain, position, bytes, offset, n);
+            int n = Math.min(length, plainLength - position);
+            System.arraycopy(segment, position, bytes, offset, n);
             position += n;
             return n;
         }
 
         private void nextSegment() throws IOException {
-            ByteArrayOutputStream chunk = new ByteArrayOutputStream(SEGMENT + TAG);
+            int length = 0;
             if (peeked >= 0) {
-                chunk.write(peeked);
+                sealed[length++] = (byte) peeked;
             }
-            chunk.write(in.readNBytes(SEGMENT + TAG - chunk.size()));
+            length += in.readNBytes(sealed, length, SEGMENT + TAG - length);
             peeked = in.read();
             boolean last = peeked < 0;
-            byte[] sealed = chunk.toByteArray();
-            if (sealed.length < TAG) {
+            if (length < TAG) {
                 throw new ArtifactDamagedException("the artifact is truncated in segment " + index + " (it ends before the segment's tag)");
             }
             try {
-                plain = cipher(Cipher.DECRYPT_MODE, key, header, prefix, index, last).doFinal(sealed);
+                plainLength = init(cipher, Cipher.DECRYPT_MODE, key, header, prefix, index, last).doFinal(sealed, 0, length, segment, 0);
             } catch (AEADBadTagException e) {
                 throw new ArtifactDamagedException("authentication failed in segment " + index
                         + ": the artifact is damaged or truncated (or was not encrypted with this key)");
