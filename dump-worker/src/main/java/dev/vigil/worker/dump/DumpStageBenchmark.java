@@ -1,0 +1,52 @@
+package dev.vigil.worker.dump;
+
+import dev.vigil.codec.ArtifactCodec;
+import dev.vigil.codec.Compression;
+import dev.vigil.codec.Keyring;
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.pgclients.PostgresClients;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The worker's dump stage alone, for the benchmark in {@code benchmarks/}: the same snapshot,
+ * row counts, pg_dump, compression and encryption code the service runs, without Kafka or Spring, so
+ * its time and memory can be measured in a process of its own. Prints one line of JSON.
+ *
+ * <p>Arguments: host port database user output-file [compression level workers [keyId:base64key]].
+ */
+public final class DumpStageBenchmark {
+
+    private DumpStageBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            throw new IllegalArgumentException("usage: host port database user output-file [compression level workers [keyId:base64key]]");
+        }
+        Connection target = new Connection(args[0], Integer.parseInt(args[1]), args[2], args[3], null, null);
+        Compression compression = Compression.of(args.length > 5 ? args[5] : "zstd");
+        int level = args.length > 6 ? Integer.parseInt(args[6]) : 3;
+        int workers = args.length > 7 ? Integer.parseInt(args[7]) : 2;
+        ArtifactCodec.EncryptionKey key = null;
+        if (args.length > 8) {
+            String id = args[8].substring(0, args[8].indexOf(':'));
+            key = new ArtifactCodec.EncryptionKey(id, Keyring.parse(args[8]).key(id).orElseThrow());
+        }
+        PostgresClients pgDumps = PostgresClients.find("pg_dump", Path.of("/usr/lib/postgresql"), null);
+        long started = System.nanoTime();
+        try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10))) {
+            PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow();
+            List<TableRowCount> counts = snapshot.countRows(target);
+            PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(),
+                    Path.of(args[4]), 10, new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress());
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long rows = counts.stream().mapToLong(TableRowCount::rows).sum();
+            System.out.printf("{\"seconds\": %.3f, \"bytes\": %d, \"sha256\": \"%s\", \"tables\": %d, \"rows\": %d}%n",
+                    seconds, output.sizeBytes(), output.sha256(), counts.size(), rows);
+        }
+    }
+}
