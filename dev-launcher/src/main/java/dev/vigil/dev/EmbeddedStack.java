@@ -50,6 +50,14 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Starts the five services; if one fails, those already started are closed and the failure is thrown. */
     public static EmbeddedStack start(Settings settings) {
+        return start(settings, true);
+    }
+
+    /**
+     * Starts the services; without the dump worker when {@code withWorker} is false, for tests that
+     * run workers as processes of their own.
+     */
+    public static EmbeddedStack start(Settings settings, boolean withWorker) {
         List<ConfigurableApplicationContext> started = new ArrayList<>();
         try {
             started.add(run(NotifierApplication.class, NotifierApplication.NAME, settings, database(settings)));
@@ -63,8 +71,10 @@ public final class EmbeddedStack implements AutoCloseable {
                     "--vigil.storage.endpoint=" + settings.s3Endpoint(),
                     "--vigil.storage.bucket=" + settings.bucket(),
                     "--vigil.storage.create-bucket=true"))));
-            started.add(run(WorkerApplication.class, WorkerApplication.NAME, settings, List.of(
-                    "--vigil.worker.staging-dir=" + settings.stagingDir())));
+            if (withWorker) {
+                started.add(run(WorkerApplication.class, WorkerApplication.NAME, settings, List.of(
+                        "--vigil.worker.staging-dir=" + settings.stagingDir())));
+            }
             started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.scheduler.targets-file=" + settings.targetsFile()))));
         } catch (RuntimeException e) {

@@ -1,0 +1,176 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.DumpStarted;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.DemoDatabase;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two dump workers as processes of their own, started from the executable jar the images run,
+ * sharing the work through their consumer group. One is killed with SIGKILL in the middle of a
+ * dump: its request goes to the other worker and every job still ends VERIFIED.
+ */
+class WorkerFailoverEndToEndTest {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final Map<String, Process> workers = new LinkedHashMap<>();
+    private static EmbeddedStack stack;
+    private static Path staging;
+
+    @BeforeAll
+    static void startStackAndTwoWorkerProcesses() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        ServiceTestSettings.s3Credentials();
+        postgres.createDatabase("vigil_failover");
+        DemoDatabase.load(postgres, "small_failover");
+        postgres.createDatabase("big_failover");
+        postgres.execute("big_failover", """
+                drop table if exists public.measurements;
+                create table public.measurements(id bigint primary key, station text, taken_at timestamptz, reading text);
+                insert into public.measurements select g, 'station-' || (g % 1999), now() - g * interval '1 second',
+                       md5(g::text) || md5((g * 31)::text) || md5((g * 7)::text)
+                from generate_series(1, 1500000) g;
+                """);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        staging = Files.createDirectories(tmp.resolve("failover-staging"));
+        StringBuilder targets = new StringBuilder("targets:\n");
+        for (String id : List.of("big", "small-1", "small-2", "small-3")) {
+            targets.append("  - id: ").append(id).append("\n    host: 127.0.0.1\n    port: ").append(postgres.port())
+                    .append("\n    database: ").append(id.equals("big") ? "big_failover" : "small_failover").append("\n    username: postgres\n");
+        }
+        Path targetsFile = Files.writeString(tmp.resolve("failover-targets.yml"), targets);
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_failover"),
+                LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "failover-backups", staging, tmp.resolve("failover-verify"),
+                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targetsFile, FreePorts.next(), Map.of()), false);
+        for (String name : List.of("worker-a", "worker-b")) {
+            workers.put(name, startWorker(name, tmp.resolve(name + ".log")));
+        }
+        for (String name : workers.keySet()) {
+            awaitLog(tmp.resolve(name + ".log"), "target directory caught up", Duration.ofSeconds(120));
+        }
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        workers.values().forEach(Process::destroyForcibly);
+        if (stack != null) {
+            stack.close();
+        }
+        http.close();
+    }
+
+    @Test
+    void aWorkerKilledInTheMiddleOfADumpLeavesNoJobBehindAndNoHalfWrittenArtifact() throws Exception {
+        try (KafkaProbe starts = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.DUMP_STARTED)) {
+            String big = requestBackup("big");
+            List<String> small = new ArrayList<>();
+            for (String target : List.of("small-1", "small-2", "small-3")) {
+                small.add(requestBackup(target));
+            }
+
+            DumpStarted first = EventJson.read(starts.await(r -> r.value().contains(big), Duration.ofSeconds(60)).value().getBytes(),
+                    DumpStarted.class);
+            // Kill while pg_dump streams (the big dump takes seconds), not after it finished.
+            Thread.sleep(300);
+            Process victim = workers.get(first.workerId());
+            assertThat(victim).as("the worker that took the big dump, %s", first.workerId()).isNotNull();
+            victim.destroyForcibly().waitFor();
+
+            JsonNode bigJob = awaitFinal(big);
+            assertThat(bigJob.get("status").asString()).as(bigJob.toString()).isEqualTo("VERIFIED");
+            for (String jobId : small) {
+                assertThat(awaitFinal(jobId).get("status").asString()).isEqualTo("VERIFIED");
+            }
+            List<String> dumpedBy = starts.seen(Duration.ofMillis(500)).stream().filter(r -> r.value().contains(big))
+                    .map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
+            assertThat(dumpedBy).as("workers that started the big dump").first().isEqualTo(first.workerId());
+            assertThat(dumpedBy).last().isNotEqualTo(first.workerId());
+        }
+        try (Stream<Path> files = Files.walk(staging)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".partial"))).as("half-written artifacts in staging").isEmpty();
+        }
+    }
+
+    private static Process startWorker(String name, Path log) throws IOException {
+        Path jar;
+        try (Stream<Path> files = Files.list(Path.of("..", "dump-worker", "target"))) {
+            jar = files.filter(f -> f.getFileName().toString().matches("dump-worker-.*-exec\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("build the dump worker first: ./mvnw -DskipTests package -pl dump-worker"));
+        }
+        String consumer = "--spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.";
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", jar.toString(),
+                "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
+                "--vigil.worker.staging-dir=" + staging, "--vigil.worker.worker-id=" + name, "--server.port=0",
+                "--spring.main.banner-mode=off",
+                // Notice a dead worker within seconds, not the default 45.
+                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitLog(Path log, String line, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no '" + line + "' in " + log + " within " + timeout + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
+    }
+
+    private static String requestBackup(String target) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/targets/" + target + "/backups"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return EventJson.mapper().readTree(response.body()).get("jobId").asString();
+    }
+
+    private static JsonNode awaitFinal(String jobId) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        JsonNode job = null;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                job = EventJson.mapper().readTree(response.body());
+                String status = job.get("status").asString();
+                if (status.equals("VERIFIED") || status.equals("FAILED")) {
+                    return job;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("job " + jobId + " did not finish; last seen: " + job);
+    }
+
+    private static URI api(String path) {
+        return URI.create("http://localhost:" + stack.schedulerPort() + path);
+    }
+}
