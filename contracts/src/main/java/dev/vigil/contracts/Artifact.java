@@ -49,6 +49,6 @@ public record Artifact(
             case "gzip" -> ".gz";
             default -> "";
         };
-        return "dump" + compressed + (encryptionKeyId == null ? "" : ".enc");
+        return ("plain".equals(format) ? "sql" : "dump") + compressed + (encryptionKeyId == null ? "" : ".enc");
     }
 }

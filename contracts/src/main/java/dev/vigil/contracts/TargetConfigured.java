@@ -1,23 +1,29 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scheduler's current settings for one target, published to a compacted topic keyed by the
  * target id, so dump workers know how to reach every target without reading the scheduler's tables.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonClassDescription("The current settings of one target, on a compacted topic keyed by targetId. Never holds a secret.")
 public record TargetConfigured(
         UUID eventId,
         Instant occurredAt,
         @JsonProperty(required = true) int schemaVersion,
         TargetId targetId,
-        Connection connection) {
+        Connection connection,
+        @JsonPropertyDescription("What to dump (since v2); absent: everything, custom format") @Nullable DumpOptions dump) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: what to dump of the target. */
+    public static final int SCHEMA_VERSION = 2;
 
     public TargetConfigured {
         Events.required(eventId, "eventId");
@@ -26,7 +32,16 @@ public record TargetConfigured(
         Events.required(connection, "connection");
     }
 
+    public static TargetConfigured now(TargetId targetId, Connection connection, DumpOptions dump) {
+        return new TargetConfigured(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, connection, dump);
+    }
+
     public static TargetConfigured now(TargetId targetId, Connection connection) {
-        return new TargetConfigured(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, connection);
+        return now(targetId, connection, DumpOptions.defaults());
+    }
+
+    /** The options to dump with: those given, or the defaults for a version 1 event. */
+    public DumpOptions dumpOptions() {
+        return dump == null ? DumpOptions.defaults() : dump;
     }
 }

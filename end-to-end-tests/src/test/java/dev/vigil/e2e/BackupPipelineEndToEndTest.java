@@ -73,6 +73,22 @@ class BackupPipelineEndToEndTest {
                     port: %1$d
                     database: shop_e2e
                     username: postgres
+                  - id: shop-sql
+                    host: 127.0.0.1
+                    port: %1$d
+                    database: shop_e2e
+                    username: postgres
+                    dump:
+                      format: plain
+                      schemas: [shop]
+                      excludeTables: [shop.empty_wishlist]
+                  - id: shop-schema
+                    host: 127.0.0.1
+                    port: %1$d
+                    database: shop_e2e
+                    username: postgres
+                    dump:
+                      schemaOnly: true
                   - id: busy
                     host: 127.0.0.1
                     port: %1$d
@@ -142,6 +158,36 @@ class BackupPipelineEndToEndTest {
                     Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED);
             assertThat(traceIdsByTopic.values()).allSatisfy(ids -> assertThat(ids).containsExactly(traceId));
         }
+    }
+
+    @Test
+    void aPlainSqlDumpOfSelectedTablesVerifiesHoldingExactlyThoseTables() throws Exception {
+        JsonNode job = awaitFinal(requestBackup("shop-sql"));
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+        assertThat(job.get("artifact").get("format").asString()).isEqualTo("plain");
+        assertThat(job.get("location").get("key").asString()).endsWith(".sql.zst.enc");
+        Map<String, Long> expected = new LinkedHashMap<>(sourceCounts);
+        expected.keySet().removeIf(table -> !table.startsWith("shop.") || table.equals("shop.empty_wishlist"));
+        assertThat(restoredCounts(job)).isEqualTo(expected);
+    }
+
+    @Test
+    void aSchemaOnlyDumpVerifiesWithEveryTableAndNoRows() throws Exception {
+        JsonNode job = awaitFinal(requestBackup("shop-schema"));
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+        assertThat(restoredCounts(job).keySet()).isEqualTo(sourceCounts.keySet());
+        assertThat(restoredCounts(job).values()).containsOnly(0L);
+    }
+
+    private static Map<String, Long> restoredCounts(JsonNode job) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (JsonNode table : job.get("verification").get("tables")) {
+            assertThat(table.get("foundRows").asLong()).as(table.toString()).isEqualTo(table.get("expectedRows").asLong());
+            counts.put(table.get("schema").asString() + "." + table.get("table").asString(), table.get("foundRows").asLong());
+        }
+        return counts;
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 /**
  * Exact row counts of the tables whose data pg_dump dumps: ordinary tables (partitions and
@@ -36,6 +37,14 @@ public final class RowCounts {
 
     /** Counts every dumped table, in the caller's transaction (and so in its snapshot), ordered by schema and table. */
     public static List<TableRows> exact(Connection connection) throws SQLException {
+        return exact(connection, (schema, table) -> true, true);
+    }
+
+    /**
+     * Counts the dumped tables {@code selected} accepts; with {@code withRows} false (a schema-only
+     * dump) each counts zero, which is what the dump holds.
+     */
+    public static List<TableRows> exact(Connection connection, BiPredicate<String, String> selected, boolean withRows) throws SQLException {
         List<TableRows> counts = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
             List<String[]> tables = new ArrayList<>();
@@ -45,6 +54,13 @@ public final class RowCounts {
                 }
             }
             for (String[] table : tables) {
+                if (!selected.test(table[0], table[1])) {
+                    continue;
+                }
+                if (!withRows) {
+                    counts.add(new TableRows(table[0], table[1], 0));
+                    continue;
+                }
                 try (ResultSet rs = statement.executeQuery("select count(*) from only " + quote(table[0]) + "." + quote(table[1]))) {
                     rs.next();
                     counts.add(new TableRows(table[0], table[1], rs.getLong(1)));

@@ -8,11 +8,13 @@ import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
@@ -75,18 +77,20 @@ public class DumpService {
                     EventJson.mapper().readValue(descriptorFile.toFile(), Artifact.class)));
             return;
         }
-        Optional<Connection> target = targets.find(request.targetId(), properties.unknownTargetWait());
-        if (target.isEmpty()) {
+        Optional<TargetConfigured> settings = targets.find(request.targetId(), properties.unknownTargetWait());
+        if (settings.isEmpty()) {
             fail(request, FailureClass.UNKNOWN_TARGET, "no target named '" + request.targetId()
                     + "' is configured; add it to the scheduler's targets file, or fix the targetId of the request");
             return;
         }
+        Connection target = settings.get().connection();
+        DumpOptions options = settings.get().dumpOptions();
         publisher.publish(DumpStarted.now(request.jobId(), request.targetId(), workerId));
-        log.info("dump started: job {} target {} ({})", request.jobId(), request.targetId(), target.get().describe());
+        log.info("dump started: job {} target {} ({})", request.jobId(), request.targetId(), target.describe());
         Optional<String> password = Optional.empty();
         try {
-            password = credentials.password(target.get());
-            Artifact artifact = dumpWithRetries(request, target.get(), password, artifactFile);
+            password = credentials.password(target);
+            Artifact artifact = dumpWithRetries(request, target, options, password, artifactFile);
             Files.writeString(descriptorFile, EventJson.writeString(artifact));
             publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), artifactFile.toUri().toString(), artifact));
             log.info("dump finished: job {} target {}: {} bytes, {} tables", request.jobId(), request.targetId(),
@@ -101,12 +105,13 @@ public class DumpService {
     }
 
     /** Retries transient failures with backoff; the last failure says how often it was tried. */
-    private Artifact dumpWithRetries(BackupRequested request, Connection target, Optional<String> password, Path artifactFile)
+    private Artifact dumpWithRetries(BackupRequested request, Connection target, DumpOptions options, Optional<String> password,
+            Path artifactFile)
             throws DumpFailure, IOException, InterruptedException {
         WorkerProperties.Retry retry = properties.retry();
         for (int attempt = 1; ; attempt++) {
             try {
-                return dump(request, target, password, artifactFile);
+                return dump(request, target, options, password, artifactFile);
             } catch (DumpFailure e) {
                 if (!isTransient(e.failureClass())) {
                     throw e;
@@ -140,26 +145,26 @@ public class DumpService {
         return Math.max(10, properties.progressInterval().toMillis());
     }
 
-    private Artifact dump(BackupRequested request, Connection target, Optional<String> password, Path artifactFile)
+    private Artifact dump(BackupRequested request, Connection target, DumpOptions options, Optional<String> password, Path artifactFile)
             throws DumpFailure, IOException, InterruptedException {
         Files.createDirectories(artifactFile.getParent());
         Path partial = artifactFile.resolveSibling(artifactFile.getFileName() + ".partial");
         try (SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(
                     FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
-            List<TableRowCount> counts = snapshot.countRows(target);
+            List<TableRowCount> counts = snapshot.countRows(target, options);
             PgDumpProcess.Output output;
             DumpProgress progress = new DumpProgress();
             ScheduledFuture<?> reporting = progressReports.scheduleAtFixedRate(
                     () -> reportProgress(request, progress), interval(), interval(), TimeUnit.MILLISECONDS);
             try {
                 output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(),
-                        partial, properties.connectTimeout().toSeconds(), wrapping, progress);
+                        partial, properties.connectTimeout().toSeconds(), options, wrapping, progress);
             } finally {
                 reporting.cancel(false);
             }
             Files.move(partial, artifactFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Artifact("custom", output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts,
+            return new Artifact(options.format(), output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts,
                     wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id());
         } finally {
             deleteQuietly(partial);

@@ -4,6 +4,7 @@ import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.pgclients.PostgresClients;
 import java.nio.file.Path;
@@ -40,9 +41,9 @@ public final class DumpStageBenchmark {
         long started = System.nanoTime();
         try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10))) {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow();
-            List<TableRowCount> counts = snapshot.countRows(target);
+            List<TableRowCount> counts = snapshot.countRows(target, DumpOptions.defaults());
             PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(),
-                    Path.of(args[4]), 10, new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress());
+                    Path.of(args[4]), 10, DumpOptions.defaults(), new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress());
             double seconds = (System.nanoTime() - started) / 1e9;
             long rows = counts.stream().mapToLong(TableRowCount::rows).sum();
             System.out.printf("{\"seconds\": %.3f, \"bytes\": %d, \"sha256\": \"%s\", \"tables\": %d, \"rows\": %d}%n",

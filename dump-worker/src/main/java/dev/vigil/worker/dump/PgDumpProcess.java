@@ -2,6 +2,7 @@ package dev.vigil.worker.dump;
 
 import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.contracts.FailureClass;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,13 +43,11 @@ final class PgDumpProcess {
     }
 
     static Output run(Path pgDump, Connection target, Optional<String> password, String snapshotId, Path file,
-            long connectTimeoutSeconds, Wrapping wrapping, DumpProgress progress) throws DumpFailure, InterruptedException {
-        // pg_dump writes uncompressed; the worker compresses (and encrypts) in one streaming pass.
-        // --verbose names each table as it is dumped, for progress; the stderr reader keeps errors apart.
-        List<String> command = List.of(pgDump.toString(), "--format=custom", "--compress=0", "--no-password", "--verbose",
-                "--snapshot=" + snapshotId,
+            long connectTimeoutSeconds, DumpOptions options, Wrapping wrapping, DumpProgress progress) throws DumpFailure, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(pgDump.toString(), "--no-password", "--snapshot=" + snapshotId,
                 "--host=" + target.host(), "--port=" + target.port(), "--username=" + target.username(),
-                "--dbname=" + target.database());
+                "--dbname=" + target.database()));
+        command.addAll(arguments(options));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.remove("PGPASSWORD");
@@ -92,6 +92,36 @@ final class PgDumpProcess {
             throw classify(exit, stderr.tail(), target);
         }
         return new Output(size, Sha256.hex(sha256));
+    }
+
+    /**
+     * pg_dump's options for what to dump. pg_dump writes uncompressed (the worker compresses and
+     * encrypts in one streaming pass); --verbose names each table as it is dumped, for progress.
+     * Names are exact: each is double-quoted, which makes pg_dump's pattern syntax take it literally.
+     */
+    static List<String> arguments(DumpOptions options) {
+        List<String> arguments = new ArrayList<>(List.of("--format=" + options.format(), "--compress=0", "--verbose"));
+        if (options.format().equals("plain")) {
+            // Plain SQL is replayed by psql wherever it is restored: no roles or grants it may not find there.
+            arguments.addAll(List.of("--no-owner", "--no-privileges"));
+        }
+        options.schemas().forEach(s -> arguments.add("--schema=" + literal(s)));
+        options.excludeSchemas().forEach(s -> arguments.add("--exclude-schema=" + literal(s)));
+        options.tables().forEach(t -> arguments.add("--table=" + qualified(t)));
+        options.excludeTables().forEach(t -> arguments.add("--exclude-table=" + qualified(t)));
+        if (options.schemaOnly()) {
+            arguments.add("--schema-only");
+        }
+        return arguments;
+    }
+
+    private static String literal(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String qualified(String schemaDotTable) {
+        int dot = schemaDotTable.indexOf('.');
+        return literal(schemaDotTable.substring(0, dot)) + "." + literal(schemaDotTable.substring(dot + 1));
     }
 
     static DumpFailure classify(int exit, String stderr, Connection target) {

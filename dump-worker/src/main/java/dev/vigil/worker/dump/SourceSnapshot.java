@@ -1,6 +1,7 @@
 package dev.vigil.worker.dump;
 
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.pgclients.RowCounts;
@@ -68,10 +69,10 @@ final class SourceSnapshot implements AutoCloseable {
         return serverMajor;
     }
 
-    /** Exact row counts of every table pg_dump dumps, in this snapshot. */
-    List<TableRowCount> countRows(Connection target) throws DumpFailure {
+    /** Exact row counts of every table pg_dump dumps with {@code options}, in this snapshot (zero each for schema only). */
+    List<TableRowCount> countRows(Connection target, DumpOptions options) throws DumpFailure {
         try {
-            return RowCounts.exact(jdbc).stream().map(t -> new TableRowCount(t.schema(), t.table(), t.rows())).toList();
+            return RowCounts.exact(jdbc, options::includes, !options.schemaOnly()).stream().map(t -> new TableRowCount(t.schema(), t.table(), t.rows())).toList();
         } catch (SQLException e) {
             throw classify(e, target);
         }

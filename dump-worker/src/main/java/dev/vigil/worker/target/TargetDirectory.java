@@ -1,6 +1,5 @@
 package dev.vigil.worker.target;
 
-import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Every target's connection settings, read from the compacted targets topic from its beginning by
+ * Every target's settings (connection, what to dump), read from the compacted targets topic from its beginning by
  * each worker (no consumer group: every instance needs every target). Thread-safe.
  */
 public class TargetDirectory implements SmartLifecycle {
@@ -33,7 +32,7 @@ public class TargetDirectory implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TargetDirectory.class);
 
     private final String bootstrapServers;
-    private final Map<TargetId, Connection> targets = new ConcurrentHashMap<>();
+    private final Map<TargetId, TargetConfigured> targets = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -44,13 +43,13 @@ public class TargetDirectory implements SmartLifecycle {
     }
 
     /**
-     * The target's connection, waiting until the topic has been read to its end and then up to
+     * The target's settings, waiting until the topic has been read to its end and then up to
      * {@code wait} for a target announced late.
      */
-    public Optional<Connection> find(TargetId id, Duration wait) throws InterruptedException {
+    public Optional<TargetConfigured> find(TargetId id, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         caughtUp.await(wait.toMillis(), TimeUnit.MILLISECONDS);
-        Connection connection = targets.get(id);
+        TargetConfigured connection = targets.get(id);
         while (connection == null && System.nanoTime() < deadline) {
             Thread.sleep(100);
             connection = targets.get(id);
@@ -99,7 +98,7 @@ public class TargetDirectory implements SmartLifecycle {
             return;
         }
         try {
-            targets.put(id, EventJson.read(record.value(), TargetConfigured.class).connection());
+            targets.put(id, EventJson.read(record.value(), TargetConfigured.class));
         } catch (RuntimeException e) {
             log.warn("ignoring an unreadable settings record for target {}: {}", id, e.getMessage());
         }

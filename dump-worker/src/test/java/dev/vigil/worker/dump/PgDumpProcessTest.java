@@ -3,7 +3,9 @@ package dev.vigil.worker.dump;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.FailureClass;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,16 @@ class PgDumpProcessTest {
         assertThat(PgDumpProcess.classify(1, "connection to server at \"db\" failed: Connection refused", target).failureClass())
                 .isEqualTo(FailureClass.UNREACHABLE);
         assertThat(PgDumpProcess.classify(1, "pg_dump: error: out of memory", target).failureClass()).isEqualTo(FailureClass.DUMP_ERROR);
+    }
+
+    @Test
+    void optionsBecomePgDumpArgumentsWithNamesTakenLiterally() {
+        DumpOptions options = new DumpOptions("plain", List.of("Sales Ops"), List.of("tmp"), List.of(), List.of("shop.\"odd\" name"), true);
+
+        assertThat(PgDumpProcess.arguments(options)).containsExactly("--format=plain", "--compress=0", "--verbose", "--no-owner",
+                "--no-privileges", "--schema=\"Sales Ops\"", "--exclude-schema=\"tmp\"", "--exclude-table=\"shop\".\"\"\"odd\"\" name\"",
+                "--schema-only");
+        assertThat(PgDumpProcess.arguments(DumpOptions.defaults())).containsExactly("--format=custom", "--compress=0", "--verbose");
     }
 
     @Test

@@ -63,7 +63,7 @@ class TargetConfiguration {
         void announce() throws InterruptedException {
             ensureCompactedTopic();
             for (Target target : catalog.all()) {
-                publisher.publish(TargetConfigured.now(target.id(), target.connection()));
+                publisher.publish(TargetConfigured.now(target.id(), target.connection(), target.dump()));
                 log.info("announced target {} ({})", target.id(), target.connection().describe());
             }
         }

@@ -1,6 +1,7 @@
 package dev.vigil.scheduler.target;
 
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.TargetId;
 import java.io.IOException;
 import java.io.Reader;
@@ -32,12 +33,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     passwordFile: /run/secrets/pw   # optional: file holding the password
  *     schedule: "0 3 * * *"         # optional, default from vigil.scheduler.default-schedule
  *     timeZone: Europe/Berlin       # optional, default from vigil.scheduler.default-time-zone
+ *     dump:                         # optional, default: everything in the custom format
+ *       format: custom              # custom or plain
+ *       schemas: [sales]            # exact names; also excludeSchemas
+ *       excludeTables: [sales.audit_log]  # schema.table; also tables
+ *       schemaOnly: false
  * </pre>
  */
 public final class TargetsFile {
 
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "database", "username", "passwordEnv",
-            "passwordFile", "schedule", "timeZone", "password");
+            "passwordFile", "schedule", "timeZone", "dump", "password");
+    private static final Set<String> DUMP_FIELDS = Set.of("format", "schemas", "excludeSchemas", "tables", "excludeTables", "schemaOnly");
 
     private TargetsFile() {
     }
@@ -110,7 +117,40 @@ public final class TargetsFile {
         } catch (DateTimeException e) {
             throw new InvalidTargetsException(where + ": unknown timeZone '" + entry.get("timeZone") + "'; use a region id such as Europe/Berlin or UTC");
         }
-        return new Target(id, connection, schedule, zone);
+        return new Target(id, connection, schedule, zone, dumpOptions(where, entry.get("dump")));
+    }
+
+    private static DumpOptions dumpOptions(String where, Object value) {
+        if (value == null) {
+            return DumpOptions.defaults();
+        }
+        if (!(value instanceof Map<?, ?> dump)) {
+            throw new InvalidTargetsException(where + ": 'dump' must be a mapping with " + String.join(", ", DUMP_FIELDS.stream().sorted().toList()));
+        }
+        for (Object key : dump.keySet()) {
+            if (!DUMP_FIELDS.contains(String.valueOf(key))) {
+                throw new InvalidTargetsException(where + ": unknown field 'dump." + key + "'; known: "
+                        + String.join(", ", DUMP_FIELDS.stream().sorted().toList()));
+            }
+        }
+        try {
+            return new DumpOptions(dump.get("format") == null ? null : String.valueOf(dump.get("format")),
+                    names(where, dump, "schemas"), names(where, dump, "excludeSchemas"), names(where, dump, "tables"),
+                    names(where, dump, "excludeTables"), Boolean.TRUE.equals(dump.get("schemaOnly")) || "true".equals(String.valueOf(dump.get("schemaOnly"))));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetsException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> names(String where, Map<?, ?> dump, String field) {
+        Object value = dump.get(field);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new InvalidTargetsException(where + ": 'dump." + field + "' must be a list, e.g. [sales, billing]");
+        }
+        return list.stream().map(String::valueOf).toList();
     }
 
     /** Accepts the usual five-field cron and Spring's six-field form; answers the six-field form. */

@@ -90,6 +90,33 @@ class TargetsFileTest {
     }
 
     @Test
+    void dumpOptionsAreReadAndTheirMistakesNamed() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - id: orders-db
+                    host: db.internal
+                    database: orders
+                    username: backup
+                    dump:
+                      format: plain
+                      schemas: [sales]
+                      excludeTables: [sales.audit_log]
+                """);
+
+        assertThat(targets.getFirst().dump().format()).isEqualTo("plain");
+        assertThat(targets.getFirst().dump().includes("sales", "orders")).isTrue();
+        assertThat(targets.getFirst().dump().includes("sales", "audit_log")).isFalse();
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, dump: {schemas: ["sa*"]}}
+                """)).hasMessageContaining("(a)").hasMessageContaining("exact names, no wildcards");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, dump: {jobs: 4}}
+                """)).hasMessageContaining("unknown field 'dump.jobs'");
+    }
+
+    @Test
     void twoTargetsWithOneIdAreRefused() throws IOException {
         List<Target> targets = read("""
                 targets:

@@ -49,6 +49,7 @@ public class VerificationService {
     private final S3Client s3;
     private final VerifierProperties properties;
     private final PostgresClients pgRestores;
+    private final PostgresClients psqls;
     private final Keyring keyring;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -58,6 +59,7 @@ public class VerificationService {
         this.s3 = s3;
         this.properties = properties;
         this.pgRestores = PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir());
+        this.psqls = PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir());
         this.keyring = Keyring.parse(properties.encryptionKeys());
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -73,9 +75,11 @@ public class VerificationService {
             return;
         }
         int sourceMajor = Integer.parseInt(stored.artifact().serverVersion().split("\\.")[0]);
-        Optional<PostgresClients.Program> pgRestore = pgRestores.forServer(sourceMajor);
+        // A custom archive is restored by pg_restore, plain SQL replayed by psql.
+        PostgresClients restorers = "plain".equals(stored.artifact().format()) ? psqls : pgRestores;
+        Optional<PostgresClients.Program> pgRestore = restorers.forServer(sourceMajor);
         if (pgRestore.isEmpty()) {
-            fail(stored, pgRestores.noneFits(sourceMajor, stored.artifact().serverVersion()));
+            fail(stored, restorers.noneFits(sourceMajor, stored.artifact().serverVersion()));
             return;
         }
         Path artifact = properties.workDir().resolve(stored.jobId() + "." + stored.artifact().fileExtension());
@@ -96,7 +100,7 @@ public class VerificationService {
             if (differences.isEmpty()) {
                 try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), stored.jobId())) {
                     long started = System.nanoTime();
-                    String restoreErrors = restore(pgRestore.get().executable(), restorable, scratch.name());
+                    String restoreErrors = restore(pgRestore.get().executable(), stored.artifact().format(), restorable, scratch.name());
                     restoreMillis = (System.nanoTime() - started) / 1_000_000;
                     if (restoreErrors != null) {
                         differences.add("pg_restore reported errors: " + restoreErrors);
@@ -162,12 +166,21 @@ public class VerificationService {
     }
 
     /** Runs pg_restore; answers null when it succeeded, else the tail of its error output. */
-    private String restore(Path pgRestore, Path artifact, String database) throws IOException, InterruptedException {
+    private String restore(Path program, String format, Path artifact, String database) throws IOException, InterruptedException {
         VerifierProperties.Scratch scratch = properties.scratch();
-        ProcessBuilder builder = new ProcessBuilder(pgRestore.toString(), "--no-owner", "--no-privileges", "--no-password",
-                "--host=" + scratch.host(), "--port=" + scratch.port(), "--username=" + scratch.username(),
-                "--dbname=" + database, artifact.toString())
-                .redirectErrorStream(true);
+        List<String> connection = List.of("--no-password", "--host=" + scratch.host(), "--port=" + scratch.port(),
+                "--username=" + scratch.username(), "--dbname=" + database);
+        List<String> command = new ArrayList<>(List.of(program.toString()));
+        if ("plain".equals(format)) {
+            command.addAll(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1"));
+            command.addAll(connection);
+            command.addAll(List.of("-f", artifact.toString()));
+        } else {
+            command.addAll(List.of("--no-owner", "--no-privileges"));
+            command.addAll(connection);
+            command.add(artifact.toString());
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
         if (!scratch.password().isEmpty()) {
             builder.environment().put("PGPASSWORD", scratch.password());

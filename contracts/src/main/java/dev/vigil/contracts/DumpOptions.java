@@ -1,0 +1,60 @@
+package dev.vigil.contracts;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What to dump of a target. Names are exact (schema, or schema.table), not pg_dump's wildcard
+ * patterns, so the dump worker can count exactly the tables pg_dump dumps. Empty lists: everything.
+ */
+@JsonClassDescription("What to dump of a target: format, schemas and tables to include or exclude (exact names), schema only.")
+public record DumpOptions(
+        @JsonPropertyDescription("custom (default: pg_restore, parallel restore possible) or plain (SQL text, restored with psql)") String format,
+        @JsonPropertyDescription("Only these schemas") @Nullable List<String> schemas,
+        @JsonPropertyDescription("Not these schemas") @Nullable List<String> excludeSchemas,
+        @JsonPropertyDescription("Only these tables, as schema.table") @Nullable List<String> tables,
+        @JsonPropertyDescription("Not these tables, as schema.table") @Nullable List<String> excludeTables,
+        @JsonPropertyDescription("Definitions only, no rows") boolean schemaOnly) {
+
+    public static final List<String> FORMATS = List.of("custom", "plain");
+    private static final Pattern WILDCARD = Pattern.compile("[*?\\[\\]]");
+
+    public DumpOptions {
+        format = format == null ? "custom" : format;
+        if (!FORMATS.contains(format)) {
+            throw new IllegalArgumentException("dump.format must be one of " + FORMATS + ", got: " + format);
+        }
+        schemas = exact("dump.schemas", schemas, false);
+        excludeSchemas = exact("dump.excludeSchemas", excludeSchemas, false);
+        tables = exact("dump.tables", tables, true);
+        excludeTables = exact("dump.excludeTables", excludeTables, true);
+    }
+
+    /** Everything, in the custom format. */
+    public static DumpOptions defaults() {
+        return new DumpOptions("custom", List.of(), List.of(), List.of(), List.of(), false);
+    }
+
+    /** Whether pg_dump, given these options, dumps the table {@code schema.table}. */
+    public boolean includes(String schema, String table) {
+        String qualified = schema + "." + table;
+        return (schemas.isEmpty() || schemas.contains(schema)) && !excludeSchemas.contains(schema)
+                && (tables.isEmpty() || tables.contains(qualified)) && !excludeTables.contains(qualified);
+    }
+
+    private static List<String> exact(String field, List<String> names, boolean qualified) {
+        List<String> checked = names == null ? List.of() : List.copyOf(names);
+        for (String name : checked) {
+            if (name == null || name.isBlank() || WILDCARD.matcher(name).find()) {
+                throw new IllegalArgumentException(field + " takes exact names, no wildcards, got: " + name);
+            }
+            if (qualified && name.indexOf('.') < 1) {
+                throw new IllegalArgumentException(field + " takes schema.table names, got: " + name);
+            }
+        }
+        return checked;
+    }
+}
