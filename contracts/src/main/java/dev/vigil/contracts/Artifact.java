@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a dump produced: its format, size, checksum, the versions involved, the row counts it holds,
  * and how its bytes are wrapped (compression, then encryption). Since schema version 2 of the events
- * that carry it: {@code compression} and {@code encryptionKeyId}; absent in version 1, meaning
- * pg_dump's own custom-format compression and no encryption.
+ * that carry it: {@code compression} and {@code encryptionKeyId} (absent in version 1, meaning
+ * pg_dump's own custom-format compression and no encryption), and the source's {@code catalog}.
  */
 @JsonClassDescription("What a dump produced: format, size, checksum, versions, the row counts it holds, and how its bytes are wrapped.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,7 +24,9 @@ public record Artifact(
         @JsonPropertyDescription("Row count per dumped table") List<TableRowCount> tables,
         @JsonPropertyDescription("Compression around pg_dump's output: zstd, gzip or none (since v2)") @Nullable String compression,
         @JsonPropertyDescription("Id of the key the artifact is encrypted under (AES-256-GCM, segmented); absent when not encrypted (since v2)")
-        @Nullable String encryptionKeyId) {
+        @Nullable String encryptionKeyId,
+        @JsonPropertyDescription("The source's catalog as the dump holds it (since v2); absent when not taken, e.g. for table-level selections")
+        @Nullable Catalog catalog) {
 
     public Artifact {
         Events.required(format, "artifact.format");
@@ -39,7 +41,7 @@ public record Artifact(
 
     /** An artifact as schema version 1 described it: pg_dump's own compression, not encrypted. */
     public Artifact(String format, long sizeBytes, String sha256, String serverVersion, String pgDumpVersion, List<TableRowCount> tables) {
-        this(format, sizeBytes, sha256, serverVersion, pgDumpVersion, tables, null, null);
+        this(format, sizeBytes, sha256, serverVersion, pgDumpVersion, tables, null, null, null);
     }
 
     /** The file name ending that says how to read the artifact, e.g. {@code dump.zst.enc}. */

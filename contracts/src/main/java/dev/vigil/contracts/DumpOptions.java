@@ -38,6 +38,16 @@ public record DumpOptions(
         return new DumpOptions("custom", List.of(), List.of(), List.of(), List.of(), false);
     }
 
+    /** Whether pg_dump, given these options, dumps the objects of {@code schema}. */
+    public boolean includesSchema(String schema) {
+        return (schemas.isEmpty() || schemas.contains(schema)) && !excludeSchemas.contains(schema);
+    }
+
+    /** Whether the selection is by table (pg_dump then leaves out functions, views and the like). */
+    public boolean selectsTables() {
+        return !tables.isEmpty() || !excludeTables.isEmpty();
+    }
+
     /** Whether pg_dump, given these options, dumps the table {@code schema.table}. */
     public boolean includes(String schema, String table) {
         String qualified = schema + "." + table;

@@ -137,6 +137,9 @@ class BackupPipelineEndToEndTest {
         assertThat(job.get("artifact").get("compression").asString()).isEqualTo("zstd");
         assertThat(job.get("artifact").get("encryptionKeyId").asString()).isEqualTo("e2e-key");
         assertThat(job.get("location").get("key").asString()).endsWith(jobId + ".dump.zst.enc");
+        assertThat(job.get("artifact").get("catalog").get("objects").propertyNames()).as("catalog compared by the verifier")
+                .contains("materialized view shop.revenue_by_product", "view shop.paid_orders", "index shop.orders_2026_pkey",
+                        "constraint shop.Order Lines.Order Lines_quantity_check", "table Sales Ops.Zielmärkte");
         Map<String, Long> verified = new LinkedHashMap<>();
         for (JsonNode table : job.get("verification").get("tables")) {
             assertThat(table.get("foundRows").asLong()).as(table.toString()).isEqualTo(table.get("expectedRows").asLong());

@@ -7,6 +7,9 @@ import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.pgclients.CatalogFingerprint;
+import java.util.Map;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.JobId;
@@ -128,6 +131,26 @@ class VerifierServiceTest {
     }
 
     @Test
+    void theRestoredCatalogMustMatchTheSourcesObjectByObject() throws Exception {
+        Map<String, String> source;
+        try (var connection = LocalPostgres.shared().connect("verifier_source")) {
+            source = CatalogFingerprint.take(connection, schema -> true, true, true);
+        }
+        assertThat(source).containsKey("table sales.Order Lines").containsKey("index sales.Order Lines_pkey");
+
+        BackupVerified matching = verify(dump, Sha256.of(dump), SOURCE_COUNTS, null, null, new Catalog(source, true, true));
+        Map<String, String> withGhost = new java.util.TreeMap<>(source);
+        withGhost.put("index public.customers_ghost_idx", "CREATE INDEX customers_ghost_idx ON public.customers USING btree (id)");
+        BackupVerified missing = verify(dump, Sha256.of(dump), SOURCE_COUNTS, null, null, new Catalog(withGhost, true, true));
+
+        assertThat(matching.differences()).isEmpty();
+        assertThat(matching.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(missing.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(missing.differences()).containsExactly("index public.customers_ghost_idx: missing from the restore (expected "
+                + "CREATE INDEX customers_ghost_idx ON public.customers USING btree (id))");
+    }
+
+    @Test
     void aBackupHoldingFewerRowsThanTheSourceHadFailsNamingTheTable() throws Exception {
         List<TableRowCount> claimed = List.of(new TableRowCount("public", "customers", 41), new TableRowCount("sales", "Order Lines", 700));
 
@@ -149,7 +172,7 @@ class VerifierServiceTest {
     }
 
     private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts) {
-        return verify(object, workerSha256, counts, null, null);
+        return verify(object, workerSha256, counts, null, null, null);
     }
 
     private static byte[] encode(byte[] plain, String keyId, Keyring keyring) throws Exception {
@@ -162,6 +185,11 @@ class VerifierServiceTest {
     }
 
     private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts, String compression, String keyId) {
+        return verify(object, workerSha256, counts, compression, keyId, null);
+    }
+
+    private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts, String compression, String keyId,
+            Catalog catalog) {
         JobId jobId = JobId.random();
         String key = "shop/" + jobId + ".dump";
         try {
@@ -171,7 +199,7 @@ class VerifierServiceTest {
         }
         s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
         ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("shop"), new StoredObject("primary", BUCKET, key),
-                new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts, compression, keyId));
+                new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts, compression, keyId, catalog));
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "shop", EventJson.writeString(stored));
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
             KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));

@@ -4,6 +4,7 @@ import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
@@ -153,6 +154,7 @@ public class DumpService {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(
                     FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
             List<TableRowCount> counts = snapshot.countRows(target, options);
+            Catalog catalog = snapshot.catalog(target, options);
             PgDumpProcess.Output output;
             DumpProgress progress = new DumpProgress();
             ScheduledFuture<?> reporting = progressReports.scheduleAtFixedRate(
@@ -165,7 +167,7 @@ public class DumpService {
             }
             Files.move(partial, artifactFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new Artifact(options.format(), output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts,
-                    wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id());
+                    wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id(), catalog);
         } finally {
             deleteQuietly(partial);
         }

@@ -1,9 +1,11 @@
 package dev.vigil.worker.dump;
 
+import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.TableRowCount;
+import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.RowCounts;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -73,6 +75,23 @@ final class SourceSnapshot implements AutoCloseable {
     List<TableRowCount> countRows(Connection target, DumpOptions options) throws DumpFailure {
         try {
             return RowCounts.exact(jdbc, options::includes, !options.schemaOnly()).stream().map(t -> new TableRowCount(t.schema(), t.table(), t.rows())).toList();
+        } catch (SQLException e) {
+            throw classify(e, target);
+        }
+    }
+
+    /**
+     * The catalog as the dump holds it, in this snapshot; none for a selection by table, whose
+     * dump leaves out objects that cannot be told apart from the tables' own.
+     */
+    Catalog catalog(Connection target, DumpOptions options) throws DumpFailure {
+        if (options.selectsTables()) {
+            return null;
+        }
+        boolean withData = !options.schemaOnly();
+        boolean wholeDatabase = options.schemas().isEmpty();
+        try {
+            return new Catalog(CatalogFingerprint.take(jdbc, options::includesSchema, withData, wholeDatabase), withData, wholeDatabase);
         } catch (SQLException e) {
             throw classify(e, target);
         }

@@ -1,6 +1,7 @@
 package dev.vigil.verifier.verify;
 
 import dev.vigil.contracts.JobId;
+import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.RowCounts;
 import dev.vigil.verifier.VerifierProperties;
 import java.sql.Connection;
@@ -45,6 +46,13 @@ final class ScratchDatabase implements AutoCloseable {
             RowCounts.exact(connection).forEach(t -> counts.put(t.qualifiedName(), t.rows()));
         }
         return counts;
+    }
+
+    /** The restored catalog, read as the source's was ({@code withData}, {@code wholeDatabase} as the dump says). */
+    Map<String, String> catalog(boolean withData, boolean wholeDatabase) throws SQLException {
+        try (Connection connection = connect(server, name)) {
+            return CatalogFingerprint.take(connection, schema -> true, withData, wholeDatabase);
+        }
     }
 
     @Override

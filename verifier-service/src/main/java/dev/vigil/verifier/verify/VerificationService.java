@@ -7,6 +7,7 @@ import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
 import dev.vigil.codec.UnknownKeyException;
 import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.FailureClass;
@@ -14,6 +15,7 @@ import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.outbox.Outbox;
+import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.verifier.VerifierProperties;
 import java.io.IOException;
@@ -107,6 +109,11 @@ public class VerificationService {
                     }
                     comparison = RowCountComparison.compare(stored.artifact().tables(), scratch.countRows());
                     differences.addAll(comparison.differences());
+                    Catalog catalog = stored.artifact().catalog();
+                    if (catalog != null) {
+                        differences.addAll(CatalogFingerprint.differences(catalog.objects(),
+                                scratch.catalog(catalog.withData(), catalog.wholeDatabase())));
+                    }
                 }
             }
             Verdict verdict = differences.isEmpty() ? Verdict.PASSED : Verdict.FAILED;
