@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pgBinDir   a single directory holding pg_restore, used instead of {@code pgBinRoot} when set
  * @param workDir    where downloaded artifacts wait for pg_restore
  * @param encryptionKeys the keyring for encrypted artifacts, {@code id:base64-32-bytes[,...]}, by reference ({@code VIGIL_ENCRYPTION_KEYS})
+ * @param instanceId this verifier's name in its scratch databases' names, stable across restarts (default: the host
+ *                   name), so that on start-up it drops the scratch databases it left behind and no other instance's
  */
 @ConfigurationProperties("vigil.verifier")
 public record VerifierProperties(
@@ -26,7 +28,8 @@ public record VerifierProperties(
         @DefaultValue("/usr/lib/postgresql") Path pgBinRoot,
         Path pgBinDir,
         Path workDir,
-        @DefaultValue("") String encryptionKeys) {
+        @DefaultValue("") String encryptionKeys,
+        String instanceId) {
 
     @Override
     public String toString() {

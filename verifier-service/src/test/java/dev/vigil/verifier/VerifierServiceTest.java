@@ -64,6 +64,10 @@ class VerifierServiceTest {
         registry.add("vigil.verifier.scratch.port", postgres::port);
         registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
         registry.add("vigil.verifier.encryption-keys", () -> KEYS);
+        registry.add("vigil.verifier.instance-id", () -> "VT-1");
+        // What a verifier killed mid-restore leaves behind: its own, and another instance's (still restoring).
+        postgres.createDatabase("vigil_verify_vt1_0123456789abcdef0123456789abcdef");
+        postgres.createDatabase("vigil_verify_othervm_0123456789abcdef0123456789abcdef");
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "verify").toString());
     }
 
@@ -96,7 +100,7 @@ class VerifierServiceTest {
         assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
         assertThat(verified.tables()).extracting(t -> t.schema() + "." + t.table() + "=" + t.foundRows())
                 .containsExactly("public.customers=40", "sales.Order Lines=700");
-        assertThat(scratchDatabases()).isEmpty();
+        assertThat(scratchDatabases("vt1")).isEmpty();
     }
 
     @Test
@@ -148,6 +152,16 @@ class VerifierServiceTest {
         assertThat(missing.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(missing.differences()).containsExactly("index public.customers_ghost_idx: missing from the restore (expected "
                 + "CREATE INDEX customers_ghost_idx ON public.customers USING btree (id))");
+    }
+
+    @Test
+    void onStartUpTheVerifierDropsTheScratchDatabasesItLeftBehindAndNoOtherInstances() throws Exception {
+        try {
+            assertThat(scratchDatabases("vt1")).isEmpty();
+            assertThat(scratchDatabases("othervm")).containsExactly("vigil_verify_othervm_0123456789abcdef0123456789abcdef");
+        } finally {
+            LocalPostgres.shared().execute("postgres", "drop database if exists vigil_verify_othervm_0123456789abcdef0123456789abcdef");
+        }
     }
 
     @Test
@@ -218,9 +232,10 @@ class VerifierServiceTest {
         }
     }
 
-    private static List<String> scratchDatabases() throws Exception {
+    private static List<String> scratchDatabases(String instance) throws Exception {
         try (var connection = LocalPostgres.shared().connect("postgres");
-                ResultSet rs = connection.createStatement().executeQuery("select datname from pg_database where datname like 'vigil\\_verify\\_%'")) {
+                ResultSet rs = connection.createStatement().executeQuery(
+                        "select datname from pg_database where datname like 'vigil\\_verify\\_" + instance + "\\_%'")) {
             List<String> names = new java.util.ArrayList<>();
             while (rs.next()) {
                 names.add(rs.getString(1));

@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -26,8 +28,14 @@ final class ScratchDatabase implements AutoCloseable {
         this.name = name;
     }
 
-    static ScratchDatabase create(VerifierProperties.Scratch server, JobId jobId) throws SQLException {
-        String name = PREFIX + jobId.value().toString().replace("-", "");
+    /** A name fit for a database name: lower-case letters and digits, at most 16. */
+    static String instance(String instanceId) {
+        String cleaned = instanceId.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return cleaned.isEmpty() ? "verifier" : cleaned.substring(0, Math.min(16, cleaned.length()));
+    }
+
+    static ScratchDatabase create(VerifierProperties.Scratch server, String instance, JobId jobId) throws SQLException {
+        String name = PREFIX + instance + "_" + jobId.value().toString().replace("-", "");
         try (Connection connection = connect(server, server.maintenanceDatabase()); Statement statement = connection.createStatement()) {
             statement.execute("drop database if exists " + name + " with (force)");
             statement.execute("create database " + name);
@@ -37,6 +45,28 @@ final class ScratchDatabase implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /**
+     * Drops the scratch databases this instance left behind (a crash, a kill) and answers their
+     * names; other instances' are left alone, as they may be restoring right now.
+     */
+    static List<String> dropLeftovers(VerifierProperties.Scratch server, String instance) throws SQLException {
+        List<String> dropped = new ArrayList<>();
+        try (Connection connection = connect(server, server.maintenanceDatabase()); Statement statement = connection.createStatement()) {
+            List<String> names = new ArrayList<>();
+            try (var rs = statement.executeQuery("select datname from pg_database where datname like '"
+                    + PREFIX.replace("_", "\\_") + instance + "\\_%'")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            for (String name : names) {
+                statement.execute("drop database if exists " + name + " with (force)");
+                dropped.add(name);
+            }
+        }
+        return dropped;
     }
 
     /** Exact row counts of every restored table, keyed {@code schema.table}, counted as the dump worker counted the source. */

@@ -53,6 +53,7 @@ public class VerificationService {
     private final PostgresClients pgRestores;
     private final PostgresClients psqls;
     private final Keyring keyring;
+    private final String instance;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
@@ -63,6 +64,16 @@ public class VerificationService {
         this.pgRestores = PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir());
         this.psqls = PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir());
         this.keyring = Keyring.parse(properties.encryptionKeys());
+        this.instance = ScratchDatabase.instance(properties.instanceId() != null ? properties.instanceId() : hostName());
+        // Before the bindings start: nothing of this instance can be restoring yet.
+        try {
+            List<String> dropped = ScratchDatabase.dropLeftovers(properties.scratch(), instance);
+            if (!dropped.isEmpty()) {
+                log.warn("dropped {} scratch database(s) an earlier run of this verifier left behind: {}", dropped.size(), dropped);
+            }
+        } catch (SQLException e) {
+            log.warn("could not look for leftover scratch databases on {}: {}", properties.scratch(), e.getMessage());
+        }
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -100,7 +111,7 @@ public class VerificationService {
                 decode(stored, artifact, restorable).ifPresent(differences::add);
             }
             if (differences.isEmpty()) {
-                try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), stored.jobId())) {
+                try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), instance, stored.jobId())) {
                     long started = System.nanoTime();
                     String restoreErrors = restore(pgRestore.get().executable(), stored.artifact().format(), restorable, scratch.name());
                     restoreMillis = (System.nanoTime() - started) / 1_000_000;
@@ -170,6 +181,14 @@ public class VerificationService {
             in.transferTo(out);
         }
         return Sha256.hex(digest);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "verifier";
+        }
     }
 
     /** Runs pg_restore; answers null when it succeeded, else the tail of its error output. */
