@@ -17,6 +17,7 @@ import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.LocalS3;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +77,8 @@ class StorageServiceTest {
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
         ArtifactStored first = awaitStored(created.jobId());
 
+        // The worker dumped the redelivered request again into the same staging path.
+        Path restaged = Files.write(Path.of(URI.create(created.stagingUri())), bytes);
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
 
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_STORED)) {
@@ -90,6 +93,7 @@ class StorageServiceTest {
         }
         assertThat(s3.listObjectsV2(b -> b.bucket("storage-test").prefix("prod/shop/")).contents())
                 .filteredOn(o -> o.key().contains(created.jobId().toString())).hasSize(1);
+        assertThat(restaged).as("the second, unneeded copy in staging").doesNotExist();
     }
 
     @Test

@@ -51,16 +51,17 @@ public class StorageService {
                 .param(created.jobId().value()).query(String.class).optional();
         if (already.isPresent()) {
             log.info("job {} target {} already stored; announcing it again", created.jobId(), created.targetId());
+            // A redelivered request may have been dumped again: that copy is not needed, and staging is ours to clean.
+            stagedFile(created).ifPresent(StorageService::removeStaged);
             transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), ArtifactStored.class)));
             return;
         }
-        Path staged;
-        try {
-            staged = Path.of(URI.create(created.stagingUri()));
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        Optional<Path> stagedFile = stagedFile(created);
+        if (stagedFile.isEmpty()) {
             fail(created, FailureClass.STAGING, "staging location " + created.stagingUri() + " is not a local file; this storage service reads file: staging only");
             return;
         }
+        Path staged = stagedFile.get();
         if (!Files.isReadable(staged)) {
             fail(created, FailureClass.STAGING, "the staged artifact " + staged + " is missing or unreadable on the storage service; "
                     + "the worker and the storage service must share the staging directory");
@@ -88,11 +89,29 @@ public class StorageService {
                 outbox.append(stored);
             });
             log.info("artifact stored: job {} target {} at {}/{}", created.jobId(), created.targetId(), store.bucket(), key);
-            Files.deleteIfExists(staged);
-            Files.deleteIfExists(staged.resolveSibling(staged.getFileName().toString().replaceFirst("\\.dump$", ".json")));
+            removeStaged(staged);
         } catch (IOException | SdkException e) {
             fail(created, FailureClass.STORAGE, "uploading to bucket " + store.bucket() + " failed: " + e.getMessage()
                     + "; the artifact stays in staging");
+        }
+    }
+
+    /** The staged file a {@code file:} staging URI names; empty for any other kind of staging. */
+    private static Optional<Path> stagedFile(ArtifactCreated created) {
+        try {
+            return Optional.of(Path.of(URI.create(created.stagingUri())));
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes a staged artifact and the worker's descriptor beside it. */
+    private static void removeStaged(Path staged) {
+        try {
+            Files.deleteIfExists(staged);
+            Files.deleteIfExists(staged.resolveSibling(staged.getFileName().toString().replaceFirst("\\.dump$", ".json")));
+        } catch (IOException e) {
+            log.warn("could not remove the staged artifact {}: {}", staged, e.getMessage());
         }
     }
 
