@@ -53,6 +53,9 @@ class SchedulerServiceTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.kafkaAndDatabase(registry, "scheduler_test");
         registry.add("vigil.scheduler.targets-file", () -> "src/test/resources/test-targets.yml");
+        // A target an earlier start announced and the targets file no longer lists.
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.TARGETS, "retired-db", EventJson.writeString(TargetConfigured.now(
+                new TargetId("retired-db"), new dev.vigil.contracts.Connection("old.internal", 5432, "retired", "backup", null, null))));
     }
 
     @AfterAll
@@ -191,6 +194,15 @@ class SchedulerServiceTest {
             TargetConfigured event = EventJson.read(seen.value().getBytes(), TargetConfigured.class);
             assertThat(event.connection().passwordEnv()).isEqualTo("ORDERS_PGPASSWORD");
             assertThat(event.connection().database()).isEqualTo("orders");
+        }
+    }
+
+    @Test
+    void aTargetNoLongerInTheTargetsFileIsWithdrawnFromTheWorkersWithATombstone() {
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.TARGETS)) {
+            probe.await(r -> "retired-db".equals(r.key()) && r.value() == null, Duration.ofSeconds(30));
+            assertThat(probe.seen(Duration.ofMillis(300))).filteredOn(r -> "orders-db".equals(r.key())).last()
+                    .satisfies(r -> assertThat(r.value()).as("a listed target keeps its settings").isNotNull());
         }
     }
 

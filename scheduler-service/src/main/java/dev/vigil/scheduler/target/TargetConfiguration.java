@@ -5,6 +5,8 @@ import dev.vigil.contracts.Topics;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.scheduler.SchedulerProperties;
 import java.time.ZoneId;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,8 +14,19 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,7 +37,8 @@ import org.springframework.context.event.EventListener;
 
 /**
  * Loads the target catalog and announces every target on the compacted targets topic at start-up,
- * so dump workers learn how to reach each target without reading the scheduler's tables.
+ * so dump workers learn how to reach each target without reading the scheduler's tables; a target
+ * no longer in the catalog gets a tombstone, so workers forget it.
  */
 @Configuration(proxyBeanMethods = false)
 class TargetConfiguration {
@@ -60,12 +74,46 @@ class TargetConfiguration {
         }
 
         @EventListener(ApplicationReadyEvent.class)
-        void announce() throws InterruptedException {
+        void announce() throws InterruptedException, ExecutionException {
             ensureCompactedTopic();
             for (Target target : catalog.all()) {
                 publisher.publish(TargetConfigured.now(target.id(), target.connection(), target.dump()));
                 log.info("announced target {} ({})", target.id(), target.connection().describe());
             }
+            Set<String> announced = announcedTargets();
+            announced.removeAll(catalog.ids());
+            if (!announced.isEmpty()) {
+                try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+                        new StringSerializer(), new ByteArraySerializer())) {
+                    for (String removed : announced) {
+                        producer.send(new ProducerRecord<>(Topics.TARGETS, removed, null)).get();
+                        log.info("target {} is no longer in the targets file: withdrawn from the dump workers", removed);
+                    }
+                }
+            }
+        }
+
+        /** The targets the compacted topic holds settings for now, read from its beginning to its end. */
+        private Set<String> announcedTargets() {
+            Set<String> live = new HashSet<>();
+            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.TARGETS, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        if (record.value() == null) {
+                            live.remove(record.key());
+                        } else {
+                            live.add(record.key());
+                        }
+                    }
+                }
+            }
+            return live;
         }
 
         private void ensureCompactedTopic() throws InterruptedException {
