@@ -51,6 +51,11 @@ public record Artifact(
             case "gzip" -> ".gz";
             default -> "";
         };
-        return ("plain".equals(format) ? "sql" : "dump") + compressed + (encryptionKeyId == null ? "" : ".enc");
+        String body = switch (format) {
+            case "plain" -> "sql";
+            case "directory" -> "dump.tar";
+            default -> "dump";
+        };
+        return body + compressed + (encryptionKeyId == null ? "" : ".enc");
     }
 }

@@ -12,14 +12,15 @@ import org.jspecify.annotations.Nullable;
  */
 @JsonClassDescription("What to dump of a target: format, schemas and tables to include or exclude (exact names), schema only.")
 public record DumpOptions(
-        @JsonPropertyDescription("custom (default: pg_restore, parallel restore possible) or plain (SQL text, restored with psql)") String format,
+        @JsonPropertyDescription("custom (default), directory (parallel dump and restore with jobs), or plain (SQL text, restored with psql)") String format,
         @JsonPropertyDescription("Only these schemas") @Nullable List<String> schemas,
         @JsonPropertyDescription("Not these schemas") @Nullable List<String> excludeSchemas,
         @JsonPropertyDescription("Only these tables, as schema.table") @Nullable List<String> tables,
         @JsonPropertyDescription("Not these tables, as schema.table") @Nullable List<String> excludeTables,
-        @JsonPropertyDescription("Definitions only, no rows") boolean schemaOnly) {
+        @JsonPropertyDescription("Definitions only, no rows") boolean schemaOnly,
+        @JsonPropertyDescription("Parallel pg_dump processes, directory format only (default 2 there, else 1)") int jobs) {
 
-    public static final List<String> FORMATS = List.of("custom", "plain");
+    public static final List<String> FORMATS = List.of("custom", "directory", "plain");
     private static final Pattern WILDCARD = Pattern.compile("[*?\\[\\]]");
 
     public DumpOptions {
@@ -31,11 +32,23 @@ public record DumpOptions(
         excludeSchemas = exact("dump.excludeSchemas", excludeSchemas, false);
         tables = exact("dump.tables", tables, true);
         excludeTables = exact("dump.excludeTables", excludeTables, true);
+        if (jobs <= 0) {
+            jobs = format.equals("directory") ? 2 : 1;
+        }
+        if (jobs > 1 && !format.equals("directory")) {
+            throw new IllegalArgumentException("dump.jobs runs pg_dump in parallel, which only the directory format can: set format: directory");
+        }
+    }
+
+    /** Options as schema version 2 of the targets topic first had them, without jobs. */
+    public DumpOptions(String format, List<String> schemas, List<String> excludeSchemas, List<String> tables, List<String> excludeTables,
+            boolean schemaOnly) {
+        this(format, schemas, excludeSchemas, tables, excludeTables, schemaOnly, 0);
     }
 
     /** Everything, in the custom format. */
     public static DumpOptions defaults() {
-        return new DumpOptions("custom", List.of(), List.of(), List.of(), List.of(), false);
+        return new DumpOptions("custom", List.of(), List.of(), List.of(), List.of(), false, 1);
     }
 
     /** Whether pg_dump, given these options, dumps the objects of {@code schema}. */

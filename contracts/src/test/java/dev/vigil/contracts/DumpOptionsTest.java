@@ -23,6 +23,8 @@ class DumpOptionsTest {
     void wildcardsBadNamesAndUnknownFormatsAreRefusedSayingWhatIsExpected() {
         assertThatThrownBy(() -> new DumpOptions("custom", List.of("sal*"), null, null, null, false)).hasMessageContaining("exact names, no wildcards");
         assertThatThrownBy(() -> new DumpOptions("custom", null, null, List.of("orders"), null, false)).hasMessageContaining("schema.table");
-        assertThatThrownBy(() -> new DumpOptions("directory", null, null, null, null, false)).hasMessageContaining("[custom, plain]");
+        assertThatThrownBy(() -> new DumpOptions("tar", null, null, null, null, false)).hasMessageContaining("[custom, directory, plain]");
+        assertThatThrownBy(() -> new DumpOptions("custom", null, null, null, null, false, 4)).hasMessageContaining("set format: directory");
+        assertThat(new DumpOptions("directory", null, null, null, null, false).jobs()).isEqualTo(2);
     }
 }

@@ -82,6 +82,14 @@ class BackupPipelineEndToEndTest {
                       format: plain
                       schemas: [shop]
                       excludeTables: [shop.empty_wishlist]
+                  - id: shop-dir
+                    host: 127.0.0.1
+                    port: %1$d
+                    database: shop_e2e
+                    username: postgres
+                    dump:
+                      format: directory
+                      jobs: 2
                   - id: shop-schema
                     host: 127.0.0.1
                     port: %1$d
@@ -173,6 +181,17 @@ class BackupPipelineEndToEndTest {
         Map<String, Long> expected = new LinkedHashMap<>(sourceCounts);
         expected.keySet().removeIf(table -> !table.startsWith("shop.") || table.equals("shop.empty_wishlist"));
         assertThat(restoredCounts(job)).isEqualTo(expected);
+    }
+
+    @Test
+    void aDirectoryFormatDumpInParallelVerifiesExactly() throws Exception {
+        JsonNode job = awaitFinal(requestBackup("shop-dir"));
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+        assertThat(job.get("artifact").get("format").asString()).isEqualTo("directory");
+        assertThat(job.get("location").get("key").asString()).endsWith(".dump.tar.zst.enc");
+        assertThat(restoredCounts(job)).isEqualTo(sourceCounts);
+        assertThat(job.get("artifact").get("catalog").get("objects").size()).isGreaterThan(20);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pgBinDir   a single directory holding pg_restore, used instead of {@code pgBinRoot} when set
  * @param workDir    where downloaded artifacts wait for pg_restore
  * @param encryptionKeys the keyring for encrypted artifacts, {@code id:base64-32-bytes[,...]}, by reference ({@code VIGIL_ENCRYPTION_KEYS})
+ * @param restoreJobs parallel pg_restore processes for directory-format artifacts
  * @param instanceId this verifier's name in its scratch databases' names, stable across restarts (default: the host
  *                   name), so that on start-up it drops the scratch databases it left behind and no other instance's
  */
@@ -29,7 +30,8 @@ public record VerifierProperties(
         Path pgBinDir,
         Path workDir,
         @DefaultValue("") String encryptionKeys,
-        String instanceId) {
+        String instanceId,
+        @DefaultValue("2") int restoreJobs) {
 
     @Override
     public String toString() {

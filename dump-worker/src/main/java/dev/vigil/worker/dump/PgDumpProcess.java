@@ -5,6 +5,7 @@ import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
+import dev.vigil.codec.DirectoryArchive;
 import dev.vigil.contracts.FailureClass;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,6 +49,13 @@ final class PgDumpProcess {
                 "--host=" + target.host(), "--port=" + target.port(), "--username=" + target.username(),
                 "--dbname=" + target.database()));
         command.addAll(arguments(options));
+        // The directory format writes files (in parallel), which are then archived into the artifact.
+        Path directory = options.format().equals("directory") ? file.resolveSibling(file.getFileName() + ".dir") : null;
+        if (directory != null) {
+            // What a worker killed mid-dump left of this job; pg_dump wants a directory of its own.
+            deleteDirectory(directory);
+            command.add("--file=" + directory);
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.remove("PGPASSWORD");
@@ -57,13 +65,13 @@ final class PgDumpProcess {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());
             }
-            return stream(builder, pgDump, target, file, wrapping, progress);
+            return stream(builder, pgDump, target, file, directory, wrapping, progress);
         } catch (IOException e) {
             throw new DumpFailure(FailureClass.STAGING, "could not write a private passfile for pg_dump: " + e.getMessage());
         }
     }
 
-    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file, Wrapping wrapping,
+    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file, Path directory, Wrapping wrapping,
             DumpProgress progress) throws DumpFailure, InterruptedException {
         Process process;
         try {
@@ -78,13 +86,25 @@ final class PgDumpProcess {
         try (InputStream in = process.getInputStream();
                 OutputStream out = ArtifactCodec.encoder(progress.counting(new DigestOutputStream(Files.newOutputStream(file), sha256)),
                         wrapping.compression(), wrapping.level(), wrapping.workers(), wrapping.key())) {
-            in.transferTo(out);
+            if (directory == null) {
+                in.transferTo(out);
+            } else {
+                in.transferTo(OutputStream.nullOutputStream());
+                int exit = process.waitFor();
+                stderrReader.join();
+                if (exit != 0) {
+                    throw classify(exit, stderr.tail(), target);
+                }
+                DirectoryArchive.write(directory, out);
+            }
             out.close();
             size = Files.size(file);
         } catch (IOException e) {
             process.destroyForcibly();
             throw new DumpFailure(FailureClass.STAGING, "could not write the artifact to staging (" + file.getParent() + "): "
                     + e.getMessage() + "; check free space and permissions of vigil.worker.staging-dir");
+        } finally {
+            deleteDirectory(directory);
         }
         int exit = process.waitFor();
         stderrReader.join();
@@ -94,6 +114,20 @@ final class PgDumpProcess {
         return new Output(size, Sha256.hex(sha256));
     }
 
+    private static void deleteDirectory(Path directory) {
+        if (directory == null || !Files.exists(directory)) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // a later dump of the same job starts by removing it again
+        }
+    }
+
     /**
      * pg_dump's options for what to dump. pg_dump writes uncompressed (the worker compresses and
      * encrypts in one streaming pass); --verbose names each table as it is dumped, for progress.
@@ -101,6 +135,9 @@ final class PgDumpProcess {
      */
     static List<String> arguments(DumpOptions options) {
         List<String> arguments = new ArrayList<>(List.of("--format=" + options.format(), "--compress=0", "--verbose"));
+        if (options.format().equals("directory")) {
+            arguments.add("--jobs=" + options.jobs());
+        }
         if (options.format().equals("plain")) {
             // Plain SQL is replayed by psql wherever it is restored: no roles or grants it may not find there.
             arguments.addAll(List.of("--no-owner", "--no-privileges"));

@@ -44,7 +44,7 @@ public final class TargetsFile {
 
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "database", "username", "passwordEnv",
             "passwordFile", "schedule", "timeZone", "dump", "password");
-    private static final Set<String> DUMP_FIELDS = Set.of("format", "schemas", "excludeSchemas", "tables", "excludeTables", "schemaOnly");
+    private static final Set<String> DUMP_FIELDS = Set.of("format", "schemas", "excludeSchemas", "tables", "excludeTables", "schemaOnly", "jobs");
 
     private TargetsFile() {
     }
@@ -136,9 +136,25 @@ public final class TargetsFile {
         try {
             return new DumpOptions(dump.get("format") == null ? null : String.valueOf(dump.get("format")),
                     names(where, dump, "schemas"), names(where, dump, "excludeSchemas"), names(where, dump, "tables"),
-                    names(where, dump, "excludeTables"), Boolean.TRUE.equals(dump.get("schemaOnly")) || "true".equals(String.valueOf(dump.get("schemaOnly"))));
+                    names(where, dump, "excludeTables"), Boolean.TRUE.equals(dump.get("schemaOnly")) || "true".equals(String.valueOf(dump.get("schemaOnly"))),
+                    jobs(where, dump.get("jobs")));
         } catch (IllegalArgumentException e) {
             throw new InvalidTargetsException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static int jobs(String where, Object value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int jobs = Integer.parseInt(String.valueOf(value));
+            if (jobs < 1 || jobs > 64) {
+                throw new NumberFormatException();
+            }
+            return jobs;
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetsException(where + ": 'dump.jobs' must be a number from 1 to 64, got: " + value);
         }
     }
 

@@ -112,8 +112,12 @@ class TargetsFileTest {
                 """)).hasMessageContaining("(a)").hasMessageContaining("exact names, no wildcards");
         assertThatThrownBy(() -> read("""
                 targets:
+                  - {id: a, host: h, database: d, username: u, dump: {parallel: 4}}
+                """)).hasMessageContaining("unknown field 'dump.parallel'");
+        assertThatThrownBy(() -> read("""
+                targets:
                   - {id: a, host: h, database: d, username: u, dump: {jobs: 4}}
-                """)).hasMessageContaining("unknown field 'dump.jobs'");
+                """)).hasMessageContaining("set format: directory");
     }
 
     @Test

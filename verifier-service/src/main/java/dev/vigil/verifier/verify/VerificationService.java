@@ -4,6 +4,7 @@ import dev.vigil.contracts.Sha256;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.ArtifactDamagedException;
 import dev.vigil.codec.Compression;
+import dev.vigil.codec.DirectoryArchive;
 import dev.vigil.codec.Keyring;
 import dev.vigil.codec.UnknownKeyException;
 import dev.vigil.contracts.ArtifactStored;
@@ -145,7 +146,7 @@ public class VerificationService {
         } finally {
             try {
                 Files.deleteIfExists(artifact);
-                Files.deleteIfExists(restorable);
+                deleteRecursively(restorable);
             } catch (IOException ignored) {
                 // the work directory is scratch space
             }
@@ -160,7 +161,11 @@ public class VerificationService {
     private Optional<String> decode(ArtifactStored stored, Path artifact, Path restorable) throws IOException {
         try (InputStream in = ArtifactCodec.decoder(Files.newInputStream(artifact), Compression.of(stored.artifact().compression()),
                 stored.artifact().encryptionKeyId(), keyring)) {
-            Files.copy(in, restorable, StandardCopyOption.REPLACE_EXISTING);
+            if ("directory".equals(stored.artifact().format())) {
+                DirectoryArchive.extract(in, restorable);
+            } else {
+                Files.copy(in, restorable, StandardCopyOption.REPLACE_EXISTING);
+            }
             return Optional.empty();
         } catch (UnknownKeyException e) {
             return Optional.of("cannot decrypt: " + e.getMessage());
@@ -183,6 +188,17 @@ public class VerificationService {
         return Sha256.hex(digest);
     }
 
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (var files = Files.list(path)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
     private static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
@@ -203,6 +219,9 @@ public class VerificationService {
             command.addAll(List.of("-f", artifact.toString()));
         } else {
             command.addAll(List.of("--no-owner", "--no-privileges"));
+            if ("directory".equals(format)) {
+                command.add("--jobs=" + Math.max(1, properties.restoreJobs()));
+            }
             command.addAll(connection);
             command.add(artifact.toString());
         }

@@ -1,0 +1,51 @@
+package dev.vigil.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectoryArchiveTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDirectoryComesBackFileForFile() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("dump"));
+        byte[] big = new byte[700_001];
+        new Random(3).nextBytes(big);
+        Files.write(source.resolve("toc.dat"), "PGDMP toc".getBytes());
+        Files.write(source.resolve("3391.dat"), big);
+        Files.write(source.resolve("3392.dat"), new byte[0]);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+
+        DirectoryArchive.write(source, tar);
+        Path copy = dir.resolve("copy");
+        DirectoryArchive.extract(new ByteArrayInputStream(tar.toByteArray()), copy);
+
+        assertThat(Files.readString(copy.resolve("toc.dat"))).isEqualTo("PGDMP toc");
+        assertThat(Files.readAllBytes(copy.resolve("3391.dat"))).isEqualTo(big);
+        assertThat(copy.resolve("3392.dat")).isEmptyFile();
+        assertThat(tar.size() % 512).isZero();
+    }
+
+    @Test
+    void aTruncatedArchiveIsCaught() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("dump"));
+        Files.write(source.resolve("toc.dat"), new byte[5000]);
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        DirectoryArchive.write(source, tar);
+        byte[] truncated = Arrays.copyOf(tar.toByteArray(), 3000);
+
+        assertThatThrownBy(() -> DirectoryArchive.extract(new ByteArrayInputStream(truncated), dir.resolve("copy")))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("truncated");
+    }
+}
