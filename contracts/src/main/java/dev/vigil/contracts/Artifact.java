@@ -46,6 +46,11 @@ public record Artifact(
 
     /** The file name ending that says how to read the artifact, e.g. {@code dump.zst.enc}. */
     public String fileExtension() {
+        return extensionFor(format, compression, encryptionKeyId != null);
+    }
+
+    /** The file name ending for an artifact of this format and wrapping, known before it is written. */
+    public static String extensionFor(String format, @Nullable String compression, boolean encrypted) {
         String compressed = switch (compression == null ? "none" : compression) {
             case "zstd" -> ".zst";
             case "gzip" -> ".gz";
@@ -56,6 +61,6 @@ public record Artifact(
             case "directory" -> "dump.tar";
             default -> "dump";
         };
-        return body + compressed + (encryptionKeyId == null ? "" : ".enc");
+        return body + compressed + (encrypted ? ".enc" : "");
     }
 }

@@ -21,6 +21,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param encryptionKeyId   the key to encrypt under (AES-256-GCM); empty for no encryption
  * @param encryptionKeys    the keyring, {@code id:base64-32-bytes[,...]}, given by reference ({@code VIGIL_ENCRYPTION_KEYS})
  * @param progressInterval  how often a running dump publishes {@code DumpProgressed}
+ * @param stagingBucket     stage in this S3 bucket instead of {@code stagingDir} (workers on several hosts); empty: local
+ * @param stagingPrefix     key prefix in the staging bucket
+ * @param stagingEndpoint   the staging bucket's S3-compatible endpoint; empty for AWS S3. It must be the storage service's endpoint
+ * @param stagingRegion     signing region of the staging endpoint
+ * @param stagingPartSizeMb multipart part size for S3 staging, the memory one upload holds (at least 5)
  */
 @ConfigurationProperties("vigil.worker")
 public record WorkerProperties(
@@ -36,7 +41,12 @@ public record WorkerProperties(
         @DefaultValue("2") int compressionWorkers,
         @DefaultValue("") String encryptionKeyId,
         @DefaultValue("") String encryptionKeys,
-        @DefaultValue("5s") Duration progressInterval) {
+        @DefaultValue("5s") Duration progressInterval,
+        @DefaultValue("") String stagingBucket,
+        @DefaultValue("staging") String stagingPrefix,
+        java.net.URI stagingEndpoint,
+        @DefaultValue("us-east-1") String stagingRegion,
+        @DefaultValue("16") int stagingPartSizeMb) {
 
     @Override
     public String toString() {

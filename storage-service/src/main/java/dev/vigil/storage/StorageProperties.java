@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param prefix       key prefix inside the bucket, e.g. {@code prod}; empty for none
  * @param pathStyle    path-style addressing, which most non-AWS stores need
  * @param createBucket create the bucket at start-up if it does not exist
+ * @param partSizeMb   multipart part size when copying from S3 staging (at least 5)
  */
 @ConfigurationProperties("vigil.storage")
 public record StorageProperties(
@@ -23,5 +24,6 @@ public record StorageProperties(
         @DefaultValue("vigil-backups") String bucket,
         @DefaultValue("") String prefix,
         @DefaultValue("true") boolean pathStyle,
-        @DefaultValue("false") boolean createBucket) {
+        @DefaultValue("false") boolean createBucket,
+        @DefaultValue("16") int partSizeMb) {
 }

@@ -30,6 +30,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
@@ -108,6 +109,43 @@ class StorageServiceTest {
             assertThat(failed.failureClass()).isEqualTo(FailureClass.STORAGE);
             assertThat(failed.reason()).contains("SHA-256").contains("must be taken again");
         }
+    }
+
+    @Test
+    void anArtifactStagedInS3IsCopiedOnlyIfItsChecksumHoldsAndStagingIsCleaned() throws Exception {
+        try {
+            s3.createBucket(b -> b.bucket("storage-staging"));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception exists) {
+            // made by an earlier run in this JVM
+        }
+        byte[] bytes = new byte[6 * 1024 * 1024 + 7];
+        new Random(11).nextBytes(bytes);
+        JobId good = JobId.random();
+        JobId damaged = JobId.random();
+        for (JobId job : List.of(good, damaged)) {
+            s3.putObject(b -> b.bucket("storage-staging").key("staging/shop/" + job + ".dump"), RequestBody.fromBytes(bytes));
+            s3.putObject(b -> b.bucket("storage-staging").key("staging/shop/" + job + ".json"), RequestBody.fromString("{}"));
+        }
+        ArtifactCreated goodCreated = ArtifactCreated.now(good, new TargetId("shop"), "s3://storage-staging/staging/shop/" + good + ".dump",
+                new Artifact("custom", bytes.length, Sha256.of(bytes), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
+        ArtifactCreated damagedCreated = ArtifactCreated.now(damaged, new TargetId("shop"), "s3://storage-staging/staging/shop/" + damaged + ".dump",
+                new Artifact("custom", bytes.length, Sha256.of(new byte[1]), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
+
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(goodCreated));
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(damagedCreated));
+
+        ArtifactStored stored = awaitStored(good);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key())).asByteArray()).isEqualTo(bytes);
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.BACKUP_FAILED)) {
+            BackupFailed failed = EventJson.read(probe.await(r -> r.value().contains(damaged.toString()), Duration.ofSeconds(30))
+                    .value().getBytes(), BackupFailed.class);
+            assertThat(failed.reason()).contains("SHA-256").contains("must be taken again");
+        }
+        assertThat(s3.listObjectsV2(b -> b.bucket("storage-test").prefix("prod/shop/")).contents())
+                .noneMatch(o -> o.key().contains(damaged.toString()));
+        assertThat(s3.listMultipartUploads(b -> b.bucket("storage-test")).uploads()).as("incomplete multipart uploads").isEmpty();
+        assertThat(s3.listObjectsV2(b -> b.bucket("storage-staging").prefix("staging/shop/" + good)).contents())
+                .as("the stored job's staging objects").isEmpty();
     }
 
     private static ArtifactStored awaitStored(JobId jobId) {

@@ -3,6 +3,8 @@ package dev.vigil.worker.dump;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.messaging.IncomingEvent;
+import dev.vigil.objectstore.S3Clients;
+import dev.vigil.objectstore.S3Settings;
 import dev.vigil.pgclients.PostgresClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -48,9 +50,20 @@ class DumpFunctions {
                 .register(registry));
     }
 
+    /** A local directory by default; an S3 bucket when vigil.worker.staging-bucket is set. */
     @Bean
-    DumpService dumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps) {
-        return new DumpService(targets, publisher, properties, pgDumps);
+    Staging staging(WorkerProperties properties) {
+        if (properties.stagingBucket().isBlank()) {
+            return new LocalStaging(properties.stagingDir());
+        }
+        return new S3Staging(S3Clients.create(new S3Settings(properties.stagingEndpoint(), properties.stagingRegion(), true)),
+                properties.stagingBucket(), properties.stagingPrefix(), properties.stagingPartSizeMb() * 1024 * 1024, properties.stagingDir());
+    }
+
+    @Bean
+    DumpService dumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
+            Staging staging) {
+        return new DumpService(targets, publisher, properties, pgDumps, staging);
     }
 
     @Bean

@@ -16,17 +16,14 @@ import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetConfigured;
-import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.worker.WorkerProperties;
 import dev.vigil.worker.target.TargetDirectory;
+import software.amazon.awssdk.core.exception.SdkException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -52,11 +49,13 @@ public class DumpService {
     private final PostgresClients pgDumps;
     private final Credentials credentials;
     private final PgDumpProcess.Wrapping wrapping;
+    private final Staging staging;
     private final String workerId;
     private final ScheduledExecutorService progressReports = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("dump-progress").daemon().factory());
 
-    public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps) {
+    public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps, Staging staging) {
+        this.staging = staging;
         this.targets = targets;
         this.publisher = publisher;
         this.properties = properties;
@@ -70,12 +69,15 @@ public class DumpService {
     }
 
     public void handle(BackupRequested request) throws InterruptedException {
-        Path artifactFile = stagingFile(request, ".dump");
-        Path descriptorFile = stagingFile(request, ".json");
-        if (Files.exists(descriptorFile) && Files.exists(artifactFile)) {
-            log.info("job {} target {} already staged; announcing it again", request.jobId(), request.targetId());
-            publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), artifactFile.toUri().toString(),
-                    EventJson.mapper().readValue(descriptorFile.toFile(), Artifact.class)));
+        try {
+            Optional<ArtifactCreated> staged = staging.find(request);
+            if (staged.isPresent()) {
+                log.info("job {} target {} already staged; announcing it again", request.jobId(), request.targetId());
+                publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), staged.get().stagingUri(), staged.get().artifact()));
+                return;
+            }
+        } catch (IOException | SdkException e) {
+            fail(request, FailureClass.STAGING, "could not read staging: " + e.getMessage());
             return;
         }
         Optional<TargetConfigured> settings = targets.find(request.targetId(), properties.unknownTargetWait());
@@ -91,28 +93,24 @@ public class DumpService {
         Optional<String> password = Optional.empty();
         try {
             password = credentials.password(target);
-            Artifact artifact = dumpWithRetries(request, target, options, password, artifactFile);
-            Files.writeString(descriptorFile, EventJson.writeString(artifact));
-            publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), artifactFile.toUri().toString(), artifact));
+            ArtifactCreated created = dumpWithRetries(request, target, options, password);
+            publisher.publish(created);
             log.info("dump finished: job {} target {}: {} bytes, {} tables", request.jobId(), request.targetId(),
-                    artifact.sizeBytes(), artifact.tables().size());
+                    created.artifact().sizeBytes(), created.artifact().tables().size());
         } catch (DumpFailure e) {
-            deleteQuietly(artifactFile);
             fail(request, e.failureClass(), redact(e.getMessage(), password));
-        } catch (IOException e) {
-            deleteQuietly(artifactFile);
-            fail(request, FailureClass.STAGING, "could not write to staging " + properties.stagingDir() + ": " + e.getMessage());
+        } catch (IOException | SdkException e) {
+            fail(request, FailureClass.STAGING, "could not write to staging: " + e.getMessage());
         }
     }
 
     /** Retries transient failures with backoff; the last failure says how often it was tried. */
-    private Artifact dumpWithRetries(BackupRequested request, Connection target, DumpOptions options, Optional<String> password,
-            Path artifactFile)
+    private ArtifactCreated dumpWithRetries(BackupRequested request, Connection target, DumpOptions options, Optional<String> password)
             throws DumpFailure, IOException, InterruptedException {
         WorkerProperties.Retry retry = properties.retry();
         for (int attempt = 1; ; attempt++) {
             try {
-                return dump(request, target, options, password, artifactFile);
+                return dump(request, target, options, password);
             } catch (DumpFailure e) {
                 if (!isTransient(e.failureClass())) {
                     throw e;
@@ -146,11 +144,11 @@ public class DumpService {
         return Math.max(10, properties.progressInterval().toMillis());
     }
 
-    private Artifact dump(BackupRequested request, Connection target, DumpOptions options, Optional<String> password, Path artifactFile)
+    private ArtifactCreated dump(BackupRequested request, Connection target, DumpOptions options, Optional<String> password)
             throws DumpFailure, IOException, InterruptedException {
-        Files.createDirectories(artifactFile.getParent());
-        Path partial = artifactFile.resolveSibling(artifactFile.getFileName() + ".partial");
-        try (SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
+        String extension = Artifact.extensionFor(options.format(), wrapping.compression().wireName(), wrapping.key() != null);
+        try (Staging.Write write = staging.open(request, extension);
+                SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(
                     FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
             List<TableRowCount> counts = snapshot.countRows(target, options);
@@ -160,16 +158,13 @@ public class DumpService {
             ScheduledFuture<?> reporting = progressReports.scheduleAtFixedRate(
                     () -> reportProgress(request, progress), interval(), interval(), TimeUnit.MILLISECONDS);
             try {
-                output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(),
-                        partial, properties.connectTimeout().toSeconds(), options, wrapping, progress);
+                output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(), write.stream(), write.workDir(),
+                        request.jobId().toString(), properties.connectTimeout().toSeconds(), options, wrapping, progress);
             } finally {
                 reporting.cancel(false);
             }
-            Files.move(partial, artifactFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Artifact(options.format(), output.sizeBytes(), output.sha256(), snapshot.serverVersion(), pgDump.version(), counts,
-                    wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id(), catalog);
-        } finally {
-            deleteQuietly(partial);
+            return write.commit(new Artifact(options.format(), output.sizeBytes(), output.sha256(), snapshot.serverVersion(),
+                    pgDump.version(), counts, wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id(), catalog));
         }
     }
 
@@ -192,21 +187,9 @@ public class DumpService {
         publisher.publish(BackupFailed.now(request.jobId(), request.targetId(), Stage.DUMP, failureClass, reason));
     }
 
-    private Path stagingFile(BackupRequested request, String suffix) {
-        return properties.stagingDir().resolve(request.targetId().value()).resolve(request.jobId() + suffix);
-    }
-
     /** Belt and braces: whatever a driver or pg_dump said, the password never leaves in a message. */
     static String redact(String message, Optional<String> password) {
         return password.filter(p -> !p.isEmpty()).map(p -> message.replace(p, "****")).orElse(message);
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover partial file is removed by the next attempt of the same job
-        }
     }
 
     private static String defaultWorkerId() {

@@ -42,8 +42,10 @@ public final class DumpStageBenchmark {
         try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10))) {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow();
             List<TableRowCount> counts = snapshot.countRows(target, DumpOptions.defaults());
+            Path file = Path.of(args[4]);
             PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(),
-                    Path.of(args[4]), 10, DumpOptions.defaults(), new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress());
+                    java.nio.file.Files.newOutputStream(file), file.toAbsolutePath().getParent(), "benchmark", 10, DumpOptions.defaults(),
+                    new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress());
             double seconds = (System.nanoTime() - started) / 1e9;
             long rows = counts.stream().mapToLong(TableRowCount::rows).sum();
             System.out.printf("{\"seconds\": %.3f, \"bytes\": %d, \"sha256\": \"%s\", \"tables\": %d, \"rows\": %d}%n",

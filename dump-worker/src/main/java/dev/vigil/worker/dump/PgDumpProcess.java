@@ -43,14 +43,19 @@ final class PgDumpProcess {
     record Wrapping(Compression compression, int level, int workers, ArtifactCodec.EncryptionKey key) {
     }
 
-    static Output run(Path pgDump, Connection target, Optional<String> password, String snapshotId, Path file,
-            long connectTimeoutSeconds, DumpOptions options, Wrapping wrapping, DumpProgress progress) throws DumpFailure, InterruptedException {
+    /**
+     * @param sink    where the artifact's bytes go (staging); closed when done
+     * @param workDir local scratch space for the directory format's files, kept under {@code jobName}
+     */
+    static Output run(Path pgDump, Connection target, Optional<String> password, String snapshotId, OutputStream sink, Path workDir,
+            String jobName, long connectTimeoutSeconds, DumpOptions options, Wrapping wrapping, DumpProgress progress)
+            throws DumpFailure, InterruptedException {
         List<String> command = new ArrayList<>(List.of(pgDump.toString(), "--no-password", "--snapshot=" + snapshotId,
                 "--host=" + target.host(), "--port=" + target.port(), "--username=" + target.username(),
                 "--dbname=" + target.database()));
         command.addAll(arguments(options));
         // The directory format writes files (in parallel), which are then archived into the artifact.
-        Path directory = options.format().equals("directory") ? file.resolveSibling(file.getFileName() + ".dir") : null;
+        Path directory = options.format().equals("directory") ? workDir.resolve(jobName + ".dir") : null;
         if (directory != null) {
             // What a worker killed mid-dump left of this job; pg_dump wants a directory of its own.
             deleteDirectory(directory);
@@ -65,14 +70,14 @@ final class PgDumpProcess {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());
             }
-            return stream(builder, pgDump, target, file, directory, wrapping, progress);
+            return stream(builder, pgDump, target, sink, directory, wrapping, progress);
         } catch (IOException e) {
             throw new DumpFailure(FailureClass.STAGING, "could not write a private passfile for pg_dump: " + e.getMessage());
         }
     }
 
-    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, Path file, Path directory, Wrapping wrapping,
-            DumpProgress progress) throws DumpFailure, InterruptedException {
+    private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, OutputStream sink, Path directory,
+            Wrapping wrapping, DumpProgress progress) throws DumpFailure, InterruptedException {
         Process process;
         try {
             process = builder.start();
@@ -84,7 +89,7 @@ final class PgDumpProcess {
         MessageDigest sha256 = Sha256.digest();
         long size;
         try (InputStream in = process.getInputStream();
-                OutputStream out = ArtifactCodec.encoder(progress.counting(new DigestOutputStream(Files.newOutputStream(file), sha256)),
+                OutputStream out = ArtifactCodec.encoder(progress.counting(new DigestOutputStream(sink, sha256)),
                         wrapping.compression(), wrapping.level(), wrapping.workers(), wrapping.key())) {
             if (directory == null) {
                 in.transferTo(out);
@@ -98,11 +103,11 @@ final class PgDumpProcess {
                 DirectoryArchive.write(directory, out);
             }
             out.close();
-            size = Files.size(file);
+            size = progress.bytesWritten();
         } catch (IOException e) {
             process.destroyForcibly();
-            throw new DumpFailure(FailureClass.STAGING, "could not write the artifact to staging (" + file.getParent() + "): "
-                    + e.getMessage() + "; check free space and permissions of vigil.worker.staging-dir");
+            throw new DumpFailure(FailureClass.STAGING, "could not write the artifact to staging: " + e.getMessage()
+                    + "; check free space and permissions of vigil.worker.staging-dir, or the staging bucket");
         } finally {
             deleteDirectory(directory);
         }

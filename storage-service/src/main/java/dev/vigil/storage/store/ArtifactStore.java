@@ -9,5 +9,14 @@ public interface ArtifactStore {
     /** Uploads {@code file} under {@code key}, recording its SHA-256 with the object. */
     void put(String key, Path file, String sha256) throws IOException;
 
+    /**
+     * Copies an object staged in S3 (same endpoint) under {@code key}, streaming; completes only if
+     * what was read has {@code sha256}, else aborts and throws {@link ChecksumMismatchException}.
+     */
+    void copyStaged(String stagingBucket, String stagingKey, String key, String sha256) throws IOException;
+
+    /** Removes a staged object. */
+    void deleteStaged(String stagingBucket, String stagingKey);
+
     String bucket();
 }

@@ -1,6 +1,12 @@
 package dev.vigil.storage.store;
 
+import dev.vigil.contracts.Sha256;
+import dev.vigil.objectstore.S3MultipartOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,10 +23,12 @@ public class S3ArtifactStore implements ArtifactStore {
 
     private final S3Client s3;
     private final String bucket;
+    private final int partSize;
 
-    public S3ArtifactStore(S3Client s3, String bucket, boolean createBucket) {
+    public S3ArtifactStore(S3Client s3, String bucket, boolean createBucket, int partSize) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.partSize = partSize;
         if (createBucket) {
             try {
                 s3.headBucket(b -> b.bucket(bucket));
@@ -35,6 +43,25 @@ public class S3ArtifactStore implements ArtifactStore {
     public void put(String key, Path file, String sha256) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream").metadata(Map.of(SHA256_METADATA, sha256)),
                 RequestBody.fromFile(file));
+    }
+
+    @Override
+    public void copyStaged(String stagingBucket, String stagingKey, String key, String sha256) throws IOException {
+        MessageDigest digest = Sha256.digest();
+        try (InputStream in = new DigestInputStream(s3.getObject(b -> b.bucket(stagingBucket).key(stagingKey)), digest);
+                S3MultipartOutputStream out = new S3MultipartOutputStream(s3, bucket, key, partSize, 10_000, Map.of(SHA256_METADATA, sha256))) {
+            in.transferTo(out);
+            String found = Sha256.hex(digest);
+            if (!found.equals(sha256)) {
+                throw new ChecksumMismatchException(found);
+            }
+            out.complete();
+        }
+    }
+
+    @Override
+    public void deleteStaged(String stagingBucket, String stagingKey) {
+        s3.deleteObject(b -> b.bucket(stagingBucket).key(stagingKey));
     }
 
     @Override

@@ -27,7 +27,7 @@ class StorageFunctions {
 
     @Bean
     ArtifactStore artifactStore(S3Client s3, StorageProperties properties) {
-        return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket());
+        return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket(), properties.partSizeMb() * 1024 * 1024);
     }
 
     @Bean

@@ -52,31 +52,35 @@ public class StorageService {
         if (already.isPresent()) {
             log.info("job {} target {} already stored; announcing it again", created.jobId(), created.targetId());
             // A redelivered request may have been dumped again: that copy is not needed, and staging is ours to clean.
-            stagedFile(created).ifPresent(StorageService::removeStaged);
+            removeStaged(created);
             transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), ArtifactStored.class)));
             return;
         }
-        Optional<Path> stagedFile = stagedFile(created);
-        if (stagedFile.isEmpty()) {
-            fail(created, FailureClass.STAGING, "staging location " + created.stagingUri() + " is not a local file; this storage service reads file: staging only");
-            return;
-        }
-        Path staged = stagedFile.get();
-        if (!Files.isReadable(staged)) {
-            fail(created, FailureClass.STAGING, "the staged artifact " + staged + " is missing or unreadable on the storage service; "
-                    + "the worker and the storage service must share the staging directory");
-            return;
-        }
+        String expected = created.artifact().sha256();
+        String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt(),
+                created.artifact().fileExtension());
         try {
-            String sha256 = Sha256.of(staged);
-            if (!sha256.equals(created.artifact().sha256())) {
-                fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + sha256 + " but the dump worker wrote "
-                        + created.artifact().sha256() + "; the staged file was changed or damaged, the backup must be taken again");
+            Optional<S3Location> s3Staged = S3Location.parse(created.stagingUri());
+            Optional<Path> fileStaged = stagedFile(created);
+            if (s3Staged.isPresent()) {
+                store.copyStaged(s3Staged.get().bucket(), s3Staged.get().key(), key, expected);
+            } else if (fileStaged.isPresent()) {
+                Path staged = fileStaged.get();
+                if (!Files.isReadable(staged)) {
+                    fail(created, FailureClass.STAGING, "the staged artifact " + staged + " is missing or unreadable on the storage service; "
+                            + "the worker and the storage service must share the staging directory");
+                    return;
+                }
+                String found = Sha256.of(staged);
+                if (!found.equals(expected)) {
+                    throw new ChecksumMismatchException(found);
+                }
+                store.put(key, staged, expected);
+            } else {
+                fail(created, FailureClass.STAGING, "staging location " + created.stagingUri()
+                        + " is neither a local file nor an s3:// object; check the dump worker's staging settings");
                 return;
             }
-            String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt(),
-                    created.artifact().fileExtension());
-            store.put(key, staged, sha256);
             ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
                     new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
             transactions.executeWithoutResult(s -> {
@@ -84,12 +88,15 @@ public class StorageService {
                         insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, event)
                         values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
                         .params(created.jobId().value(), created.targetId().value(), properties.destination(), store.bucket(), key,
-                                created.artifact().sizeBytes(), sha256, Timestamp.from(Instant.now()), EventJson.writeString(stored))
+                                created.artifact().sizeBytes(), expected, Timestamp.from(Instant.now()), EventJson.writeString(stored))
                         .update();
                 outbox.append(stored);
             });
             log.info("artifact stored: job {} target {} at {}/{}", created.jobId(), created.targetId(), store.bucket(), key);
-            removeStaged(staged);
+            removeStaged(created);
+        } catch (ChecksumMismatchException e) {
+            fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + e.found() + " but the dump worker wrote "
+                    + expected + "; the staged artifact was changed or damaged, the backup must be taken again");
         } catch (IOException | SdkException e) {
             fail(created, FailureClass.STORAGE, "uploading to bucket " + store.bucket() + " failed: " + e.getMessage()
                     + "; the artifact stays in staging");
@@ -98,6 +105,9 @@ public class StorageService {
 
     /** The staged file a {@code file:} staging URI names; empty for any other kind of staging. */
     private static Optional<Path> stagedFile(ArtifactCreated created) {
+        if (!created.stagingUri().startsWith("file:")) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(Path.of(URI.create(created.stagingUri())));
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
@@ -105,13 +115,21 @@ public class StorageService {
         }
     }
 
-    /** Removes a staged artifact and the worker's descriptor beside it. */
-    private static void removeStaged(Path staged) {
+    /** Removes a staged artifact and the worker's descriptor beside it ({@code <jobId>.json}), wherever they are staged. */
+    private void removeStaged(ArtifactCreated created) {
         try {
-            Files.deleteIfExists(staged);
-            Files.deleteIfExists(staged.resolveSibling(staged.getFileName().toString().replaceFirst("\\.dump$", ".json")));
-        } catch (IOException e) {
-            log.warn("could not remove the staged artifact {}: {}", staged, e.getMessage());
+            Optional<S3Location> s3 = S3Location.parse(created.stagingUri());
+            if (s3.isPresent()) {
+                store.deleteStaged(s3.get().bucket(), s3.get().key());
+                store.deleteStaged(s3.get().bucket(), s3.get().sibling(created.jobId() + ".json"));
+            }
+            Optional<Path> file = stagedFile(created);
+            if (file.isPresent()) {
+                Files.deleteIfExists(file.get());
+                Files.deleteIfExists(file.get().resolveSibling(created.jobId() + ".json"));
+            }
+        } catch (IOException | SdkException e) {
+            log.warn("could not remove the staged artifact {}: {}", created.stagingUri(), e.getMessage());
         }
     }
 

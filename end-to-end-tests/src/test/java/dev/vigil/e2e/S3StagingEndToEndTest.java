@@ -1,0 +1,95 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.DemoDatabase;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import tools.jackson.databind.JsonNode;
+
+/** Workers on several hosts stage in an S3 bucket: the whole pipeline with S3 staging ends VERIFIED and leaves staging empty. */
+class S3StagingEndToEndTest {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static EmbeddedStack stack;
+    private static S3Client s3;
+
+    @BeforeAll
+    static void start() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        ServiceTestSettings.s3Credentials();
+        s3 = S3Client.builder().endpointOverride(URI.create(LocalS3.shared().endpoint())).forcePathStyle(true).region(Region.of(LocalS3.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))).build();
+        s3.createBucket(b -> b.bucket("e2e-staging"));
+        postgres.createDatabase("vigil_s3staging");
+        DemoDatabase.load(postgres, "shop_s3staging");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path targets = Files.writeString(tmp.resolve("s3staging-targets.yml"), """
+                targets:
+                  - id: shop
+                    host: 127.0.0.1
+                    port: %d
+                    database: shop_s3staging
+                    username: postgres
+                """.formatted(postgres.port()));
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_s3staging"),
+                LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "s3staging-backups", tmp.resolve("s3staging-local"),
+                tmp.resolve("s3staging-verify"), postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(),
+                Map.of("vigil.worker.staging-bucket", "e2e-staging", "vigil.worker.staging-endpoint", LocalS3.shared().endpoint())));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        s3.close();
+        http.close();
+    }
+
+    @Test
+    void aBackupStagedInS3IsStoredVerifiedAndLeavesStagingEmpty() throws Exception {
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(api("/api/v1/targets/shop/backups"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        String jobId = EventJson.mapper().readTree(accepted.body()).get("jobId").asString();
+
+        JsonNode job = null;
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            job = EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(api("/api/v1/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (job.has("status") && (job.get("status").asString().equals("VERIFIED") || job.get("status").asString().equals("FAILED"))) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+        assertThat(s3.listObjectsV2(b -> b.bucket("s3staging-backups").prefix("shop/")).contents())
+                .anyMatch(o -> o.key().contains(jobId));
+        assertThat(s3.listObjectsV2(b -> b.bucket("e2e-staging")).contents()).as("objects left in staging").isEmpty();
+    }
+
+    private static URI api(String path) {
+        return URI.create("http://localhost:" + stack.schedulerPort() + path);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.vigil.storage.store;
+
+import java.io.IOException;
+
+/** What was read from staging is not what the dump worker hashed. */
+public class ChecksumMismatchException extends IOException {
+
+    private final String found;
+
+    public ChecksumMismatchException(String found) {
+        super("SHA-256 " + found);
+        this.found = found;
+    }
+
+    public String found() {
+        return found;
+    }
+}
