@@ -19,15 +19,11 @@ import dev.vigil.local.LocalSmtp;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +44,7 @@ import tools.jackson.databind.JsonNode;
  */
 class BackupPipelineEndToEndTest {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static JobsApi api;
     private static LocalSmtp smtp;
     private static WebhookReceiver slack;
     private static EmbeddedStack stack;
@@ -122,6 +118,7 @@ class BackupPipelineEndToEndTest {
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_e2e"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "e2e-backups", tmp.resolve("e2e-staging"), tmp.resolve("e2e-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), extra));
+        api = new JobsApi(stack.schedulerPort());
     }
 
     @AfterAll
@@ -131,14 +128,16 @@ class BackupPipelineEndToEndTest {
         }
         smtp.close();
         slack.close();
-        http.close();
+        if (api != null) {
+            api.close();
+        }
     }
 
     @Test
     void aDatabaseWithDataEndsVerifiedWithExactRowCountsAndOneTraceAcrossEveryService() throws Exception {
-        String jobId = requestBackup("shop");
+        String jobId = api.requestBackup("shop");
 
-        JsonNode job = awaitFinal(jobId);
+        JsonNode job = api.awaitFinal(jobId, Duration.ofSeconds(120));
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         assertThat(job.get("stages").propertyNames()).containsExactly("REQUESTED", "DUMPING", "DUMPED", "STORED", "VERIFIED");
@@ -173,7 +172,7 @@ class BackupPipelineEndToEndTest {
 
     @Test
     void aPlainSqlDumpOfSelectedTablesVerifiesHoldingExactlyThoseTables() throws Exception {
-        JsonNode job = awaitFinal(requestBackup("shop-sql"));
+        JsonNode job = api.awaitFinal(api.requestBackup("shop-sql"), Duration.ofSeconds(120));
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         assertThat(job.get("artifact").get("format").asString()).isEqualTo("plain");
@@ -185,7 +184,7 @@ class BackupPipelineEndToEndTest {
 
     @Test
     void aDirectoryFormatDumpInParallelVerifiesExactly() throws Exception {
-        JsonNode job = awaitFinal(requestBackup("shop-dir"));
+        JsonNode job = api.awaitFinal(api.requestBackup("shop-dir"), Duration.ofSeconds(120));
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         assertThat(job.get("artifact").get("format").asString()).isEqualTo("directory");
@@ -196,7 +195,7 @@ class BackupPipelineEndToEndTest {
 
     @Test
     void aSchemaOnlyDumpVerifiesWithEveryTableAndNoRows() throws Exception {
-        JsonNode job = awaitFinal(requestBackup("shop-schema"));
+        JsonNode job = api.awaitFinal(api.requestBackup("shop-schema"), Duration.ofSeconds(120));
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         assertThat(restoredCounts(job).keySet()).isEqualTo(sourceCounts.keySet());
@@ -234,7 +233,7 @@ class BackupPipelineEndToEndTest {
         }
         long eventsBefore = DemoDatabase.rowCounts(postgres, "busy_e2e").get("shop.events");
 
-        JsonNode job = awaitFinal(requestBackup("busy"));
+        JsonNode job = api.awaitFinal(api.requestBackup("busy"), Duration.ofSeconds(120));
         writing.set(false);
         writer.join();
         long eventsAfter = DemoDatabase.rowCounts(postgres, "busy_e2e").get("shop.events");
@@ -249,9 +248,9 @@ class BackupPipelineEndToEndTest {
 
     @Test
     void anUnreachableTargetEndsFailedAndOnCallGetsOneSlackMessageAndOneEmailNamingTargetAndReason() throws Exception {
-        String jobId = requestBackup("offline");
+        String jobId = api.requestBackup("offline");
 
-        JsonNode job = awaitFinal(jobId);
+        JsonNode job = api.awaitFinal(jobId, Duration.ofSeconds(120));
 
         assertThat(job.get("status").asString()).isEqualTo("FAILED");
         JsonNode failure = job.get("failure");
@@ -285,38 +284,13 @@ class BackupPipelineEndToEndTest {
             KafkaProbe.Seen missing = dlq.await(r -> r.value().contains("missing-job-id"), Duration.ofSeconds(60));
             assertThat(missing.header("x-exception-message")).contains("jobId");
         }
-        JsonNode ghost = awaitFinal(unknown.jobId().toString());
+        JsonNode ghost = api.awaitFinal(unknown.jobId().toString(), Duration.ofSeconds(120));
         assertThat(ghost.get("status").asString()).isEqualTo("FAILED");
         assertThat(ghost.get("failure").get("failureClass").asString()).isEqualTo("UNKNOWN_TARGET");
         assertThat(ghost.get("failure").get("reason").asString()).contains("'ghost'");
 
-        JsonNode good = awaitFinal(requestBackup("shop"));
+        JsonNode good = api.awaitFinal(api.requestBackup("shop"), Duration.ofSeconds(120));
         assertThat(good.get("status").asString()).isEqualTo("VERIFIED");
-    }
-
-    private static String requestBackup(String target) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/targets/" + target + "/backups"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return EventJson.mapper().readTree(response.body()).get("jobId").asString();
-    }
-
-    private static JsonNode awaitFinal(String jobId) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        JsonNode job = null;
-        while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                job = EventJson.mapper().readTree(response.body());
-                String status = job.get("status").asString();
-                if (status.equals("VERIFIED") || status.equals("FAILED")) {
-                    return job;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("job " + jobId + " did not finish; last seen: " + job);
     }
 
     private static <T> List<T> await(java.util.function.Supplier<List<T>> found) throws InterruptedException {
@@ -338,9 +312,5 @@ class BackupPipelineEndToEndTest {
         } catch (Exception e) {
             return "";
         }
-    }
-
-    private static URI api(String path) {
-        return URI.create("http://localhost:" + stack.schedulerPort() + path);
     }
 }

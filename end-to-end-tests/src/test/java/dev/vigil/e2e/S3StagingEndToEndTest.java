@@ -2,7 +2,6 @@ package dev.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.contracts.json.EventJson;
 import dev.vigil.dev.EmbeddedStack;
 import dev.vigil.local.DemoDatabase;
 import dev.vigil.local.FreePorts;
@@ -11,11 +10,9 @@ import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 /** Workers on several hosts stage in an S3 bucket: the whole pipeline with S3 staging ends VERIFIED and leaves staging empty. */
 class S3StagingEndToEndTest {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static JobsApi api;
     private static EmbeddedStack stack;
     private static S3Client s3;
 
@@ -55,6 +52,7 @@ class S3StagingEndToEndTest {
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "s3staging-backups", tmp.resolve("s3staging-local"),
                 tmp.resolve("s3staging-verify"), postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(),
                 Map.of("vigil.worker.staging-bucket", "e2e-staging", "vigil.worker.staging-endpoint", LocalS3.shared().endpoint())));
+        api = new JobsApi(stack.schedulerPort());
     }
 
     @AfterAll
@@ -63,33 +61,20 @@ class S3StagingEndToEndTest {
             stack.close();
         }
         s3.close();
-        http.close();
+        if (api != null) {
+            api.close();
+        }
     }
 
     @Test
     void aBackupStagedInS3IsStoredVerifiedAndLeavesStagingEmpty() throws Exception {
-        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(api("/api/v1/targets/shop/backups"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        String jobId = EventJson.mapper().readTree(accepted.body()).get("jobId").asString();
+        String jobId = api.requestBackup("shop");
 
-        JsonNode job = null;
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            job = EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(api("/api/v1/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            if (job.has("status") && (job.get("status").asString().equals("VERIFIED") || job.get("status").asString().equals("FAILED"))) {
-                break;
-            }
-            Thread.sleep(250);
-        }
+        JsonNode job = api.awaitFinal(jobId, Duration.ofSeconds(120));
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         assertThat(s3.listObjectsV2(b -> b.bucket("s3staging-backups").prefix("shop/")).contents())
                 .anyMatch(o -> o.key().contains(jobId));
         assertThat(s3.listObjectsV2(b -> b.bucket("e2e-staging")).contents()).as("objects left in staging").isEmpty();
-    }
-
-    private static URI api(String path) {
-        return URI.create("http://localhost:" + stack.schedulerPort() + path);
     }
 }

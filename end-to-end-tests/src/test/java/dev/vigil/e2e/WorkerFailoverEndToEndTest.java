@@ -14,10 +14,6 @@ import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +34,7 @@ import tools.jackson.databind.JsonNode;
  */
 class WorkerFailoverEndToEndTest {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
+    private static JobsApi api;
     private static final Map<String, Process> workers = new LinkedHashMap<>();
     private static EmbeddedStack stack;
     private static Path staging;
@@ -68,6 +64,7 @@ class WorkerFailoverEndToEndTest {
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_failover"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "failover-backups", staging, tmp.resolve("failover-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targetsFile, FreePorts.next(), Map.of()), false);
+        api = new JobsApi(stack.schedulerPort());
         for (String name : List.of("worker-a", "worker-b")) {
             workers.put(name, startWorker(name, tmp.resolve(name + ".log")));
         }
@@ -82,16 +79,18 @@ class WorkerFailoverEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        http.close();
+        if (api != null) {
+            api.close();
+        }
     }
 
     @Test
     void aWorkerKilledInTheMiddleOfADumpLeavesNoJobBehindAndNoHalfWrittenArtifact() throws Exception {
         try (KafkaProbe starts = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.DUMP_STARTED)) {
-            String big = requestBackup("big");
+            String big = api.requestBackup("big");
             List<String> small = new ArrayList<>();
             for (String target : List.of("small-1", "small-2", "small-3")) {
-                small.add(requestBackup(target));
+                small.add(api.requestBackup(target));
             }
 
             DumpStarted first = EventJson.read(starts.await(r -> r.value().contains(big), Duration.ofSeconds(60)).value().getBytes(),
@@ -102,10 +101,10 @@ class WorkerFailoverEndToEndTest {
             assertThat(victim).as("the worker that took the big dump, %s", first.workerId()).isNotNull();
             victim.destroyForcibly().waitFor();
 
-            JsonNode bigJob = awaitFinal(big);
+            JsonNode bigJob = api.awaitFinal(big, Duration.ofSeconds(180));
             assertThat(bigJob.get("status").asString()).as(bigJob.toString()).isEqualTo("VERIFIED");
             for (String jobId : small) {
-                assertThat(awaitFinal(jobId).get("status").asString()).isEqualTo("VERIFIED");
+                assertThat(api.awaitFinal(jobId, Duration.ofSeconds(180)).get("status").asString()).isEqualTo("VERIFIED");
             }
             List<String> dumpedBy = starts.seen(Duration.ofMillis(500)).stream().filter(r -> r.value().contains(big))
                     .map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
@@ -143,34 +142,5 @@ class WorkerFailoverEndToEndTest {
             Thread.sleep(250);
         }
         throw new AssertionError("no '" + line + "' in " + log + " within " + timeout + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
-    }
-
-    private static String requestBackup(String target) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/targets/" + target + "/backups"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return EventJson.mapper().readTree(response.body()).get("jobId").asString();
-    }
-
-    private static JsonNode awaitFinal(String jobId) throws Exception {
-        long deadline = System.currentTimeMillis() + 180_000;
-        JsonNode job = null;
-        while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/api/v1/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                job = EventJson.mapper().readTree(response.body());
-                String status = job.get("status").asString();
-                if (status.equals("VERIFIED") || status.equals("FAILED")) {
-                    return job;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("job " + jobId + " did not finish; last seen: " + job);
-    }
-
-    private static URI api(String path) {
-        return URI.create("http://localhost:" + stack.schedulerPort() + path);
     }
 }

@@ -1,0 +1,58 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.json.EventJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+
+/** The scheduler's job API as the end-to-end tests use it: request a backup, wait for its job to finish. */
+final class JobsApi implements AutoCloseable {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final int port;
+
+    JobsApi(int port) {
+        this.port = port;
+    }
+
+    /** Requests a backup of {@code target}; answers the job id. */
+    String requestBackup(String target) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/targets/" + target + "/backups"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return EventJson.mapper().readTree(response.body()).get("jobId").asString();
+    }
+
+    /** Waits until the job is VERIFIED or FAILED; answers it as the API shows it. */
+    JsonNode awaitFinal(String jobId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode job = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                job = EventJson.mapper().readTree(response.body());
+                String status = job.get("status").asString();
+                if (status.equals("VERIFIED") || status.equals("FAILED")) {
+                    return job;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("job " + jobId + " did not finish within " + timeout + "; last seen: " + job);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
