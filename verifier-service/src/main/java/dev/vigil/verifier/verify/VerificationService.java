@@ -22,16 +22,17 @@ import dev.vigil.verifier.VerifierProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -109,22 +110,29 @@ public class VerificationService {
                 differences.add("artifact checksum mismatch: the stored object's SHA-256 is " + sha256
                         + " but the dump worker wrote " + stored.artifact().sha256() + "; the stored backup is damaged");
             } else {
-                decode(stored, artifact, restorable).ifPresent(differences::add);
+                if ("directory".equals(stored.artifact().format())) {
+                    unpackDirectory(stored, artifact, restorable).ifPresent(differences::add);
+                }
             }
             if (differences.isEmpty()) {
                 try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), instance, stored.jobId())) {
                     long started = System.nanoTime();
-                    String restoreErrors = restore(pgRestore.get().executable(), stored.artifact().format(), restorable, scratch.name());
+                    Restored restored = restore(pgRestore.get().executable(), stored, artifact, restorable, scratch.name());
                     restoreMillis = (System.nanoTime() - started) / 1_000_000;
-                    if (restoreErrors != null) {
-                        differences.add("pg_restore reported errors: " + restoreErrors);
-                    }
-                    comparison = RowCountComparison.compare(stored.artifact().tables(), scratch.countRows());
-                    differences.addAll(comparison.differences());
-                    Catalog catalog = stored.artifact().catalog();
-                    if (catalog != null) {
-                        differences.addAll(CatalogFingerprint.differences(catalog.objects(),
-                                scratch.catalog(catalog.withData(), catalog.wholeDatabase())));
+                    if (restored.decodeProblem() != null) {
+                        // What a half-read artifact restored says nothing more: the artifact is the finding.
+                        differences.add(restored.decodeProblem());
+                    } else {
+                        if (restored.restoreErrors() != null) {
+                            differences.add("pg_restore reported errors: " + restored.restoreErrors());
+                        }
+                        comparison = RowCountComparison.compare(stored.artifact().tables(), scratch.countRows());
+                        differences.addAll(comparison.differences());
+                        Catalog catalog = stored.artifact().catalog();
+                        if (catalog != null) {
+                            differences.addAll(CatalogFingerprint.differences(catalog.objects(),
+                                    scratch.catalog(catalog.withData(), catalog.wholeDatabase())));
+                        }
                     }
                 }
             }
@@ -153,29 +161,14 @@ public class VerificationService {
         }
     }
 
-    /**
-     * Decrypts and decompresses the downloaded artifact into a file pg_restore reads; answers why
-     * that failed (a key not held, damage, a broken compression stream), which makes the backup fail
-     * verification.
-     */
-    private Optional<String> decode(ArtifactStored stored, Path artifact, Path restorable) throws IOException {
+    /** Unpacks a directory-format artifact for pg_restore --jobs; answers why that failed, which fails the verification. */
+    private Optional<String> unpackDirectory(ArtifactStored stored, Path artifact, Path restorable) {
         try (InputStream in = ArtifactCodec.decoder(Files.newInputStream(artifact), Compression.of(stored.artifact().compression()),
                 stored.artifact().encryptionKeyId(), keyring)) {
-            if ("directory".equals(stored.artifact().format())) {
-                DirectoryArchive.extract(in, restorable);
-            } else {
-                Files.copy(in, restorable, StandardCopyOption.REPLACE_EXISTING);
-            }
+            DirectoryArchive.extract(in, restorable);
             return Optional.empty();
-        } catch (UnknownKeyException e) {
-            return Optional.of("cannot decrypt: " + e.getMessage());
-        } catch (ArtifactDamagedException e) {
-            return Optional.of("the stored backup is damaged: " + e.getMessage());
         } catch (IOException e) {
-            if (!Files.isReadable(artifact)) {
-                throw e;
-            }
-            return Optional.of("the stored backup could not be decompressed (" + stored.artifact().compression() + "): " + e.getMessage());
+            return Optional.of(describe(stored, e));
         }
     }
 
@@ -207,8 +200,18 @@ public class VerificationService {
         }
     }
 
-    /** Runs pg_restore; answers null when it succeeded, else the tail of its error output. */
-    private String restore(Path program, String format, Path artifact, String database) throws IOException, InterruptedException {
+    /** What a restore came to: a problem reading the artifact itself, or what pg_restore/psql reported; both null when it succeeded. */
+    private record Restored(String decodeProblem, String restoreErrors) {
+    }
+
+    /**
+     * Restores into {@code database}. A directory-format artifact is restored from {@code restorable},
+     * unpacked before; any other is decoded (decrypted, decompressed) straight into the restore
+     * program's standard input, so no decoded copy is written to disk.
+     */
+    private Restored restore(Path program, ArtifactStored stored, Path artifact, Path restorable, String database)
+            throws IOException, InterruptedException {
+        String format = stored.artifact().format();
         VerifierProperties.Scratch scratch = properties.scratch();
         List<String> connection = List.of("--no-password", "--host=" + scratch.host(), "--port=" + scratch.port(),
                 "--username=" + scratch.username(), "--dbname=" + database);
@@ -216,14 +219,15 @@ public class VerificationService {
         if ("plain".equals(format)) {
             command.addAll(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1"));
             command.addAll(connection);
-            command.addAll(List.of("-f", artifact.toString()));
         } else {
             command.addAll(List.of("--no-owner", "--no-privileges"));
             if ("directory".equals(format)) {
                 command.add("--jobs=" + Math.max(1, properties.restoreJobs()));
             }
             command.addAll(connection);
-            command.add(artifact.toString());
+            if ("directory".equals(format)) {
+                command.add(restorable.toString());
+            }
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
@@ -231,12 +235,72 @@ public class VerificationService {
             builder.environment().put("PGPASSWORD", scratch.password());
         }
         Process process = builder.start();
+        AtomicReference<String> decodeProblem = new AtomicReference<>();
+        Thread feeder;
+        if ("directory".equals(format)) {
+            process.getOutputStream().close();
+            feeder = null;
+        } else {
+            feeder = Thread.ofVirtual().start(() -> feed(stored, artifact, process.getOutputStream(), decodeProblem));
+        }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         int exit = process.waitFor();
-        if (exit == 0) {
-            return null;
+        if (feeder != null) {
+            feeder.join();
         }
-        return output.length() > 1500 ? "..." + output.substring(output.length() - 1500) : output;
+        if (decodeProblem.get() != null) {
+            return new Restored(decodeProblem.get(), null);
+        }
+        if (exit == 0) {
+            return new Restored(null, null);
+        }
+        return new Restored(null, output.length() > 1500 ? "..." + output.substring(output.length() - 1500) : output);
+    }
+
+    /**
+     * Decodes the artifact into the restore program's input. A failure to read the artifact is the
+     * verdict; a failure to write means the program stopped reading, and its own output says why.
+     */
+    private void feed(ArtifactStored stored, Path artifact, OutputStream stdin, AtomicReference<String> decodeProblem) {
+        try (stdin) {
+            InputStream in;
+            try {
+                in = ArtifactCodec.decoder(Files.newInputStream(artifact), Compression.of(stored.artifact().compression()),
+                        stored.artifact().encryptionKeyId(), keyring);
+            } catch (IOException e) {
+                decodeProblem.set(describe(stored, e));
+                return;
+            }
+            try (in) {
+                byte[] buffer = new byte[64 * 1024];
+                while (true) {
+                    int read;
+                    try {
+                        read = in.read(buffer);
+                    } catch (IOException e) {
+                        decodeProblem.set(describe(stored, e));
+                        return;
+                    }
+                    if (read < 0) {
+                        return;
+                    }
+                    stdin.write(buffer, 0, read);
+                }
+            }
+        } catch (IOException stoppedReading) {
+            // the restore program exited early; its output is the reason
+        }
+    }
+
+    /** Why an artifact could not be read: a key not held, damage, or a broken compression stream. */
+    private static String describe(ArtifactStored stored, IOException e) {
+        if (e instanceof UnknownKeyException) {
+            return "cannot decrypt: " + e.getMessage();
+        }
+        if (e instanceof ArtifactDamagedException) {
+            return "the stored backup is damaged: " + e.getMessage();
+        }
+        return "the stored backup could not be decompressed (" + stored.artifact().compression() + "): " + e.getMessage();
     }
 
     private void fail(ArtifactStored stored, String reason) {
