@@ -5,15 +5,8 @@ import java.io.IOException;
 /** The artifact is encrypted under a key this process does not hold. */
 public class UnknownKeyException extends IOException {
 
-    private final String keyId;
-
     public UnknownKeyException(String keyId, java.util.Set<String> held) {
         super("the artifact is encrypted under key '" + keyId + "', which is not among the keys held here ("
                 + (held.isEmpty() ? "none" : String.join(", ", held)) + "); add it to VIGIL_ENCRYPTION_KEYS");
-        this.keyId = keyId;
-    }
-
-    public String keyId() {
-        return keyId;
     }
 }

@@ -90,12 +90,6 @@ public final class EmbeddedStack implements AutoCloseable {
         return ((WebServerApplicationContext) contexts.getLast()).getWebServer().getPort();
     }
 
-    /** A started service's context, for tests that look inside. */
-    public ConfigurableApplicationContext context(String serviceName) {
-        return contexts.stream().filter(c -> serviceName.equals(c.getEnvironment().getProperty("spring.application.name")))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("no service " + serviceName));
-    }
-
     @Override
     public void close() {
         for (int i = contexts.size() - 1; i >= 0; i--) {

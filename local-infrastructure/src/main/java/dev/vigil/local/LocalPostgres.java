@@ -93,11 +93,6 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    /** Where the cluster's files are: the requested directory, or its stand-in (see {@link #start}). */
-    public Path directory() {
-        return dir;
-    }
-
     public int port() {
         return port;
     }
@@ -132,16 +127,6 @@ public final class LocalPostgres implements AutoCloseable {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + database + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Runs a psql script file against a database, stopping at the first error. */
-    public void runScript(String database, Path script) {
-        try {
-            run(List.of(bin.resolve("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host(), "-p",
-                    String.valueOf(port), "-U", SUPERUSER, "-d", database, "-f", script.toAbsolutePath().toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
