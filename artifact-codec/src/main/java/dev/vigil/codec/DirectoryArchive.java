@@ -67,6 +67,18 @@ public final class DirectoryArchive {
         }
     }
 
+    /** Removes a flat directory (pg_dump's, or one {@link #extract} made) with its files, or a single file; nothing if absent. */
+    public static void delete(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> files = Files.list(path)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
     private static long copy(InputStream in, OutputStream out, long size) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         long left = size;

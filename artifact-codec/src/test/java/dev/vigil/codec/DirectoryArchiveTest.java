@@ -35,6 +35,10 @@ class DirectoryArchiveTest {
         assertThat(Files.readAllBytes(copy.resolve("3391.dat"))).isEqualTo(big);
         assertThat(copy.resolve("3392.dat")).isEmptyFile();
         assertThat(tar.size() % 512).isZero();
+
+        DirectoryArchive.delete(copy);
+        DirectoryArchive.delete(copy);
+        assertThat(copy).doesNotExist();
     }
 
     @Test

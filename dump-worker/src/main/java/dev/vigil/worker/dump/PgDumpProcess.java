@@ -120,14 +120,11 @@ final class PgDumpProcess {
     }
 
     private static void deleteDirectory(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
+        if (directory == null) {
             return;
         }
-        try (var files = Files.list(directory)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(directory);
+        try {
+            DirectoryArchive.delete(directory);
         } catch (IOException e) {
             // a later dump of the same job starts by removing it again
         }

@@ -154,7 +154,7 @@ public class VerificationService {
         } finally {
             try {
                 Files.deleteIfExists(artifact);
-                deleteRecursively(restorable);
+                DirectoryArchive.delete(restorable);
             } catch (IOException ignored) {
                 // the work directory is scratch space
             }
@@ -180,18 +180,6 @@ public class VerificationService {
         }
         return Sha256.hex(digest);
     }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.isDirectory(path)) {
-            try (var files = Files.list(path)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
-    }
-
     private static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
