@@ -52,6 +52,7 @@ class DumpWorkerTest {
     private static final String SECRET = "pw:6f1d\\2c-never-in-events";
     private static final String BACKUP_ROLE = "vigil_backup";
     private static final String KEYS = "worker-key:" + java.util.Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "AbCd");
+    private static final int POLL_INTERVAL_MILLIS = 1500;
     private static Path passwordFile;
 
     @DynamicPropertySource
@@ -66,6 +67,10 @@ class DumpWorkerTest {
         registry.add("vigil.worker.retry.attempts", () -> "6");
         registry.add("vigil.worker.retry.initial-backoff", () -> "250ms");
         registry.add("vigil.worker.retry.max-backoff", () -> "1s");
+        // Far shorter than the test's dumps: a dump must not depend on the poll interval.
+        registry.add("spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.max.poll.interval.ms", () -> POLL_INTERVAL_MILLIS);
+        registry.add("spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.heartbeat.interval.ms", () -> 300);
+        registry.add("spring.cloud.stream.kafka.bindings.dump-in-0.consumer.pollTimeout", () -> 300);
     }
 
     @BeforeAll
@@ -152,6 +157,30 @@ class DumpWorkerTest {
     }
 
     @Test
+    void aDumpLastingSeveralPollIntervalsKeepsItsPartitionAndRunsOnce(CapturedOutput output) throws Exception {
+        JobId jobId;
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
+            try (java.sql.Connection locker = LocalPostgres.shared().connect("worker_shop")) {
+                // The dump's snapshot must wait for this lock before it can count the table: the dump lasts as long as the lock.
+                locker.setAutoCommit(false);
+                locker.createStatement().execute("lock table public.customers in access exclusive mode");
+                jobId = request("worker-shop");
+                JobId waiting = jobId;
+                probe.await(r -> r.topic().equals(Topics.DUMP_STARTED) && r.value().contains(waiting.toString()), Duration.ofSeconds(30));
+                Thread.sleep(4L * POLL_INTERVAL_MILLIS);
+                locker.rollback();
+            }
+            JobId done = jobId;
+            probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(done.toString()), Duration.ofSeconds(60));
+            List<String> topicsOfJob = probe.seen(Duration.ofSeconds(3)).stream().filter(r -> r.value().contains(done.toString()))
+                    .map(KafkaProbe.Seen::topic).toList();
+
+            assertThat(topicsOfJob).as("one dump, announced once").containsExactly(Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED);
+        }
+        assertThat(output.getAll()).as("the consumer stayed in its group").doesNotContain("poll timeout has expired");
+    }
+
+    @Test
     void anUnreachableTargetFailsAsUnreachableNamingTheTarget() {
         JobId jobId = request("worker-nowhere");
 
@@ -174,6 +203,21 @@ class DumpWorkerTest {
                 assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.ARTIFACT_CREATED);
             }
         }
+    }
+
+    @Test
+    void aFullStagingDiskFailsTheJobAsStagingAndSaysToFreeSpace() throws IOException {
+        JobId jobId = JobId.random();
+        Path stagingDir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "staging", "worker-shop"));
+        // The kernel answers every write to /dev/full with ENOSPC, as a full disk does.
+        Path partial = Files.createSymbolicLink(stagingDir.resolve(jobId + ".dump.partial"), Path.of("/dev/full"));
+        request(jobId, "worker-shop");
+
+        BackupFailed failed = awaitFailure(jobId);
+        assertThat(failed.failureClass()).isEqualTo(FailureClass.STAGING);
+        assertThat(failed.reason()).contains("No space left on device").contains("check free space");
+        assertThat(partial).as("the half-written artifact is removed").doesNotExist();
+        assertThat(stagingDir.resolve(jobId + ".dump")).doesNotExist();
     }
 
     @Test
@@ -232,7 +276,11 @@ class DumpWorkerTest {
     }
 
     private static JobId request(String target) {
-        BackupRequested request = BackupRequested.now(JobId.random(), new TargetId(target), Trigger.EXTERNAL, "test");
+        return request(JobId.random(), target);
+    }
+
+    private static JobId request(JobId jobId, String target) {
+        BackupRequested request = BackupRequested.now(jobId, new TargetId(target), Trigger.EXTERNAL, "test");
         KafkaProbe.send(brokers(), Topics.BACKUP_REQUESTED, target, EventJson.writeString(request));
         return request.jobId();
     }

@@ -30,7 +30,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Two dump workers as processes of their own, started from the executable jar the images run,
  * sharing the work through their consumer group. One is killed with SIGKILL in the middle of a
- * dump: its request goes to the other worker and every job still ends VERIFIED.
+ * dump: its request goes to the other worker and every job still ends VERIFIED. One stopped
+ * gracefully (SIGTERM) mid-dump stops its dump at once, without announcing it, and the request goes
+ * to another worker too.
  */
 class WorkerFailoverEndToEndTest {
 
@@ -110,6 +112,37 @@ class WorkerFailoverEndToEndTest {
                     .map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
             assertThat(dumpedBy).as("workers that started the big dump").first().isEqualTo(first.workerId());
             assertThat(dumpedBy).last().isNotEqualTo(first.workerId());
+        }
+        try (Stream<Path> files = Files.walk(staging)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".partial"))).as("half-written artifacts in staging").isEmpty();
+        }
+    }
+
+    @Test
+    void aWorkerStoppedGracefullyInTheMiddleOfADumpStopsItAtOnceAndHandsTheRequestOver() throws Exception {
+        // Whichever test ran first, at least two workers are alive from here on.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        workers.put("worker-c", startWorker("worker-c", tmp.resolve("worker-c.log")));
+        awaitLog(tmp.resolve("worker-c.log"), "target directory caught up", Duration.ofSeconds(120));
+        try (KafkaProbe starts = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.DUMP_STARTED)) {
+            String big = api.requestBackup("big");
+            DumpStarted first = EventJson.read(starts.await(r -> r.value().contains(big), Duration.ofSeconds(60)).value().getBytes(),
+                    DumpStarted.class);
+            Thread.sleep(300);
+            Process stopped = workers.get(first.workerId());
+            long stopping = System.nanoTime();
+            stopped.destroy();
+            assertThat(stopped.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the worker stopped (SIGTERM) within 30 s").isTrue();
+            Duration tookToStop = Duration.ofNanos(System.nanoTime() - stopping);
+
+            JsonNode bigJob = api.awaitFinal(big, Duration.ofSeconds(180));
+            assertThat(bigJob.get("status").asString()).as(bigJob.toString()).isEqualTo("VERIFIED");
+            List<String> dumpedBy = starts.seen(Duration.ofMillis(500)).stream().filter(r -> r.value().contains(big))
+                    .map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
+            assertThat(dumpedBy).as("workers that started the big dump").hasSize(2).last().isNotEqualTo(first.workerId());
+            assertThat(Files.readString(tmp.resolve(first.workerId() + ".log"))).as("the stopped worker's log (stopped in %s)", tookToStop)
+                    .contains("dump of job " + big).contains("stopped: this worker no longer holds its request")
+                    .doesNotContain("dump finished: job " + big);
         }
         try (Stream<Path> files = Files.walk(staging)) {
             assertThat(files.filter(f -> f.getFileName().toString().endsWith(".partial"))).as("half-written artifacts in staging").isEmpty();

@@ -1,8 +1,6 @@
 package dev.vigil.worker.dump;
 
-import dev.vigil.contracts.BackupRequested;
 import dev.vigil.messaging.EventPublisher;
-import dev.vigil.messaging.IncomingEvent;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
 import dev.vigil.pgclients.PostgresClients;
@@ -66,15 +64,14 @@ class DumpFunctions {
         return new DumpService(targets, publisher, properties, pgDumps, staging);
     }
 
+    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its dump runs. */
     @Bean
-    Consumer<Message<byte[]>> dump(DumpService service) {
-        return message -> {
-            try {
-                service.handle(IncomingEvent.read(message, BackupRequested.class));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while dumping; the request will be redelivered", e);
-            }
-        };
+    DumpDispatcher dumpDispatcher(DumpService service, WorkerProperties properties) {
+        return new DumpDispatcher(service, properties.retry());
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> dump(DumpDispatcher dispatcher) {
+        return dispatcher::accept;
     }
 }

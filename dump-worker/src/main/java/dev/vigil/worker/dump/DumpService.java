@@ -27,6 +27,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -68,7 +69,11 @@ public class DumpService {
                 pgDumps.installed().stream().map(PostgresClients.Program::version).toList());
     }
 
-    public void handle(BackupRequested request) throws InterruptedException {
+    /**
+     * Dumps the requested job and announces the outcome. A cancelled dump announces nothing and ends
+     * with {@link CancellationException} (or {@link InterruptedException}), so the request is delivered again.
+     */
+    public void handle(BackupRequested request, Cancellation cancellation) throws InterruptedException {
         try {
             Optional<ArtifactCreated> staged = staging.find(request);
             if (staged.isPresent()) {
@@ -88,31 +93,34 @@ public class DumpService {
         }
         Connection target = settings.get().connection();
         DumpOptions options = settings.get().dumpOptions();
+        cancellation.check();
         publisher.publish(DumpStarted.now(request.jobId(), request.targetId(), workerId));
         log.info("dump started: job {} target {} ({})", request.jobId(), request.targetId(), target.describe());
         Optional<String> password = Optional.empty();
         try {
             password = credentials.password(target);
-            ArtifactCreated created = dumpWithRetries(request, target, options, password);
+            ArtifactCreated created = dumpWithRetries(request, target, options, password, cancellation);
             publisher.publish(created);
             log.info("dump finished: job {} target {}: {} bytes, {} tables", request.jobId(), request.targetId(),
                     created.artifact().sizeBytes(), created.artifact().tables().size());
         } catch (DumpFailure e) {
+            cancellation.check();
             fail(request, e.failureClass(), redact(e.getMessage(), password));
         } catch (IOException | SdkException e) {
+            cancellation.check();
             fail(request, FailureClass.STAGING, "could not write to staging: " + e.getMessage());
         }
     }
 
     /** Retries transient failures with backoff; the last failure says how often it was tried. */
-    private ArtifactCreated dumpWithRetries(BackupRequested request, Connection target, DumpOptions options, Optional<String> password)
-            throws DumpFailure, IOException, InterruptedException {
+    private ArtifactCreated dumpWithRetries(BackupRequested request, Connection target, DumpOptions options, Optional<String> password,
+            Cancellation cancellation) throws DumpFailure, IOException, InterruptedException {
         WorkerProperties.Retry retry = properties.retry();
         for (int attempt = 1; ; attempt++) {
             try {
-                return dump(request, target, options, password);
+                return dump(request, target, options, password, cancellation);
             } catch (DumpFailure e) {
-                if (!isTransient(e.failureClass())) {
+                if (!isTransient(e.failureClass()) || cancellation.isCancelled()) {
                     throw e;
                 }
                 if (attempt >= retry.attempts()) {
@@ -144,11 +152,13 @@ public class DumpService {
         return Math.max(10, properties.progressInterval().toMillis());
     }
 
-    private ArtifactCreated dump(BackupRequested request, Connection target, DumpOptions options, Optional<String> password)
-            throws DumpFailure, IOException, InterruptedException {
+    private ArtifactCreated dump(BackupRequested request, Connection target, DumpOptions options, Optional<String> password,
+            Cancellation cancellation) throws DumpFailure, IOException, InterruptedException {
         String extension = Artifact.extensionFor(options.format(), wrapping.compression().wireName(), wrapping.key() != null);
         try (Staging.Write write = staging.open(request, extension);
                 SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
+            // Counting rows can take long on a big source; a cancellation ends it by dropping the connection.
+            cancellation.onCancel(snapshot::abort);
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(
                     FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
             List<TableRowCount> counts = snapshot.countRows(target, options);
@@ -159,10 +169,11 @@ public class DumpService {
                     () -> reportProgress(request, progress), interval(), interval(), TimeUnit.MILLISECONDS);
             try {
                 output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(), write.stream(), write.workDir(),
-                        request.jobId().toString(), properties.connectTimeout().toSeconds(), options, wrapping, progress);
+                        request.jobId().toString(), properties.connectTimeout().toSeconds(), options, wrapping, progress, cancellation);
             } finally {
                 reporting.cancel(false);
             }
+            cancellation.check();
             return write.commit(new Artifact(options.format(), output.sizeBytes(), output.sha256(), snapshot.serverVersion(),
                     pgDump.version(), counts, wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id(), catalog));
         }
@@ -180,6 +191,13 @@ public class DumpService {
                             + "' but VIGIL_ENCRYPTION_KEYS holds no key of that id (it holds: " + keyring.ids() + ")")));
         }
         return new PgDumpProcess.Wrapping(compression, properties.compressionLevel(), Math.max(0, properties.compressionWorkers()), key);
+    }
+
+    /** An error no classification expected (a bug, the broker gone while announcing), reported as the job's failure. */
+    public void reportUnexpected(BackupRequested request, RuntimeException e) {
+        log.error("dump of job {} target {} failed unexpectedly", request.jobId(), request.targetId(), e);
+        fail(request, FailureClass.DUMP_ERROR, "the worker failed unexpectedly: " + e.getClass().getSimpleName()
+                + "; see the log of worker " + workerId + " for job " + request.jobId());
     }
 
     private void fail(BackupRequested request, FailureClass failureClass, String reason) {

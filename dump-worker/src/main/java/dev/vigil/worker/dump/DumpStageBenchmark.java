@@ -45,7 +45,7 @@ public final class DumpStageBenchmark {
             Path file = Path.of(args[4]);
             PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(),
                     java.nio.file.Files.newOutputStream(file), file.toAbsolutePath().getParent(), "benchmark", 10, DumpOptions.defaults(),
-                    new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress());
+                    new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress(), new Cancellation());
             double seconds = (System.nanoTime() - started) / 1e9;
             long rows = counts.stream().mapToLong(TableRowCount::rows).sum();
             System.out.printf("{\"seconds\": %.3f, \"bytes\": %d, \"sha256\": \"%s\", \"tables\": %d, \"rows\": %d}%n",

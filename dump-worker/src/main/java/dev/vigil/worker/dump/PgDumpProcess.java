@@ -48,8 +48,8 @@ final class PgDumpProcess {
      * @param workDir local scratch space for the directory format's files, kept under {@code jobName}
      */
     static Output run(Path pgDump, Connection target, Optional<String> password, String snapshotId, OutputStream sink, Path workDir,
-            String jobName, long connectTimeoutSeconds, DumpOptions options, Wrapping wrapping, DumpProgress progress)
-            throws DumpFailure, InterruptedException {
+            String jobName, long connectTimeoutSeconds, DumpOptions options, Wrapping wrapping, DumpProgress progress,
+            Cancellation cancellation) throws DumpFailure, InterruptedException {
         List<String> command = new ArrayList<>(List.of(pgDump.toString(), "--no-password", "--snapshot=" + snapshotId,
                 "--host=" + target.host(), "--port=" + target.port(), "--username=" + target.username(),
                 "--dbname=" + target.database()));
@@ -70,20 +70,22 @@ final class PgDumpProcess {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());
             }
-            return stream(builder, pgDump, target, sink, directory, wrapping, progress);
+            return stream(builder, pgDump, target, sink, directory, wrapping, progress, cancellation);
         } catch (IOException e) {
             throw new DumpFailure(FailureClass.STAGING, "could not write a private passfile for pg_dump: " + e.getMessage());
         }
     }
 
     private static Output stream(ProcessBuilder builder, Path pgDump, Connection target, OutputStream sink, Path directory,
-            Wrapping wrapping, DumpProgress progress) throws DumpFailure, InterruptedException {
+            Wrapping wrapping, DumpProgress progress, Cancellation cancellation) throws DumpFailure, InterruptedException {
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new DumpFailure(FailureClass.DUMP_ERROR, "could not start " + pgDump + ": " + e.getMessage());
         }
+        // Killing pg_dump ends the copy below (its output closes); the partial artifact is then discarded.
+        cancellation.onCancel(process::destroyForcibly);
         StderrTail stderr = new StderrTail(process.getErrorStream(), progress);
         Thread stderrReader = Thread.ofVirtual().start(stderr);
         MessageDigest sha256 = Sha256.digest();

@@ -19,7 +19,7 @@ import java.util.Properties;
 /**
  * A repeatable-read, read-only transaction on the source whose snapshot pg_dump shares
  * ({@code --snapshot}), so the row counts taken here describe exactly the data in the artifact even
- * while the source takes writes. Open for the whole dump; not thread-safe.
+ * while the source takes writes. Open for the whole dump; not thread-safe, except {@link #abort}.
  */
 final class SourceSnapshot implements AutoCloseable {
 
@@ -124,6 +124,15 @@ final class SourceSnapshot implements AutoCloseable {
                     + target.host() + ":" + target.port() + "; check the target's database name");
         }
         return new DumpFailure(FailureClass.DUMP_ERROR, "reading " + where + " failed: " + e.getMessage());
+    }
+
+    /** Drops the connection from another thread, ending whatever query runs on it; {@link #close} still follows. */
+    void abort() {
+        try {
+            jdbc.abort(Runnable::run);
+        } catch (SQLException e) {
+            closeQuietly(jdbc);
+        }
     }
 
     @Override
