@@ -53,6 +53,8 @@ class DumpWorkerTest {
     private static final String BACKUP_ROLE = "vigil_backup";
     private static final String KEYS = "worker-key:" + java.util.Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "AbCd");
     private static final int POLL_INTERVAL_MILLIS = 1500;
+    /** Enough tables for a catalog fingerprint well over Kafka's 1 MB message limit, uncompressed. */
+    private static final int WIDE_TABLES = 4000;
     private static Path passwordFile;
 
     @DynamicPropertySource
@@ -105,6 +107,16 @@ class DumpWorkerTest {
                 from generate_series(1, 400000) g;
                 """);
         announce(brokers, "worker-big", new Connection(postgres.host(), postgres.port(), "worker_big", LocalPostgres.SUPERUSER, null, null));
+        postgres.createDatabase("worker_wide");
+        postgres.execute("worker_wide", """
+                do $$ begin
+                  for i in 1..%d loop
+                    execute format('create table if not exists public.tenant_table_%%s(id bigint primary key, customer_name text not null, '
+                      || 'created_at timestamptz default now(), amount numeric(12,2), note text)', i);
+                  end loop;
+                end $$;
+                """.formatted(WIDE_TABLES));
+        announce(brokers, "worker-wide", new Connection(postgres.host(), postgres.port(), "worker_wide", LocalPostgres.SUPERUSER, null, null));
         announce(brokers, "worker-nowhere", new Connection("127.0.0.1", FreePorts.next(), "nowhere", "backup", null, null));
     }
 
@@ -202,6 +214,22 @@ class DumpWorkerTest {
                         Duration.ofSeconds(60));
                 assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.ARTIFACT_CREATED);
             }
+        }
+    }
+
+    @Test
+    void aSourceWithThousandsOfTablesIsAnnouncedWithItsWholeCatalog() {
+        JobId jobId = request("worker-wide");
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(120));
+            assertThat(seen.topic()).as(seen.value().substring(0, Math.min(2000, seen.value().length()))).isEqualTo(Topics.ARTIFACT_CREATED);
+            ArtifactCreated created = EventJson.read(seen.value().getBytes(), ArtifactCreated.class);
+
+            assertThat(seen.value().length()).as("the event's size, uncompressed").isGreaterThan(1024 * 1024);
+            assertThat(created.artifact().tables()).hasSize(WIDE_TABLES);
+            assertThat(created.artifact().catalog().objects()).containsKey("table public.tenant_table_" + WIDE_TABLES)
+                    .containsKey("index public.tenant_table_" + WIDE_TABLES + "_pkey");
         }
     }
 

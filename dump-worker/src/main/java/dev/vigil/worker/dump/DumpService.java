@@ -196,8 +196,13 @@ public class DumpService {
     /** An error no classification expected (a bug, the broker gone while announcing), reported as the job's failure. */
     public void reportUnexpected(BackupRequested request, RuntimeException e) {
         log.error("dump of job {} target {} failed unexpectedly", request.jobId(), request.targetId(), e);
-        fail(request, FailureClass.DUMP_ERROR, "the worker failed unexpectedly: " + e.getClass().getSimpleName()
-                + "; see the log of worker " + workerId + " for job " + request.jobId());
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String detail = cause.getMessage() == null ? "" : ": " + cause.getMessage();
+        fail(request, FailureClass.DUMP_ERROR, "the worker failed unexpectedly: " + cause.getClass().getSimpleName()
+                + detail.substring(0, Math.min(detail.length(), 300)) + "; see the log of worker " + workerId + " for job " + request.jobId());
     }
 
     private void fail(BackupRequested request, FailureClass failureClass, String reason) {
