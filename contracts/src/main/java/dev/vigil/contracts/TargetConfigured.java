@@ -20,7 +20,7 @@ public record TargetConfigured(
         @JsonProperty(required = true) int schemaVersion,
         TargetId targetId,
         Connection connection,
-        @JsonPropertyDescription("What to dump (since v2); absent: everything, custom format") @Nullable DumpOptions dump) {
+        @JsonPropertyDescription("What to dump (since v2); absent: everything, custom format") @Nullable DumpOptions dump) implements TargetEvent {
 
     /** 2: what to dump of the target. */
     public static final int SCHEMA_VERSION = 2;

@@ -16,6 +16,7 @@ public final class Topics {
     public static final String ARTIFACT_STORED = "vigil.artifact.stored";
     public static final String BACKUP_VERIFIED = "vigil.backup.verified";
     public static final String BACKUP_FAILED = "vigil.backup.failed";
+    public static final String RETENTION_APPLIED = "vigil.retention.applied";
     /** Compacted: the latest {@link TargetConfigured} per target id. */
     public static final String TARGETS = "vigil.targets";
 
@@ -27,12 +28,13 @@ public final class Topics {
             ArtifactStored.class, ARTIFACT_STORED,
             BackupVerified.class, BACKUP_VERIFIED,
             BackupFailed.class, BACKUP_FAILED,
+            RetentionApplied.class, RETENTION_APPLIED,
             TargetConfigured.class, TARGETS);
 
     /** Every event type in the contracts, in pipeline order. */
     public static final List<Class<?>> EVENT_TYPES = List.of(
             BackupRequested.class, DumpStarted.class, DumpProgressed.class, ArtifactCreated.class, ArtifactStored.class,
-            BackupVerified.class, BackupFailed.class, TargetConfigured.class);
+            BackupVerified.class, BackupFailed.class, RetentionApplied.class, TargetConfigured.class);
 
     public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();
 

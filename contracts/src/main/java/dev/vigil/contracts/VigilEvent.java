@@ -1,18 +1,7 @@
 package dev.vigil.contracts;
 
-import java.time.Instant;
-import java.util.UUID;
-
-/** What every lifecycle event of a backup job carries. */
-public interface VigilEvent {
-
-    UUID eventId();
-
-    Instant occurredAt();
-
-    int schemaVersion();
+/** What every lifecycle event of a backup job carries: a target event that also names its job. */
+public interface VigilEvent extends TargetEvent {
 
     JobId jobId();
-
-    TargetId targetId();
 }

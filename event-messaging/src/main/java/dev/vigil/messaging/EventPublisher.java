@@ -1,8 +1,7 @@
 package dev.vigil.messaging;
 
-import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.Topics;
-import dev.vigil.contracts.VigilEvent;
+import dev.vigil.contracts.TargetEvent;
 import dev.vigil.contracts.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,12 +28,9 @@ public class EventPublisher {
         this.bridge = bridge;
     }
 
-    public void publish(VigilEvent event) {
+    /** Sends an event to its topic, keyed by its target id. */
+    public void publish(TargetEvent event) {
         send(Topics.of(event.getClass()), event.targetId().value(), event.getClass().getSimpleName(), EventJson.write(event), Map.of());
-    }
-
-    public void publish(TargetConfigured event) {
-        send(Topics.TARGETS, event.targetId().value(), TargetConfigured.class.getSimpleName(), EventJson.write(event), Map.of());
     }
 
     /** Sends an already serialized event, e.g. from the outbox, with extra headers. */

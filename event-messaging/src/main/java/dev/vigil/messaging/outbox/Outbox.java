@@ -1,7 +1,7 @@
 package dev.vigil.messaging.outbox;
 
 import dev.vigil.contracts.Topics;
-import dev.vigil.contracts.VigilEvent;
+import dev.vigil.contracts.TargetEvent;
 import dev.vigil.contracts.json.EventJson;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -29,7 +29,7 @@ public class Outbox {
         this.relay = relay;
     }
 
-    public void append(VigilEvent event) {
+    public void append(TargetEvent event) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("Outbox.append needs a transaction, or the event could outlive a rolled-back change");
         }

@@ -1,0 +1,35 @@
+package dev.vigil.contracts;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The storage service applied a target's retention policy: what it kept, what it deleted, and why. */
+@JsonClassDescription("The storage service applied one target's retention policy: every stored backup it kept and every one it deleted, each with why.")
+public record RetentionApplied(
+        UUID eventId,
+        Instant occurredAt,
+        @JsonProperty(required = true) int schemaVersion,
+        TargetId targetId,
+        @JsonPropertyDescription("The policy applied") RetentionPolicy policy,
+        @JsonPropertyDescription("Backups kept, newest first") List<RetainedBackup> kept,
+        @JsonPropertyDescription("Backups deleted from every destination, newest first") List<RetainedBackup> deleted) implements TargetEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public RetentionApplied {
+        Events.required(eventId, "eventId");
+        Events.required(occurredAt, "occurredAt");
+        Events.required(targetId, "targetId");
+        Events.required(policy, "policy");
+        kept = List.copyOf(Events.required(kept, "kept"));
+        deleted = List.copyOf(Events.required(deleted, "deleted"));
+    }
+
+    public static RetentionApplied now(TargetId targetId, RetentionPolicy policy, List<RetainedBackup> kept, List<RetainedBackup> deleted) {
+        return new RetentionApplied(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, policy, kept, deleted);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vigil.storage.retention;
+
+import dev.vigil.contracts.RetainedBackup;
+import java.util.List;
+
+/**
+ * What a retention policy keeps and deletes of one target's backups now, each with its reasons;
+ * both lists newest first.
+ */
+public record RetentionPlan(List<Decision> kept, List<Decision> deleted) {
+
+    public record Decision(StoredBackup backup, List<String> reasons) {
+
+        RetainedBackup retained() {
+            return backup.with(reasons);
+        }
+    }
+
+    public List<RetainedBackup> keptBackups() {
+        return kept.stream().map(Decision::retained).toList();
+    }
+
+    public List<RetainedBackup> deletedBackups() {
+        return deleted.stream().map(Decision::retained).toList();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.vigil.storage.retention;
+
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.RetainedBackup;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One backup in the catalog, as retention sees it.
+ *
+ * @param sequence  the catalog's own order of storing (immune to clock jumps in {@code takenAt})
+ * @param legalHold kept whatever the policy says, until the hold is lifted
+ */
+public record StoredBackup(JobId jobId, Instant takenAt, String objectKey, State state, boolean legalHold, long sequence) {
+
+    /** Where a stored backup is in its life. */
+    public enum State {
+        /** Stored; the verifier has not judged it yet. */
+        PENDING_VERIFICATION,
+        /** Restored and found to hold what the source held. */
+        VERIFIED,
+        /** Restored and found wanting, or could not be restored. */
+        VERIFICATION_FAILED,
+        /** Deleted by retention; the catalog keeps the row as history. */
+        DELETED
+    }
+
+    RetainedBackup with(List<String> reasons) {
+        return new RetainedBackup(jobId, takenAt, objectKey, reasons);
+    }
+}
