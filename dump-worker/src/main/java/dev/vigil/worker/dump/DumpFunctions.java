@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import dev.vigil.worker.WorkerProperties;
-import dev.vigil.worker.target.TargetDirectory;
+import dev.vigil.messaging.TargetDirectory;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.info.InfoContributor;

@@ -19,7 +19,7 @@ import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.worker.WorkerProperties;
-import dev.vigil.worker.target.TargetDirectory;
+import dev.vigil.messaging.TargetDirectory;
 import software.amazon.awssdk.core.exception.SdkException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

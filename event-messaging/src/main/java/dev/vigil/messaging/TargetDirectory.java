@@ -1,4 +1,4 @@
-package dev.vigil.worker.target;
+package dev.vigil.messaging;
 
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Every target's settings (connection, what to dump), read from the compacted targets topic from its beginning by
- * each worker (no consumer group: every instance needs every target). Thread-safe.
+ * Every target's settings (connection, what to dump, how many backups to keep), read from the
+ * compacted targets topic from its beginning by each instance (no consumer group: every instance
+ * needs every target). Thread-safe.
  */
 public class TargetDirectory implements SmartLifecycle {
 
@@ -55,6 +56,16 @@ public class TargetDirectory implements SmartLifecycle {
             connection = targets.get(id);
         }
         return Optional.ofNullable(connection);
+    }
+
+    /** Whether the topic has been read to the end it had at start-up, waiting up to {@code wait} for it. */
+    public boolean awaitCaughtUp(Duration wait) throws InterruptedException {
+        return caughtUp.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The target's settings as known now; empty for a target never announced, or withdrawn. */
+    public Optional<TargetConfigured> current(TargetId id) {
+        return Optional.ofNullable(targets.get(id));
     }
 
     private void run() {
