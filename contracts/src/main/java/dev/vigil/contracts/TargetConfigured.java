@@ -20,10 +20,12 @@ public record TargetConfigured(
         @JsonProperty(required = true) int schemaVersion,
         TargetId targetId,
         Connection connection,
-        @JsonPropertyDescription("What to dump (since v2); absent: everything, custom format") @Nullable DumpOptions dump) implements TargetEvent {
+        @JsonPropertyDescription("What to dump (since v2); absent: everything, custom format") @Nullable DumpOptions dump,
+        @JsonPropertyDescription("How many backups to keep (since v3); absent: the storage service's default policy")
+        @Nullable RetentionPolicy retention) implements TargetEvent {
 
-    /** 2: what to dump of the target. */
-    public static final int SCHEMA_VERSION = 2;
+    /** 2: what to dump of the target. 3: how many of its backups to keep. */
+    public static final int SCHEMA_VERSION = 3;
 
     public TargetConfigured {
         Events.required(eventId, "eventId");
@@ -32,8 +34,12 @@ public record TargetConfigured(
         Events.required(connection, "connection");
     }
 
+    public static TargetConfigured now(TargetId targetId, Connection connection, DumpOptions dump, @Nullable RetentionPolicy retention) {
+        return new TargetConfigured(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, connection, dump, retention);
+    }
+
     public static TargetConfigured now(TargetId targetId, Connection connection, DumpOptions dump) {
-        return new TargetConfigured(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, connection, dump);
+        return now(targetId, connection, dump, null);
     }
 
     public static TargetConfigured now(TargetId targetId, Connection connection) {

@@ -2,14 +2,18 @@ package dev.vigil.scheduler.target;
 
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
+import dev.vigil.contracts.RetentionPolicy;
 import dev.vigil.contracts.TargetId;
 import java.time.ZoneId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One database Vigil backs up: how to reach it (never its password, only a reference) and when.
  *
  * @param schedule a six-field Spring cron expression, already normalized
- * @param dump     what to dump of it
+ * @param dump      what to dump of it
+ * @param retention how many of its backups to keep; null: the storage service's default
  */
-public record Target(TargetId id, Connection connection, String schedule, ZoneId timeZone, DumpOptions dump) {
+public record Target(TargetId id, Connection connection, String schedule, ZoneId timeZone, DumpOptions dump,
+        @Nullable RetentionPolicy retention) {
 }

@@ -2,6 +2,7 @@ package dev.vigil.scheduler.target;
 
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
+import dev.vigil.contracts.RetentionPolicy;
 import dev.vigil.contracts.TargetId;
 import java.io.IOException;
 import java.io.Reader;
@@ -38,12 +39,17 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *       schemas: [sales]            # exact names; also excludeSchemas
  *       excludeTables: [sales.audit_log]  # schema.table; also tables
  *       schemaOnly: false
+ *     retention:                    # optional, default: the storage service's policy
+ *       daily: 7                    # also weekly, monthly, yearly; fields left out: 7, 4, 12, 3
+ *       keepWithinDays: 7           # every backup of the last N days (manual, pre-migration)
+ *       minVerified: 3              # never fewer verified backups
  * </pre>
  */
 public final class TargetsFile {
 
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "database", "username", "passwordEnv",
-            "passwordFile", "schedule", "timeZone", "dump", "password");
+            "passwordFile", "schedule", "timeZone", "dump", "retention", "password");
+    private static final List<String> RETENTION_FIELDS = List.of("daily", "weekly", "monthly", "yearly", "keepWithinDays", "minVerified");
     private static final Set<String> DUMP_FIELDS = Set.of("format", "schemas", "excludeSchemas", "tables", "excludeTables", "schemaOnly", "jobs");
 
     private TargetsFile() {
@@ -117,7 +123,42 @@ public final class TargetsFile {
         } catch (DateTimeException e) {
             throw new InvalidTargetsException(where + ": unknown timeZone '" + entry.get("timeZone") + "'; use a region id such as Europe/Berlin or UTC");
         }
-        return new Target(id, connection, schedule, zone, dumpOptions(where, entry.get("dump")));
+        return new Target(id, connection, schedule, zone, dumpOptions(where, entry.get("dump")), retention(where, entry.get("retention")));
+    }
+
+    /** A target's retention: fields left out take {@link RetentionPolicy#DEFAULTS}; no block at all, the storage service's default. */
+    private static RetentionPolicy retention(String where, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> retention)) {
+            throw new InvalidTargetsException(where + ": 'retention' must be a mapping with " + String.join(", ", RETENTION_FIELDS));
+        }
+        for (Object key : retention.keySet()) {
+            if (!RETENTION_FIELDS.contains(String.valueOf(key))) {
+                throw new InvalidTargetsException(where + ": unknown field 'retention." + key + "'; known: " + String.join(", ", RETENTION_FIELDS));
+            }
+        }
+        RetentionPolicy d = RetentionPolicy.DEFAULTS;
+        try {
+            return new RetentionPolicy(count(where, retention, "daily", d.daily()), count(where, retention, "weekly", d.weekly()),
+                    count(where, retention, "monthly", d.monthly()), count(where, retention, "yearly", d.yearly()),
+                    count(where, retention, "keepWithinDays", d.keepWithinDays()), count(where, retention, "minVerified", d.minVerified()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetsException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static int count(String where, Map<?, ?> retention, String field, int fallback) {
+        Object value = retention.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(String.valueOf(value));
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetsException(where + ": 'retention." + field + "' must be a whole number, got: " + value);
+        }
     }
 
     private static DumpOptions dumpOptions(String where, Object value) {

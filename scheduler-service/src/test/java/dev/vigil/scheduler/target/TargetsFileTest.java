@@ -3,6 +3,7 @@ package dev.vigil.scheduler.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.contracts.RetentionPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +119,34 @@ class TargetsFileTest {
                 targets:
                   - {id: a, host: h, database: d, username: u, dump: {jobs: 4}}
                 """)).hasMessageContaining("set format: directory");
+    }
+
+    @Test
+    void retentionIsReadWithDefaultsForWhatIsLeftOutAndItsMistakesNamed() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, retention: {daily: 14, yearly: 10, keepWithinDays: 30}}
+                  - {id: b, host: h, database: d, username: u}
+                """);
+
+        assertThat(targets.get(0).retention()).isEqualTo(new RetentionPolicy(14, 4, 12, 10, 30, 3));
+        assertThat(targets.get(1).retention()).as("no block: the storage service's default").isNull();
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, retention: {hourly: 24}}
+                """)).hasMessageContaining("(a)").hasMessageContaining("unknown field 'retention.hourly'").hasMessageContaining("daily, weekly");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, retention: {daily: -1}}
+                """)).hasMessageContaining("retention.daily must be 0 or more");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, retention: {daily: 0, weekly: 0, monthly: 0, yearly: 0, minVerified: 0}}
+                """)).hasMessageContaining("keeps no verified backup at all");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, retention: {daily: seven}}
+                """)).hasMessageContaining("'retention.daily' must be a whole number, got: seven");
     }
 
     @Test
