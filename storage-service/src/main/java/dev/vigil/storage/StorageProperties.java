@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pathStyle    path-style addressing, which most non-AWS stores need
  * @param createBucket create the bucket at start-up if it does not exist
  * @param partSizeMb   multipart part size when copying from S3 staging (at least 5)
+ * @param retention    the policy for targets that set none of their own, and when the daily sweep runs
  */
 @ConfigurationProperties("vigil.storage")
 public record StorageProperties(
@@ -25,5 +26,24 @@ public record StorageProperties(
         @DefaultValue("") String prefix,
         @DefaultValue("true") boolean pathStyle,
         @DefaultValue("false") boolean createBucket,
-        @DefaultValue("16") int partSizeMb) {
+        @DefaultValue("16") int partSizeMb,
+        @DefaultValue Retention retention) {
+
+    /**
+     * @param sweep a six-field cron expression (UTC) for the daily sweep over every target
+     */
+    public record Retention(
+            @DefaultValue("7") int daily,
+            @DefaultValue("4") int weekly,
+            @DefaultValue("12") int monthly,
+            @DefaultValue("3") int yearly,
+            @DefaultValue("7") int keepWithinDays,
+            @DefaultValue("3") int minVerified,
+            @DefaultValue("0 30 4 * * *") String sweep) {
+
+        /** The default policy; a mistake in it stops the service at start-up with what is wrong. */
+        public dev.vigil.contracts.RetentionPolicy policy() {
+            return new dev.vigil.contracts.RetentionPolicy(daily, weekly, monthly, yearly, keepWithinDays, minVerified);
+        }
+    }
 }

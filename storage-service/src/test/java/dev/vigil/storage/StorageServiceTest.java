@@ -1,5 +1,23 @@
 package dev.vigil.storage;
 
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
+import dev.vigil.contracts.RetainedBackup;
+import dev.vigil.contracts.RetentionApplied;
+import dev.vigil.contracts.RetentionPolicy;
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.Verdict;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import tools.jackson.databind.JsonNode;
+
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +60,9 @@ class StorageServiceTest {
 
     @Autowired
     S3Client s3;
+
+    @LocalServerPort
+    int port;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -146,6 +167,96 @@ class StorageServiceTest {
         assertThat(s3.listMultipartUploads(b -> b.bucket("storage-test")).uploads()).as("incomplete multipart uploads").isEmpty();
         assertThat(s3.listObjectsV2(b -> b.bucket("storage-staging").prefix("staging/shop/" + good)).contents())
                 .as("the stored job's staging objects").isEmpty();
+    }
+
+    @Test
+    void retentionDeletesWhatTheTargetsPolicyLetsGoAndNothingOfAnotherTargetSharingItsPrefix() throws Exception {
+        // Two daily backups are kept; nothing else: no window, no tiers above daily, a floor of one.
+        RetentionPolicy twoDays = new RetentionPolicy(2, 0, 0, 0, 0, 1);
+        KafkaProbe.send(brokers(), Topics.TARGETS, "ret-db", EventJson.writeString(TargetConfigured.now(new TargetId("ret-db"),
+                new Connection("db.internal", 5432, "ret", "backup", null, null), DumpOptions.defaults(), twoDays)));
+        KafkaProbe.send(brokers(), Topics.TARGETS, "ret-db-2", EventJson.writeString(TargetConfigured.now(new TargetId("ret-db-2"),
+                new Connection("db.internal", 5432, "ret2", "backup", null, null), DumpOptions.defaults(), twoDays)));
+        Instant now = Instant.now();
+        List<ArtifactStored> stored = new ArrayList<>();
+        for (int daysAgo = 5; daysAgo >= 1; daysAgo--) {
+            stored.add(store("ret-db", now.minus(Duration.ofDays(daysAgo))));
+        }
+        List<ArtifactStored> neighbours = List.of(store("ret-db-2", now.minus(Duration.ofDays(30))));
+        ArtifactStored d5 = stored.get(0), d4 = stored.get(1), d3 = stored.get(2), d2 = stored.get(3), d1 = stored.get(4);
+        assertThat(http("PUT", "/api/v1/backups/" + d5.jobId() + "/legal-hold").statusCode()).isEqualTo(204);
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.RETENTION_APPLIED)) {
+            for (ArtifactStored backup : List.of(d5, d4, d3, d2)) {
+                verdict(backup, Verdict.PASSED);
+            }
+            verdict(d1, Verdict.FAILED);
+            // The last verdict's application: after it, d1 is gone too.
+            probe.await(r -> r.key().equals("ret-db") && r.value().contains("\"deleted\":[{\"jobId\":\"" + d1.jobId()), Duration.ofSeconds(30));
+            List<RetentionApplied> applied = probe.seen(Duration.ofMillis(300)).stream().filter(r -> r.key().equals("ret-db"))
+                    .map(r -> EventJson.read(r.value().getBytes(), RetentionApplied.class)).toList();
+            assertThat(applied.stream().flatMap(a -> a.deleted().stream()).map(RetainedBackup::jobId))
+                    .containsExactlyInAnyOrder(d4.jobId(), d1.jobId());
+            RetentionApplied last = applied.getLast();
+            assertThat(last.policy()).isEqualTo(twoDays);
+            assertThat(last.kept()).extracting(RetainedBackup::jobId).containsExactly(d2.jobId(), d3.jobId(), d5.jobId());
+            assertThat(last.kept().get(2).reasons()).containsExactly("legal hold");
+            assertThat(last.deleted().getFirst().reasons()).containsExactly("verification failed, and no rule keeps it");
+        }
+
+        assertThat(keys("prod/ret-db/")).containsExactlyInAnyOrder(d2.location().key(), d3.location().key(), d5.location().key());
+        assertThat(keys("prod/ret-db-2/")).as("another target whose id shares the prefix").containsExactly(neighbours.getFirst().location().key());
+
+        HttpResponse<String> preview = http("GET", "/api/v1/targets/ret-db/retention");
+        assertThat(preview.statusCode()).isEqualTo(200);
+        JsonNode dryRun = EventJson.mapper().readTree(preview.body());
+        assertThat(dryRun.get("policySource").asString()).isEqualTo("target");
+        assertThat(dryRun.get("wouldDelete")).isEmpty();
+        assertThat(dryRun.get("kept").get(0).get("reasons").toString()).contains("newest verified backup").contains("daily ");
+        // Lifting the hold: the dry run now shows d5 would go, and still nothing was deleted.
+        assertThat(http("DELETE", "/api/v1/backups/" + d5.jobId() + "/legal-hold").statusCode()).isEqualTo(204);
+        JsonNode afterRelease = EventJson.mapper().readTree(http("GET", "/api/v1/targets/ret-db/retention").body());
+        assertThat(afterRelease.get("wouldDelete").get(0).get("jobId").asString()).isEqualTo(d5.jobId().toString());
+        assertThat(keys("prod/ret-db/")).contains(d5.location().key());
+    }
+
+    @Test
+    void retentionByHandExplainsWhatItCannotDo() throws Exception {
+        HttpResponse<String> unconfigured = http("GET", "/api/v1/targets/never-configured/retention");
+        assertThat(unconfigured.statusCode()).isEqualTo(404);
+        assertThat(unconfigured.body()).contains("'never-configured' is not configured").contains("kept");
+        HttpResponse<String> noSuchJob = http("PUT", "/api/v1/backups/" + JobId.random() + "/legal-hold");
+        assertThat(noSuchJob.statusCode()).isEqualTo(404);
+        assertThat(noSuchJob.body()).contains("no stored backup has job id");
+        HttpResponse<String> notAJob = http("PUT", "/api/v1/backups/yesterday/legal-hold");
+        assertThat(notAJob.statusCode()).isEqualTo(400);
+        assertThat(notAJob.body()).contains("'yesterday' is not a job id");
+    }
+
+    private ArtifactStored store(String target, Instant takenAt) throws Exception {
+        byte[] bytes = ("backup of " + target + " taken " + takenAt).getBytes();
+        Path staged = stage(bytes);
+        ArtifactCreated created = new ArtifactCreated(UUID.randomUUID(), takenAt, ArtifactCreated.SCHEMA_VERSION, JobId.random(),
+                new TargetId(target), staged.toUri().toString(),
+                new Artifact("custom", bytes.length, Sha256.of(bytes), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, target, EventJson.writeString(created));
+        return awaitStored(created.jobId());
+    }
+
+    private static void verdict(ArtifactStored stored, Verdict verdict) {
+        KafkaProbe.send(brokers(), Topics.BACKUP_VERIFIED, stored.targetId().value(), EventJson.writeString(
+                BackupVerified.now(stored.jobId(), stored.targetId(), verdict, List.of(), List.of(), 10)));
+    }
+
+    private List<String> keys(String prefix) {
+        return s3.listObjectsV2(b -> b.bucket("storage-test").prefix(prefix)).contents().stream().map(S3Object::key).toList();
+    }
+
+    private HttpResponse<String> http(String method, String path) throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     private static ArtifactStored awaitStored(JobId jobId) {

@@ -15,8 +15,8 @@ public interface ArtifactStore {
      */
     void copyStaged(String stagingBucket, String stagingKey, String key, String sha256) throws IOException;
 
-    /** Removes a staged object. */
-    void deleteStaged(String stagingBucket, String stagingKey);
+    /** Removes an object, if it exists: a staged artifact, or a stored one that retention let go. */
+    void delete(String bucket, String key);
 
     String bucket();
 }

@@ -60,8 +60,8 @@ public class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public void deleteStaged(String stagingBucket, String stagingKey) {
-        s3.deleteObject(b -> b.bucket(stagingBucket).key(stagingKey));
+    public void delete(String bucket, String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
 
     @Override

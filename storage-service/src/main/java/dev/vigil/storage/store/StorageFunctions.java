@@ -1,6 +1,16 @@
 package dev.vigil.storage.store;
 
 import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.Verdict;
+import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.storage.retention.RetentionService;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
 import dev.vigil.messaging.IncomingEvent;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.objectstore.S3Clients;
@@ -16,9 +26,15 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Binds the storage service to {@code vigil.artifact.created} (binding {@code store-in-0}). */
+/**
+ * Binds the storage service to {@code vigil.artifact.created} (binding {@code store-in-0}) and
+ * {@code vigil.backup.verified} (binding {@code verified-in-0}).
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class StorageFunctions {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageFunctions.class);
 
     @Bean(destroyMethod = "close")
     S3Client s3Client(StorageProperties properties) {
@@ -37,7 +53,58 @@ class StorageFunctions {
     }
 
     @Bean
-    Consumer<Message<byte[]>> store(StorageService service) {
-        return message -> service.handle(IncomingEvent.read(message, ArtifactCreated.class));
+    TargetDirectory targetDirectory(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
+        return new TargetDirectory(brokers);
+    }
+
+    @Bean
+    RetentionService retentionService(DataSource dataSource, PlatformTransactionManager transactionManager, Outbox outbox, ArtifactStore store,
+            TargetDirectory targets, StorageProperties properties) {
+        return new RetentionService(JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox, store, targets,
+                properties.retention().policy(), Clock.systemUTC());
+    }
+
+    /** Stores the artifact, then applies the target's retention (which never deletes the backup just stored: it is pending verification). */
+    @Bean
+    Consumer<Message<byte[]>> store(StorageService service, RetentionService retention) {
+        return message -> {
+            ArtifactCreated created = IncomingEvent.read(message, ArtifactCreated.class);
+            service.handle(created);
+            retention.applyQuietly(created.targetId());
+        };
+    }
+
+    /** Records the verifier's verdict in the catalog, then applies the target's retention. */
+    @Bean
+    Consumer<Message<byte[]>> verified(RetentionService retention) {
+        return message -> {
+            BackupVerified verified = IncomingEvent.read(message, BackupVerified.class);
+            if (!retention.recordVerdict(verified.jobId(), verified.verdict() == Verdict.PASSED)) {
+                log.warn("verdict {} for job {} of target {}: no such backup in the catalog", verified.verdict(), verified.jobId(),
+                        verified.targetId());
+                return;
+            }
+            retention.applyQuietly(verified.targetId());
+        };
+    }
+
+    /** The daily sweep, for targets whose backups have not changed for a while. */
+    @Bean
+    RetentionSweep retentionSweep(RetentionService retention) {
+        return new RetentionSweep(retention);
+    }
+
+    static final class RetentionSweep {
+
+        private final RetentionService retention;
+
+        RetentionSweep(RetentionService retention) {
+            this.retention = retention;
+        }
+
+        @Scheduled(cron = "${vigil.storage.retention.sweep:0 30 4 * * *}", zone = "UTC")
+        void sweep() {
+            retention.sweep();
+        }
     }
 }

@@ -85,10 +85,11 @@ public class StorageService {
                     new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
             transactions.executeWithoutResult(s -> {
                 jdbc.sql("""
-                        insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, event)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
+                        insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, taken_at, event)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
                         .params(created.jobId().value(), created.targetId().value(), properties.destination(), store.bucket(), key,
-                                created.artifact().sizeBytes(), expected, Timestamp.from(Instant.now()), EventJson.writeString(stored))
+                                created.artifact().sizeBytes(), expected, Timestamp.from(Instant.now()), Timestamp.from(created.occurredAt()),
+                                EventJson.writeString(stored))
                         .update();
                 outbox.append(stored);
             });
@@ -120,8 +121,8 @@ public class StorageService {
         try {
             Optional<S3Location> s3 = S3Location.parse(created.stagingUri());
             if (s3.isPresent()) {
-                store.deleteStaged(s3.get().bucket(), s3.get().key());
-                store.deleteStaged(s3.get().bucket(), s3.get().sibling(created.jobId() + ".json"));
+                store.delete(s3.get().bucket(), s3.get().key());
+                store.delete(s3.get().bucket(), s3.get().sibling(created.jobId() + ".json"));
             }
             Optional<Path> file = stagedFile(created);
             if (file.isPresent()) {

@@ -1,0 +1,152 @@
+package dev.vigil.storage.retention;
+
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.RetentionApplied;
+import dev.vigil.contracts.RetentionPolicy;
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.outbox.Outbox;
+import dev.vigil.storage.store.ArtifactStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies each target's retention policy to the catalog and the bucket: after every store, after
+ * every verdict, and on a daily sweep. A target's own policy comes from the targets topic; a target
+ * without one gets the service's default. A target that is not configured (any more) is left
+ * alone, and so is every target until the targets topic has been read: a policy must never be
+ * guessed, since deleting is the one thing that cannot be undone.
+ */
+public class RetentionService {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Outbox outbox;
+    private final ArtifactStore store;
+    private final TargetDirectory targets;
+    private final RetentionPolicy defaultPolicy;
+    private final Clock clock;
+
+    public RetentionService(JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox, ArtifactStore store, TargetDirectory targets,
+            RetentionPolicy defaultPolicy, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.outbox = outbox;
+        this.store = store;
+        this.targets = targets;
+        this.defaultPolicy = defaultPolicy;
+        this.clock = clock;
+    }
+
+    /** The policy for a target, or why there is none to apply. */
+    public sealed interface Policy {
+        record Known(RetentionPolicy policy, boolean targetsOwn) implements Policy {
+        }
+
+        record Unknown(String why) implements Policy {
+        }
+    }
+
+    public Policy policyFor(TargetId targetId) {
+        try {
+            if (!targets.awaitCaughtUp(Duration.ofSeconds(30))) {
+                return new Policy.Unknown("the targets topic has not been read yet; retention waits rather than guess a policy");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Policy.Unknown("interrupted");
+        }
+        Optional<TargetConfigured> target = targets.current(targetId);
+        if (target.isEmpty()) {
+            return new Policy.Unknown("target '" + targetId + "' is not configured; its backups are kept until it is configured again");
+        }
+        RetentionPolicy own = target.get().retention();
+        return new Policy.Known(own != null ? own : defaultPolicy, own != null);
+    }
+
+    /** What the policy would keep and delete now, changing nothing. */
+    public RetentionPlan preview(TargetId targetId, RetentionPolicy policy) {
+        return RetentionPlanner.plan(policy, backups(targetId), clock.instant());
+    }
+
+    /** Applies the target's policy; a failure is logged, never thrown (the next store, verdict or sweep tries again). */
+    public void applyQuietly(TargetId targetId) {
+        try {
+            apply(targetId);
+        } catch (RuntimeException e) {
+            log.warn("retention for target {} failed, nothing more was deleted; the next store, verdict or daily sweep tries again: {}",
+                    targetId, e.toString());
+        }
+    }
+
+    /** Deletes what the target's policy lets go, from the bucket and then the catalog, and announces {@link RetentionApplied}. */
+    public Optional<RetentionApplied> apply(TargetId targetId) {
+        Policy policy = policyFor(targetId);
+        if (policy instanceof Policy.Unknown unknown) {
+            log.info("retention for target {} skipped: {}", targetId, unknown.why());
+            return Optional.empty();
+        }
+        RetentionPolicy rules = ((Policy.Known) policy).policy();
+        return Optional.of(transactions.execute(status -> {
+            // One application per target at a time, across threads and instances.
+            jdbc.sql("select 1 from pg_advisory_xact_lock(hashtext(?))").param("vigil-retention:" + targetId.value()).query(Integer.class).single();
+            RetentionPlan plan = RetentionPlanner.plan(rules, backups(targetId), clock.instant());
+            for (RetentionPlan.Decision decision : plan.deleted()) {
+                StoredBackup backup = decision.backup();
+                // Object first: if the catalog update is lost, the next run deletes the (missing) object again and marks it.
+                store.delete(bucketOf(backup.jobId()), backup.objectKey());
+                jdbc.sql("update stored_artifacts set state = 'DELETED', deleted_at = now(), deleted_reason = ? where job_id = ?")
+                        .params(String.join("; ", decision.reasons()), backup.jobId().value()).update();
+                log.info("retention deleted backup {} of target {} ({}, taken {}): {}", backup.jobId(), targetId, backup.objectKey(),
+                        backup.takenAt(), decision.reasons());
+            }
+            RetentionApplied applied = RetentionApplied.now(targetId, rules, plan.keptBackups(), plan.deletedBackups());
+            outbox.append(applied);
+            return applied;
+        }));
+    }
+
+    /** The daily sweep: every target that has backups in the catalog. */
+    public void sweep() {
+        List<String> withBackups = jdbc.sql("select distinct target_id from stored_artifacts where state <> 'DELETED' order by target_id")
+                .query(String.class).list();
+        log.info("retention sweep over {} target(s)", withBackups.size());
+        withBackups.forEach(id -> applyQuietly(new TargetId(id)));
+    }
+
+    /** Puts a legal hold on a stored backup, or lifts it; answers whether the backup exists (and is not deleted). */
+    public boolean legalHold(JobId jobId, boolean hold) {
+        return jdbc.sql("update stored_artifacts set legal_hold = ? where job_id = ? and state <> 'DELETED'")
+                .params(hold, jobId.value()).update() == 1;
+    }
+
+    /** Records the verifier's verdict on a stored backup; answers whether the catalog holds it. */
+    public boolean recordVerdict(JobId jobId, boolean passed) {
+        return jdbc.sql("update stored_artifacts set state = ?, verified_at = now() where job_id = ? and state <> 'DELETED'")
+                .params(passed ? "VERIFIED" : "VERIFICATION_FAILED", jobId.value()).update() == 1;
+    }
+
+    private List<StoredBackup> backups(TargetId targetId) {
+        return jdbc.sql("""
+                select job_id, taken_at, object_key, state, legal_hold, stored_seq from stored_artifacts
+                where target_id = ? and state <> 'DELETED'""")
+                .param(targetId.value())
+                .query((rs, n) -> new StoredBackup(new JobId(rs.getObject("job_id", java.util.UUID.class)), rs.getTimestamp("taken_at").toInstant(),
+                        rs.getString("object_key"), StoredBackup.State.valueOf(rs.getString("state")), rs.getBoolean("legal_hold"),
+                        rs.getLong("stored_seq")))
+                .list();
+    }
+
+    private String bucketOf(JobId jobId) {
+        return jdbc.sql("select bucket from stored_artifacts where job_id = ?").param(jobId.value()).query(String.class).single();
+    }
+}
