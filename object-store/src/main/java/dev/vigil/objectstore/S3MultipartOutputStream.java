@@ -47,6 +47,39 @@ public final class S3MultipartOutputStream extends OutputStream {
         this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(metadata)).uploadId();
     }
 
+    /**
+     * The part size for an object of {@code size} bytes: the preferred size, or larger (in whole MiB)
+     * when the provider's part limit would otherwise be exceeded. Memory per upload is one part.
+     */
+    public static int partSizeFor(long size, int preferred, int maxParts) {
+        long mib = 1024 * 1024;
+        long needed = (size + maxParts - 1) / maxParts;
+        long rounded = (needed + mib - 1) / mib * mib;
+        long partSize = Math.max(Math.max(preferred, MIN_PART_SIZE), rounded);
+        // A part is held in one array: at most 2047 MiB (S3 itself allows 5 GiB).
+        long largest = 2047 * mib;
+        if (partSize > largest) {
+            throw new IllegalArgumentException("an object of " + size + " bytes does not fit in " + maxParts
+                    + " parts of at most 2047 MiB; use a provider that allows more parts (AWS S3: 10,000)");
+        }
+        return (int) partSize;
+    }
+
+    /**
+     * Aborts incomplete multipart uploads of exactly {@code key}, e.g. one whose abort could not
+     * reach the store when its connection died; answers how many there were.
+     */
+    public static int abortLeftovers(S3Client s3, String bucket, String key) {
+        int aborted = 0;
+        for (var upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(key)).uploads()) {
+            if (upload.key().equals(key)) {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upload.uploadId()));
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
     @Override
     public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);

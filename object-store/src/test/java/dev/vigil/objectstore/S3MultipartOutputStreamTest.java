@@ -62,4 +62,32 @@ class S3MultipartOutputStreamTest {
         }
         assertThat(s3.listMultipartUploads(b -> b.bucket("multipart")).uploads()).noneMatch(u -> u.key().equals("a/too-big.bin"));
     }
+
+    @Test
+    void thePartSizeGrowsWithTheObjectSoAThousandPartLimitIsNeverExceeded() {
+        int mib = 1024 * 1024;
+        assertThat(S3MultipartOutputStream.partSizeFor(12L * mib, 16 * mib, 1000)).isEqualTo(16 * mib);
+        assertThat(S3MultipartOutputStream.partSizeFor(100L * 1024 * mib, 16 * mib, 1000)).isEqualTo(103 * mib);
+        assertThat(S3MultipartOutputStream.partSizeFor(300L * 1024 * mib, 16 * mib, 10_000)).isEqualTo(31 * mib);
+        for (long size : new long[] {1, 5L * mib, 999L * mib + 1, 16_000L * mib + 3, 2_000_000L * mib}) {
+            int part = S3MultipartOutputStream.partSizeFor(size, 5 * mib, 1000);
+            assertThat((size + part - 1) / part).as("parts for %d bytes", size).isLessThanOrEqualTo(1000);
+            assertThat(part % mib).isZero();
+        }
+        assertThatThrownBy(() -> S3MultipartOutputStream.partSizeFor(2_100_000L * mib, 5 * mib, 1000))
+                .hasMessageContaining("does not fit in 1000 parts");
+    }
+
+    @Test
+    void leftoversOfAnUploadWhoseAbortNeverArrivedAreAbortedAndNothingElse() {
+        String kept = s3.createMultipartUpload(b -> b.bucket("multipart").key("a/leftover.bin.other")).uploadId();
+        s3.createMultipartUpload(b -> b.bucket("multipart").key("a/leftover.bin"));
+        s3.createMultipartUpload(b -> b.bucket("multipart").key("a/leftover.bin"));
+
+        assertThat(S3MultipartOutputStream.abortLeftovers(s3, "multipart", "a/leftover.bin")).isEqualTo(2);
+
+        assertThat(s3.listMultipartUploads(b -> b.bucket("multipart")).uploads()).extracting(u -> u.uploadId()).contains(kept)
+                .hasSize((int) s3.listMultipartUploads(b -> b.bucket("multipart")).uploads().stream().filter(u -> !u.key().equals("a/leftover.bin")).count());
+        s3.abortMultipartUpload(b -> b.bucket("multipart").key("a/leftover.bin.other").uploadId(kept));
+    }
 }

@@ -14,7 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param prefix       key prefix inside the bucket, e.g. {@code prod}; empty for none
  * @param pathStyle    path-style addressing, which most non-AWS stores need
  * @param createBucket create the bucket at start-up if it does not exist
- * @param partSizeMb   multipart part size when copying from S3 staging (at least 5)
+ * @param partSizeMb   the preferred multipart part size (at least 5); larger for an artifact that would need more than {@code maxParts}
+ * @param maxParts     the provider's limit on parts per object (AWS S3: 10,000; some providers 1,000)
+ * @param upload       how a failing store is retried, and how long artifacts wait in staging between tries
  * @param retention    the policy for targets that set none of their own, and when the daily sweep runs
  */
 @ConfigurationProperties("vigil.storage")
@@ -27,7 +29,26 @@ public record StorageProperties(
         @DefaultValue("true") boolean pathStyle,
         @DefaultValue("false") boolean createBucket,
         @DefaultValue("16") int partSizeMb,
+        @DefaultValue("10000") int maxParts,
+        @DefaultValue Upload upload,
         @DefaultValue Retention retention) {
+
+    /**
+     * @param attempts       tries per upload before the artifact waits in staging (transient failures only)
+     * @param initialBackoff wait after the first failed try, doubled after each further one
+     * @param circuitOpenFor after mostly failing calls, how long calls fail at once before one is let through
+     * @param pendingInitialWait first wait of an artifact left in staging, doubled per further failure
+     * @param pendingMaxWait the longest such wait
+     * @param pendingCheck   how often waiting artifacts are looked at
+     */
+    public record Upload(
+            @DefaultValue("3") int attempts,
+            @DefaultValue("1s") java.time.Duration initialBackoff,
+            @DefaultValue("30s") java.time.Duration circuitOpenFor,
+            @DefaultValue("10s") java.time.Duration pendingInitialWait,
+            @DefaultValue("5m") java.time.Duration pendingMaxWait,
+            @DefaultValue("5s") java.time.Duration pendingCheck) {
+    }
 
     /**
      * @param sweep a six-field cron expression (UTC) for the daily sweep over every target

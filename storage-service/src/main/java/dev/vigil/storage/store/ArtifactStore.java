@@ -1,19 +1,21 @@
 package dev.vigil.storage.store;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InputStream;
 
 /** A destination that holds artifacts under keys. One real adapter: {@link S3ArtifactStore}. */
 public interface ArtifactStore {
 
-    /** Uploads {@code file} under {@code key}, recording its SHA-256 with the object. */
-    void put(String key, Path file, String sha256) throws IOException;
-
     /**
-     * Copies an object staged in S3 (same endpoint) under {@code key}, streaming; completes only if
-     * what was read has {@code sha256}, else aborts and throws {@link ChecksumMismatchException}.
+     * Streams {@code in} ({@code size} bytes) under {@code key} as a multipart upload whose part size
+     * keeps within the provider's part limit, recording {@code sha256} with the object. Completes
+     * only if what was read has {@code sha256}, else aborts and throws {@link ChecksumMismatchException};
+     * any other failure aborts too. Incomplete uploads of the key left by earlier attempts are aborted first.
      */
-    void copyStaged(String stagingBucket, String stagingKey, String key, String sha256) throws IOException;
+    void upload(String key, InputStream in, long size, String sha256) throws IOException;
+
+    /** Reads an object staged in S3 on the same endpoint. */
+    InputStream open(String bucket, String key);
 
     /** Removes an object, if it exists: a staged artifact, or a stored one that retention let go. */
     void delete(String bucket, String key);

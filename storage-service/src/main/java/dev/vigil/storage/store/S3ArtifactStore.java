@@ -4,13 +4,11 @@ import dev.vigil.contracts.Sha256;
 import dev.vigil.objectstore.S3MultipartOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
@@ -24,11 +22,17 @@ public class S3ArtifactStore implements ArtifactStore {
     private final S3Client s3;
     private final String bucket;
     private final int partSize;
+    private final int maxParts;
 
-    public S3ArtifactStore(S3Client s3, String bucket, boolean createBucket, int partSize) {
+    /**
+     * @param partSize the preferred part size; larger for an artifact that would otherwise need more than {@code maxParts}
+     * @param maxParts the provider's part limit (AWS S3: 10,000; some providers 1,000)
+     */
+    public S3ArtifactStore(S3Client s3, String bucket, boolean createBucket, int partSize, int maxParts) {
         this.s3 = s3;
         this.bucket = bucket;
         this.partSize = partSize;
+        this.maxParts = maxParts;
         if (createBucket) {
             try {
                 s3.headBucket(b -> b.bucket(bucket));
@@ -40,23 +44,27 @@ public class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public void put(String key, Path file, String sha256) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream").metadata(Map.of(SHA256_METADATA, sha256)),
-                RequestBody.fromFile(file));
-    }
-
-    @Override
-    public void copyStaged(String stagingBucket, String stagingKey, String key, String sha256) throws IOException {
+    public void upload(String key, InputStream in, long size, String sha256) throws IOException {
+        int aborted = S3MultipartOutputStream.abortLeftovers(s3, bucket, key);
+        if (aborted > 0) {
+            log.info("aborted {} incomplete upload(s) of {} left by an earlier attempt", aborted, key);
+        }
         MessageDigest digest = Sha256.digest();
-        try (InputStream in = new DigestInputStream(s3.getObject(b -> b.bucket(stagingBucket).key(stagingKey)), digest);
-                S3MultipartOutputStream out = new S3MultipartOutputStream(s3, bucket, key, partSize, 10_000, Map.of(SHA256_METADATA, sha256))) {
-            in.transferTo(out);
+        try (InputStream hashed = new DigestInputStream(in, digest);
+                S3MultipartOutputStream out = new S3MultipartOutputStream(s3, bucket, key,
+                        S3MultipartOutputStream.partSizeFor(size, partSize, maxParts), maxParts, Map.of(SHA256_METADATA, sha256))) {
+            hashed.transferTo(out);
             String found = Sha256.hex(digest);
             if (!found.equals(sha256)) {
                 throw new ChecksumMismatchException(found);
             }
             out.complete();
         }
+    }
+
+    @Override
+    public InputStream open(String stagingBucket, String stagingKey) {
+        return s3.getObject(b -> b.bucket(stagingBucket).key(stagingKey));
     }
 
     @Override

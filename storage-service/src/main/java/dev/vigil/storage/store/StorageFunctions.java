@@ -5,7 +5,12 @@ import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.messaging.TargetDirectory;
 import dev.vigil.storage.retention.RetentionService;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,13 +48,69 @@ class StorageFunctions {
 
     @Bean
     ArtifactStore artifactStore(S3Client s3, StorageProperties properties) {
-        return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket(), properties.partSizeMb() * 1024 * 1024);
+        return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket(), properties.partSizeMb() * 1024 * 1024, properties.maxParts());
+    }
+
+    @Bean
+    StoreGuard storeGuard(StorageProperties properties) {
+        return new StoreGuard(properties.upload());
+    }
+
+    @Bean
+    PendingUploads pendingUploads(DataSource dataSource, StorageProperties properties) {
+        return new PendingUploads(JdbcClient.create(dataSource), properties.upload().pendingInitialWait(), properties.upload().pendingMaxWait());
     }
 
     @Bean
     StorageService storageService(ArtifactStore store, StorageProperties properties, DataSource dataSource,
-            PlatformTransactionManager transactionManager, Outbox outbox) {
-        return new StorageService(store, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox);
+            PlatformTransactionManager transactionManager, Outbox outbox, StoreGuard guard, PendingUploads pending) {
+        return new StorageService(store, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox,
+                guard, pending);
+    }
+
+    /** {@code /actuator/health} component {@code objectStore}: DOWN while the circuit is open; how many artifacts wait in staging. */
+    @Bean
+    HealthIndicator objectStoreHealthIndicator(StoreGuard guard, PendingUploads pending) {
+        return () -> {
+            CircuitBreaker.State state = guard.state();
+            Health.Builder health = state == CircuitBreaker.State.OPEN ? Health.down() : Health.up();
+            return health.withDetail("circuit", state.name()).withDetail("pendingUploads", pending.count()).build();
+        };
+    }
+
+    /** {@code vigil_storage_pending_uploads}: artifacts waiting in staging for the object store. */
+    @Bean
+    MeterBinder pendingUploadsMetric(PendingUploads pending) {
+        return registry -> Gauge.builder("vigil.storage.pending.uploads", pending, PendingUploads::count)
+                .description("Artifacts waiting in staging because the object store failed").register(registry);
+    }
+
+    /** Tries again, when their wait is over, the artifacts that wait in staging. */
+    @Bean
+    PendingUploadRetrier pendingUploadRetrier(PendingUploads pending, StorageService service, RetentionService retention) {
+        return new PendingUploadRetrier(pending, service, retention);
+    }
+
+    static final class PendingUploadRetrier {
+
+        private final PendingUploads pending;
+        private final StorageService service;
+        private final RetentionService retention;
+
+        PendingUploadRetrier(PendingUploads pending, StorageService service, RetentionService retention) {
+            this.pending = pending;
+            this.service = service;
+            this.retention = retention;
+        }
+
+        @Scheduled(fixedDelayString = "${vigil.storage.upload.pending-check:5s}")
+        void retry() {
+            for (ArtifactCreated created : pending.claimDue(20)) {
+                if (service.retryPending(created)) {
+                    retention.applyQuietly(created.targetId());
+                }
+            }
+        }
     }
 
     @Bean

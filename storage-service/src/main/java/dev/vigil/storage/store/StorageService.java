@@ -1,6 +1,5 @@
 package dev.vigil.storage.store;
 
-import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
@@ -11,22 +10,24 @@ import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.storage.StorageProperties;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Stores one staged artifact: checks its SHA-256 against the dump worker's, uploads it, records it
- * in the catalog and announces {@link ArtifactStored} through the outbox in one transaction, then
- * cleans staging. A job already stored is announced again, unchanged.
+ * Stores one staged artifact: streams it into the store while checking its SHA-256 against the
+ * dump worker's, records it in the catalog and announces {@link ArtifactStored} through the outbox
+ * in one transaction, then cleans staging. A job already stored is announced again, unchanged.
+ * While the store fails transiently the artifact waits in staging ({@link PendingUploads}).
  */
 public class StorageService {
 
@@ -37,8 +38,13 @@ public class StorageService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
+    private final StoreGuard guard;
+    private final PendingUploads pending;
 
-    public StorageService(ArtifactStore store, StorageProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox) {
+    public StorageService(ArtifactStore store, StorageProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox,
+            StoreGuard guard, PendingUploads pending) {
+        this.guard = guard;
+        this.pending = pending;
         this.store = store;
         this.properties = properties;
         this.jdbc = jdbc;
@@ -47,8 +53,7 @@ public class StorageService {
     }
 
     public void handle(ArtifactCreated created) {
-        Optional<String> already = jdbc.sql("select event::text from stored_artifacts where job_id = ?")
-                .param(created.jobId().value()).query(String.class).optional();
+        Optional<String> already = storedEvent(created);
         if (already.isPresent()) {
             log.info("job {} target {} already stored; announcing it again", created.jobId(), created.targetId());
             // A redelivered request may have been dumped again: that copy is not needed, and staging is ours to clean.
@@ -56,51 +61,94 @@ public class StorageService {
             transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), ArtifactStored.class)));
             return;
         }
+        if (pending.isWaiting(created.jobId())) {
+            log.info("job {} target {} already waits in staging for the object store", created.jobId(), created.targetId());
+            return;
+        }
+        attempt(created);
+    }
+
+    /** Tries again an artifact that waits in staging; answers whether it is settled (stored, or failed for good). */
+    public boolean retryPending(ArtifactCreated created) {
+        if (storedEvent(created).isPresent()) {
+            pending.remove(created.jobId());
+            return true;
+        }
+        return attempt(created);
+    }
+
+    /**
+     * One try at storing: upload (with retries, inside the circuit breaker), then catalog row and
+     * {@link ArtifactStored} in one transaction, then staging cleaned. A transient failure leaves the
+     * artifact in staging, in {@link PendingUploads}; a permanent one fails the job. Answers whether
+     * the artifact is settled.
+     */
+    private boolean attempt(ArtifactCreated created) {
         String expected = created.artifact().sha256();
         String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt(),
                 created.artifact().fileExtension());
         try {
-            Optional<S3Location> s3Staged = S3Location.parse(created.stagingUri());
-            Optional<Path> fileStaged = stagedFile(created);
-            if (s3Staged.isPresent()) {
-                store.copyStaged(s3Staged.get().bucket(), s3Staged.get().key(), key, expected);
-            } else if (fileStaged.isPresent()) {
-                Path staged = fileStaged.get();
-                if (!Files.isReadable(staged)) {
-                    fail(created, FailureClass.STAGING, "the staged artifact " + staged + " is missing or unreadable on the storage service; "
-                            + "the worker and the storage service must share the staging directory");
-                    return;
+            guard.run(() -> {
+                try (InputStream in = openStaged(created)) {
+                    store.upload(key, in, created.artifact().sizeBytes(), expected);
                 }
-                String found = Sha256.of(staged);
-                if (!found.equals(expected)) {
-                    throw new ChecksumMismatchException(found);
-                }
-                store.put(key, staged, expected);
-            } else {
-                fail(created, FailureClass.STAGING, "staging location " + created.stagingUri()
-                        + " is neither a local file nor an s3:// object; check the dump worker's staging settings");
-                return;
-            }
-            ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
-                    new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
-            transactions.executeWithoutResult(s -> {
-                jdbc.sql("""
-                        insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, taken_at, event)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
-                        .params(created.jobId().value(), created.targetId().value(), properties.destination(), store.bucket(), key,
-                                created.artifact().sizeBytes(), expected, Timestamp.from(Instant.now()), Timestamp.from(created.occurredAt()),
-                                EventJson.writeString(stored))
-                        .update();
-                outbox.append(stored);
             });
-            log.info("artifact stored: job {} target {} at {}/{}", created.jobId(), created.targetId(), store.bucket(), key);
-            removeStaged(created);
         } catch (ChecksumMismatchException e) {
             fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + e.found() + " but the dump worker wrote "
                     + expected + "; the staged artifact was changed or damaged, the backup must be taken again");
-        } catch (IOException | SdkException e) {
+            return true;
+        } catch (StagingUnusableException e) {
+            fail(created, FailureClass.STAGING, e.getMessage());
+            return true;
+        } catch (Throwable e) {
+            if (StoreGuard.isTransient(e)) {
+                int attempts = pending.defer(created, e.toString());
+                log.warn("object store unavailable for job {} target {} (try {}, circuit {}): {}; the artifact waits in staging and is tried again",
+                        created.jobId(), created.targetId(), attempts, guard.state(), e.toString());
+                return false;
+            }
             fail(created, FailureClass.STORAGE, "uploading to bucket " + store.bucket() + " failed: " + e.getMessage()
                     + "; the artifact stays in staging");
+            return true;
+        }
+        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
+                new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
+        transactions.executeWithoutResult(s -> {
+            jdbc.sql("""
+                    insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, taken_at, event)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
+                    .params(created.jobId().value(), created.targetId().value(), properties.destination(), store.bucket(), key,
+                            created.artifact().sizeBytes(), expected, Timestamp.from(Instant.now()), Timestamp.from(created.occurredAt()),
+                            EventJson.writeString(stored))
+                    .update();
+            pending.remove(created.jobId());
+            outbox.append(stored);
+        });
+        log.info("artifact stored: job {} target {} at {}/{}", created.jobId(), created.targetId(), store.bucket(), key);
+        removeStaged(created);
+        return true;
+    }
+
+    private Optional<String> storedEvent(ArtifactCreated created) {
+        return jdbc.sql("select event::text from stored_artifacts where job_id = ?").param(created.jobId().value()).query(String.class).optional();
+    }
+
+    /** The staged artifact's bytes: a file in the shared staging directory, or an object in the staging bucket. */
+    private InputStream openStaged(ArtifactCreated created) throws StagingUnusableException {
+        Optional<S3Location> s3Staged = S3Location.parse(created.stagingUri());
+        if (s3Staged.isPresent()) {
+            return store.open(s3Staged.get().bucket(), s3Staged.get().key());
+        }
+        Optional<Path> fileStaged = stagedFile(created);
+        if (fileStaged.isEmpty()) {
+            throw new StagingUnusableException("staging location " + created.stagingUri()
+                    + " is neither a local file nor an s3:// object; check the dump worker's staging settings");
+        }
+        try {
+            return Files.newInputStream(fileStaged.get());
+        } catch (IOException e) {
+            throw new StagingUnusableException("the staged artifact " + fileStaged.get() + " is missing or unreadable on the storage service ("
+                    + e.getClass().getSimpleName() + "); the worker and the storage service must share the staging directory");
         }
     }
 
@@ -136,6 +184,9 @@ public class StorageService {
 
     private void fail(ArtifactCreated created, FailureClass failureClass, String reason) {
         log.warn("store failed: job {} target {}: {} {}", created.jobId(), created.targetId(), failureClass, reason);
-        transactions.executeWithoutResult(s -> outbox.append(BackupFailed.now(created.jobId(), created.targetId(), Stage.STORE, failureClass, reason)));
+        transactions.executeWithoutResult(s -> {
+            pending.remove(created.jobId());
+            outbox.append(BackupFailed.now(created.jobId(), created.targetId(), Stage.STORE, failureClass, reason));
+        });
     }
 }
