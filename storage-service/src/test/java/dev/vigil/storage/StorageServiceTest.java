@@ -13,7 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import tools.jackson.databind.JsonNode;
@@ -63,6 +66,9 @@ class StorageServiceTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    DataSource dataSource;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -114,7 +120,8 @@ class StorageServiceTest {
             assertThat(announcements).hasSize(2).allSatisfy(a -> assertThat(a).isEqualTo(first));
         }
         assertThat(s3.listObjectsV2(b -> b.bucket("storage-test").prefix("prod/shop/")).contents())
-                .filteredOn(o -> o.key().contains(created.jobId().toString())).hasSize(1);
+                .filteredOn(o -> o.key().contains(created.jobId().toString())).extracting(S3Object::key)
+                .containsExactly(first.location().key(), first.location().key() + ".manifest.json");
         assertThat(restaged).as("the second, unneeded copy in staging").doesNotExist();
     }
 
@@ -204,8 +211,11 @@ class StorageServiceTest {
             assertThat(last.deleted().getFirst().reasons()).containsExactly("verification failed, and no rule keeps it");
         }
 
-        assertThat(keys("prod/ret-db/")).containsExactlyInAnyOrder(d2.location().key(), d3.location().key(), d5.location().key());
-        assertThat(keys("prod/ret-db-2/")).as("another target whose id shares the prefix").containsExactly(neighbours.getFirst().location().key());
+        assertThat(keys("prod/ret-db/")).as("artifacts and their manifests").containsExactlyInAnyOrder(
+                d2.location().key(), d2.location().key() + ".manifest.json", d3.location().key(), d3.location().key() + ".manifest.json",
+                d5.location().key(), d5.location().key() + ".manifest.json");
+        assertThat(keys("prod/ret-db-2/")).as("another target whose id shares the prefix")
+                .containsExactly(neighbours.getFirst().location().key(), neighbours.getFirst().location().key() + ".manifest.json");
 
         HttpResponse<String> preview = http("GET", "/api/v1/targets/ret-db/retention");
         assertThat(preview.statusCode()).isEqualTo(200);
@@ -231,6 +241,50 @@ class StorageServiceTest {
         HttpResponse<String> notAJob = http("PUT", "/api/v1/backups/yesterday/legal-hold");
         assertThat(notAJob.statusCode()).isEqualTo(400);
         assertThat(notAJob.body()).contains("'yesterday' is not a job id");
+    }
+
+    @Test
+    void theCatalogRebuiltFromTheBucketAloneMatchesTheCatalogBefore() throws Exception {
+        Instant now = Instant.now();
+        ArtifactStored passed = store("rebuild-db", now.minus(Duration.ofDays(3)));
+        ArtifactStored failed = store("rebuild-db", now.minus(Duration.ofDays(2)));
+        ArtifactStored held = store("rebuild-db", now.minus(Duration.ofDays(1)));
+        verdict(passed, Verdict.PASSED);
+        verdict(failed, Verdict.FAILED);
+        assertThat(http("PUT", "/api/v1/backups/" + held.jobId() + "/legal-hold").statusCode()).isEqualTo(204);
+        awaitManifest(passed, "\"state\":\"VERIFIED\"");
+        awaitManifest(failed, "\"state\":\"VERIFICATION_FAILED\"");
+        awaitManifest(held, "\"legalHold\":true");
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        String live = """
+                select job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, taken_at, event::text, state,
+                       verified_at, legal_hold
+                from stored_artifacts where state <> 'DELETED' order by job_id""";
+        List<Map<String, Object>> before = jdbc.sql(live).query().listOfRows();
+
+        jdbc.sql("delete from stored_artifacts").update(); // the service's database is lost
+        HttpResponse<String> rebuilt = http("POST", "/api/v1/catalog/rebuild");
+
+        assertThat(rebuilt.statusCode()).as(rebuilt.body()).isEqualTo(200);
+        assertThat(EventJson.mapper().readTree(rebuilt.body()).get("restored").asInt()).isEqualTo(before.size());
+        assertThat(jdbc.sql(live).query().listOfRows()).isEqualTo(before).extracting(r -> r.get("job_id").toString())
+                .contains(passed.jobId().toString(), failed.jobId().toString(), held.jobId().toString());
+        JsonNode again = EventJson.mapper().readTree(http("POST", "/api/v1/catalog/rebuild").body());
+        assertThat(again.get("restored").asInt()).as("a second rebuild").isZero();
+        assertThat(again.get("alreadyPresent").asInt()).isEqualTo(before.size());
+    }
+
+    private void awaitManifest(ArtifactStored stored, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String manifest = "";
+        while (System.nanoTime() < deadline) {
+            manifest = s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key() + ".manifest.json")).asUtf8String();
+            if (manifest.contains(expected)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the manifest of " + stored.jobId() + " never said " + expected + ": " + manifest);
     }
 
     private ArtifactStored store(String target, Instant takenAt) throws Exception {

@@ -71,7 +71,14 @@ class RetentionController {
         } catch (IllegalArgumentException e) {
             return problem(HttpStatus.BAD_REQUEST, "'" + jobId + "' is not a job id; use the jobId of a stored backup, a UUID");
         }
-        if (!retention.legalHold(new JobId(id), hold)) {
+        boolean found;
+        try {
+            found = retention.legalHold(new JobId(id), hold);
+        } catch (RuntimeException e) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "the object store did not take the backup's manifest (" + e.getMessage()
+                    + "); the hold was not changed, try again when the store is back");
+        }
+        if (!found) {
             return problem(HttpStatus.NOT_FOUND, "no stored backup has job id " + jobId + " (or retention has already deleted it)");
         }
         return ResponseEntity.noContent().build();

@@ -7,6 +7,7 @@ import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.messaging.TargetDirectory;
 import dev.vigil.messaging.outbox.Outbox;
+import dev.vigil.storage.catalog.Manifests;
 import dev.vigil.storage.store.ArtifactStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,9 +36,11 @@ public class RetentionService {
     private final TargetDirectory targets;
     private final RetentionPolicy defaultPolicy;
     private final Clock clock;
+    private final Manifests manifests;
 
     public RetentionService(JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox, ArtifactStore store, TargetDirectory targets,
-            RetentionPolicy defaultPolicy, Clock clock) {
+            RetentionPolicy defaultPolicy, Clock clock, Manifests manifests) {
+        this.manifests = manifests;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -103,7 +106,9 @@ public class RetentionService {
             for (RetentionPlan.Decision decision : plan.deleted()) {
                 StoredBackup backup = decision.backup();
                 // Object first: if the catalog update is lost, the next run deletes the (missing) object again and marks it.
-                store.delete(bucketOf(backup.jobId()), backup.objectKey());
+                String bucket = bucketOf(backup.jobId());
+                store.delete(bucket, backup.objectKey());
+                manifests.delete(bucket, backup.objectKey());
                 jdbc.sql("update stored_artifacts set state = 'DELETED', deleted_at = now(), deleted_reason = ? where job_id = ?")
                         .params(String.join("; ", decision.reasons()), backup.jobId().value()).update();
                 log.info("retention deleted backup {} of target {} ({}, taken {}): {}", backup.jobId(), targetId, backup.objectKey(),
@@ -123,16 +128,30 @@ public class RetentionService {
         withBackups.forEach(id -> applyQuietly(new TargetId(id)));
     }
 
-    /** Puts a legal hold on a stored backup, or lifts it; answers whether the backup exists (and is not deleted). */
+    /**
+     * Puts a legal hold on a stored backup, or lifts it, in the catalog and in its manifest (so a
+     * rebuilt catalog keeps it); answers whether the backup exists (and is not deleted). If the
+     * manifest cannot be written the hold is not changed, and the failure is thrown.
+     */
     public boolean legalHold(JobId jobId, boolean hold) {
-        return jdbc.sql("update stored_artifacts set legal_hold = ? where job_id = ? and state <> 'DELETED'")
-                .params(hold, jobId.value()).update() == 1;
+        return Boolean.TRUE.equals(transactions.execute(status -> {
+            boolean found = jdbc.sql("update stored_artifacts set legal_hold = ? where job_id = ? and state <> 'DELETED'")
+                    .params(hold, jobId.value()).update() == 1;
+            if (found) {
+                manifests.refresh(jobId);
+            }
+            return found;
+        }));
     }
 
-    /** Records the verifier's verdict on a stored backup; answers whether the catalog holds it. */
+    /** Records the verifier's verdict on a stored backup, in the catalog and then its manifest; answers whether the catalog holds it. */
     public boolean recordVerdict(JobId jobId, boolean passed) {
-        return jdbc.sql("update stored_artifacts set state = ?, verified_at = now() where job_id = ? and state <> 'DELETED'")
-                .params(passed ? "VERIFIED" : "VERIFICATION_FAILED", jobId.value()).update() == 1;
+        boolean found = jdbc.sql("update stored_artifacts set state = ?, verified_at = ? where job_id = ? and state <> 'DELETED'")
+                .params(passed ? "VERIFIED" : "VERIFICATION_FAILED", java.sql.Timestamp.from(clock.instant()), jobId.value()).update() == 1;
+        if (found) {
+            manifests.refreshQuietly(jobId);
+        }
+        return found;
     }
 
     private List<StoredBackup> backups(TargetId targetId) {

@@ -14,6 +14,17 @@ public interface ArtifactStore {
      */
     void upload(String key, InputStream in, long size, String sha256) throws IOException;
 
+    /** Writes a small object (a manifest) whole. */
+    void putSmall(String bucket, String key, byte[] bytes, String contentType);
+
+    /** Reads a small object whole. */
+    byte[] read(String bucket, String key);
+
+    /** Every key under {@code prefix}, in key order. */
+    java.util.List<String> list(String bucket, String prefix);
+
+    boolean exists(String bucket, String key);
+
     /** Reads an object staged in S3 on the same endpoint. */
     InputStream open(String bucket, String key);
 

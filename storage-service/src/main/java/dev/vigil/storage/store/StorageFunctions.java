@@ -4,6 +4,8 @@ import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.storage.catalog.CatalogRebuild;
+import dev.vigil.storage.catalog.Manifests;
 import dev.vigil.storage.retention.RetentionService;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
@@ -62,10 +64,20 @@ class StorageFunctions {
     }
 
     @Bean
+    Manifests manifests(DataSource dataSource, ArtifactStore store) {
+        return new Manifests(JdbcClient.create(dataSource), store);
+    }
+
+    @Bean
+    CatalogRebuild catalogRebuild(DataSource dataSource, ArtifactStore store, StorageProperties properties) {
+        return new CatalogRebuild(JdbcClient.create(dataSource), store, properties.prefix());
+    }
+
+    @Bean
     StorageService storageService(ArtifactStore store, StorageProperties properties, DataSource dataSource,
-            PlatformTransactionManager transactionManager, Outbox outbox, StoreGuard guard, PendingUploads pending) {
+            PlatformTransactionManager transactionManager, Outbox outbox, StoreGuard guard, PendingUploads pending, Manifests manifests) {
         return new StorageService(store, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox,
-                guard, pending);
+                guard, pending, manifests);
     }
 
     /** {@code /actuator/health} component {@code objectStore}: DOWN while the circuit is open; how many artifacts wait in staging. */
@@ -120,9 +132,9 @@ class StorageFunctions {
 
     @Bean
     RetentionService retentionService(DataSource dataSource, PlatformTransactionManager transactionManager, Outbox outbox, ArtifactStore store,
-            TargetDirectory targets, StorageProperties properties) {
+            TargetDirectory targets, StorageProperties properties, Manifests manifests) {
         return new RetentionService(JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox, store, targets,
-                properties.retention().policy(), Clock.systemUTC());
+                properties.retention().policy(), Clock.systemUTC(), manifests);
     }
 
     /** Stores the artifact, then applies the target's retention (which never deletes the backup just stored: it is pending verification). */

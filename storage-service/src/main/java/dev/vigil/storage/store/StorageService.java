@@ -9,13 +9,13 @@ import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.storage.StorageProperties;
+import dev.vigil.storage.catalog.CatalogRows;
+import dev.vigil.storage.catalog.Manifests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import org.slf4j.Logger;
@@ -40,9 +40,11 @@ public class StorageService {
     private final Outbox outbox;
     private final StoreGuard guard;
     private final PendingUploads pending;
+    private final Manifests manifests;
 
     public StorageService(ArtifactStore store, StorageProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox,
-            StoreGuard guard, PendingUploads pending) {
+            StoreGuard guard, PendingUploads pending, Manifests manifests) {
+        this.manifests = manifests;
         this.guard = guard;
         this.pending = pending;
         this.store = store;
@@ -87,11 +89,14 @@ public class StorageService {
         String expected = created.artifact().sha256();
         String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt(),
                 created.artifact().fileExtension());
+        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
+                new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
         try {
             guard.run(() -> {
                 try (InputStream in = openStaged(created)) {
                     store.upload(key, in, created.artifact().sizeBytes(), expected);
                 }
+                manifests.writeNew(stored, created.occurredAt());
             });
         } catch (ChecksumMismatchException e) {
             fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + e.found() + " but the dump worker wrote "
@@ -111,16 +116,8 @@ public class StorageService {
                     + "; the artifact stays in staging");
             return true;
         }
-        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
-                new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
         transactions.executeWithoutResult(s -> {
-            jdbc.sql("""
-                    insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, taken_at, event)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb))""")
-                    .params(created.jobId().value(), created.targetId().value(), properties.destination(), store.bucket(), key,
-                            created.artifact().sizeBytes(), expected, Timestamp.from(Instant.now()), Timestamp.from(created.occurredAt()),
-                            EventJson.writeString(stored))
-                    .update();
+            CatalogRows.insert(jdbc, stored, created.occurredAt(), "PENDING_VERIFICATION", null, false);
             pending.remove(created.jobId());
             outbox.append(stored);
         });
