@@ -1,9 +1,13 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** An artifact is held by its destination; staging may be cleaned. */
 @JsonClassDescription("An artifact is held by its destination, with the checksum the dump worker computed.")
@@ -13,11 +17,13 @@ public record ArtifactStored(
         @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
-        StoredObject location,
-        Artifact artifact) implements VigilEvent {
+        @JsonPropertyDescription("The primary copy, which the verifier restores") StoredObject location,
+        Artifact artifact,
+        @JsonPropertyDescription("Further copies, one per replica destination (since v3); absent: none")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<StoredObject> replicas) implements VigilEvent {
 
-    /** 2: the artifact says how its bytes are compressed and encrypted. */
-    public static final int SCHEMA_VERSION = 2;
+    /** 2: the artifact says how its bytes are compressed and encrypted. 3: replicas. */
+    public static final int SCHEMA_VERSION = 3;
 
     public ArtifactStored {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
@@ -25,7 +31,21 @@ public record ArtifactStored(
         Events.required(artifact, "artifact");
     }
 
+    public static ArtifactStored now(JobId jobId, TargetId targetId, StoredObject location, Artifact artifact, List<StoredObject> replicas) {
+        return new ArtifactStored(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, location, artifact, List.copyOf(replicas));
+    }
+
     public static ArtifactStored now(JobId jobId, TargetId targetId, StoredObject location, Artifact artifact) {
-        return new ArtifactStored(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, location, artifact);
+        return now(jobId, targetId, location, artifact, List.of());
+    }
+
+    /** Every copy: the primary first, then the replicas. */
+    public List<StoredObject> copies() {
+        List<StoredObject> all = new java.util.ArrayList<>();
+        all.add(location);
+        if (replicas != null) {
+            all.addAll(replicas);
+        }
+        return List.copyOf(all);
     }
 }

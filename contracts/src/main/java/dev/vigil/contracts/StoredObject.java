@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonClassDescription("Where a stored artifact lives.")
 public record StoredObject(
         @JsonPropertyDescription("Destination name from the storage service's settings") String destination,
-        String bucket,
-        String key) {
+        @JsonPropertyDescription("The bucket; for a filesystem destination, its root directory") String bucket,
+        @JsonPropertyDescription("The object's key; for a filesystem destination, the path under the root") String key) {
 
     public StoredObject {
         Events.required(destination, "location.destination");

@@ -188,9 +188,13 @@ public final class DevLauncher {
                         "vigil.notifier.dashboard-url", "http://localhost:" + options.port(),
                         "vigil.worker.encryption-key-id", "dev",
                         "vigil.worker.encryption-keys", keyring,
-                        "vigil.verifier.encryption-keys", keyring)));
+                        "vigil.verifier.encryption-keys", keyring,
+                        // A second copy of every backup, in a local directory.
+                        "vigil.storage.replicas[0].name", "local-copy",
+                        "vigil.storage.replicas[0].path", dataDir.resolve("replica").toAbsolutePath().toString())));
         running.add(stack);
-        done("scheduler, dump worker, storage, verifier, notifier; API on http://localhost:" + stack.schedulerPort());
+        done("scheduler, dump worker, storage (copies also in " + dataDir.resolve("replica") + "), verifier, notifier; API on http://localhost:"
+                + stack.schedulerPort());
         out.printf("Ready in %.1f s.%n%n", (System.nanoTime() - started) / 1e9);
 
         String status = backUp(stack.schedulerPort(), "demo");

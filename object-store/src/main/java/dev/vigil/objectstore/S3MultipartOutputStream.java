@@ -36,6 +36,14 @@ public final class S3MultipartOutputStream extends OutputStream {
      * @param metadata user metadata to store with the object (x-amz-meta-*)
      */
     public S3MultipartOutputStream(S3Client s3, String bucket, String key, int partSize, int maxParts, Map<String, String> metadata) {
+        this(s3, bucket, key, partSize, maxParts, metadata, request -> { });
+    }
+
+    /**
+     * @param options further settings of the upload, e.g. server-side encryption or storage class
+     */
+    public S3MultipartOutputStream(S3Client s3, String bucket, String key, int partSize, int maxParts, Map<String, String> metadata,
+            java.util.function.Consumer<software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest.Builder> options) {
         if (partSize < MIN_PART_SIZE) {
             throw new IllegalArgumentException("part size must be at least 5 MiB, got " + partSize);
         }
@@ -44,7 +52,10 @@ public final class S3MultipartOutputStream extends OutputStream {
         this.key = key;
         this.part = new byte[partSize];
         this.maxParts = maxParts;
-        this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(metadata)).uploadId();
+        this.uploadId = s3.createMultipartUpload(b -> {
+            b.bucket(bucket).key(key).metadata(metadata);
+            options.accept(b);
+        }).uploadId();
     }
 
     /**

@@ -16,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param createBucket create the bucket at start-up if it does not exist
  * @param partSizeMb   the preferred multipart part size (at least 5); larger for an artifact that would need more than {@code maxParts}
  * @param maxParts     the provider's limit on parts per object (AWS S3: 10,000; some providers 1,000)
+ * @param serverSideEncryption primary: {@code AES256} or {@code aws:kms} asks the store to encrypt at rest; empty: the bucket's default
+ * @param kmsKeyId     primary: the KMS key for {@code aws:kms}
+ * @param storageClass primary: e.g. {@code STANDARD_IA}; empty: the bucket's default
+ * @param replicas     further destinations that receive a copy of every backup (of the targets they name)
  * @param upload       how a failing store is retried, and how long artifacts wait in staging between tries
  * @param retention    the policy for targets that set none of their own, and when the daily sweep runs
  */
@@ -30,8 +34,43 @@ public record StorageProperties(
         @DefaultValue("false") boolean createBucket,
         @DefaultValue("16") int partSizeMb,
         @DefaultValue("10000") int maxParts,
+        @DefaultValue("") String serverSideEncryption,
+        @DefaultValue("") String kmsKeyId,
+        @DefaultValue("") String storageClass,
+        @DefaultValue java.util.List<Replica> replicas,
         @DefaultValue Upload upload,
         @DefaultValue Retention retention) {
+
+    /**
+     * A destination holding a copy of each backup besides the primary: an S3 bucket (this or another
+     * endpoint or region) when {@code bucket} is set, or a directory when {@code path} is set.
+     *
+     * @param name    the destination's name in events and the catalog
+     * @param targets the targets whose backups it copies; empty: every target
+     */
+    public record Replica(
+            String name,
+            java.net.URI endpoint,
+            @DefaultValue("us-east-1") String region,
+            String bucket,
+            @DefaultValue("") String prefix,
+            @DefaultValue("true") boolean pathStyle,
+            @DefaultValue("false") boolean createBucket,
+            java.nio.file.Path path,
+            @DefaultValue("") String serverSideEncryption,
+            @DefaultValue("") String kmsKeyId,
+            @DefaultValue("") String storageClass,
+            @DefaultValue java.util.List<String> targets) {
+
+        public Replica {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("every vigil.storage.replicas entry needs a name");
+            }
+            if ((bucket == null || bucket.isBlank()) == (path == null)) {
+                throw new IllegalArgumentException("replica '" + name + "' needs exactly one of bucket (an S3 destination) or path (a directory)");
+            }
+        }
+    }
 
     /**
      * @param attempts       tries per upload before the artifact waits in staging (transient failures only)

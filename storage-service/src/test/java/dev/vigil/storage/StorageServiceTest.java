@@ -7,6 +7,7 @@ import dev.vigil.contracts.RetainedBackup;
 import dev.vigil.contracts.RetentionApplied;
 import dev.vigil.contracts.RetentionPolicy;
 import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.Verdict;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,7 +79,19 @@ class StorageServiceTest {
         registry.add("vigil.storage.bucket", () -> "storage-test");
         registry.add("vigil.storage.prefix", () -> "prod");
         registry.add("vigil.storage.create-bucket", () -> "true");
+        // A directory replica of every target, and an S3 replica (another bucket, its own prefix and storage class) of one target.
+        registry.add("vigil.storage.replicas[0].name", () -> "local-copy");
+        registry.add("vigil.storage.replicas[0].path", () -> REPLICA_DIR.toString());
+        registry.add("vigil.storage.replicas[1].name", () -> "offsite");
+        registry.add("vigil.storage.replicas[1].endpoint", () -> LocalS3.shared().endpoint());
+        registry.add("vigil.storage.replicas[1].bucket", () -> "storage-replica");
+        registry.add("vigil.storage.replicas[1].prefix", () -> "copies");
+        registry.add("vigil.storage.replicas[1].create-bucket", () -> "true");
+        registry.add("vigil.storage.replicas[1].storage-class", () -> "STANDARD_IA");
+        registry.add("vigil.storage.replicas[1].targets[0]", () -> "replicated");
     }
+
+    private static final Path REPLICA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "replica-local-copy");
 
     @Test
     void aStagedArtifactIsUploadedWithItsChecksumCatalogedAnnouncedAndStagingCleaned() throws Exception {
@@ -214,6 +227,9 @@ class StorageServiceTest {
         assertThat(keys("prod/ret-db/")).as("artifacts and their manifests").containsExactlyInAnyOrder(
                 d2.location().key(), d2.location().key() + ".manifest.json", d3.location().key(), d3.location().key() + ".manifest.json",
                 d5.location().key(), d5.location().key() + ".manifest.json");
+        assertThat(REPLICA_DIR.resolve(d4.replicas().getFirst().key())).as("the deleted backup's replica").doesNotExist();
+        assertThat(REPLICA_DIR.resolve(d4.replicas().getFirst().key() + ".manifest.json")).doesNotExist();
+        assertThat(REPLICA_DIR.resolve(d2.replicas().getFirst().key())).as("a kept backup's replica").exists();
         assertThat(keys("prod/ret-db-2/")).as("another target whose id shares the prefix")
                 .containsExactly(neighbours.getFirst().location().key(), neighbours.getFirst().location().key() + ".manifest.json");
 
@@ -241,6 +257,28 @@ class StorageServiceTest {
         HttpResponse<String> notAJob = http("PUT", "/api/v1/backups/yesterday/legal-hold");
         assertThat(notAJob.statusCode()).isEqualTo(400);
         assertThat(notAJob.body()).contains("'yesterday' is not a job id");
+    }
+
+    @Test
+    void anArtifactIsCopiedToEveryReplicaOfItsTargetAndEachCopyIsReported() throws Exception {
+        ArtifactStored replicated = store("replicated", Instant.now());
+        ArtifactStored onlyLocal = store("shop", Instant.now());
+
+        assertThat(replicated.replicas()).extracting(StoredObject::destination).containsExactly("local-copy", "offsite");
+        StoredObject local = replicated.replicas().get(0);
+        StoredObject offsite = replicated.replicas().get(1);
+        assertThat(local.bucket()).isEqualTo(REPLICA_DIR.toAbsolutePath().toString());
+        assertThat(local.key()).as("the replica's own (empty) prefix").isEqualTo(replicated.location().key().substring("prod/".length()));
+        assertThat(Sha256.of(REPLICA_DIR.resolve(local.key()))).isEqualTo(replicated.artifact().sha256());
+        assertThat(REPLICA_DIR.resolve(local.key() + ".manifest.json")).exists();
+        assertThat(offsite.bucket()).isEqualTo("storage-replica");
+        assertThat(offsite.key()).startsWith("copies/replicated/").endsWith(replicated.jobId() + ".dump");
+        var copy = s3.getObjectAsBytes(b -> b.bucket("storage-replica").key(offsite.key()));
+        assertThat(Sha256.of(copy.asByteArray())).isEqualTo(replicated.artifact().sha256());
+        assertThat(copy.response().metadata()).containsEntry("sha256", replicated.artifact().sha256());
+        assertThat(s3.headObject(b -> b.bucket("storage-replica").key(offsite.key() + ".manifest.json")).contentLength()).isPositive();
+        assertThat(onlyLocal.replicas()).as("a target the offsite replica does not name").extracting(StoredObject::destination)
+                .containsExactly("local-copy");
     }
 
     @Test

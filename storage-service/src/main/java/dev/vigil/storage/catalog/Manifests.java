@@ -3,7 +3,9 @@ package dev.vigil.storage.catalog;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.json.EventJson;
-import dev.vigil.storage.store.ArtifactStore;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.storage.store.Destination;
+import dev.vigil.storage.store.Destinations;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.Optional;
@@ -17,16 +19,17 @@ public final class Manifests {
     private static final Logger log = LoggerFactory.getLogger(Manifests.class);
 
     private final JdbcClient jdbc;
-    private final ArtifactStore store;
+    private final Destinations destinations;
 
-    public Manifests(JdbcClient jdbc, ArtifactStore store) {
+    public Manifests(JdbcClient jdbc, Destinations destinations) {
         this.jdbc = jdbc;
-        this.store = store;
+        this.destinations = destinations;
     }
 
-    /** The manifest of a backup just stored, before any verdict. */
-    public void writeNew(ArtifactStored stored, java.time.Instant takenAt) {
-        write(stored.location().bucket(), new Manifest(Manifest.VERSION, stored, takenAt, "PENDING_VERIFICATION", null, false));
+    /** The manifest of a backup just stored, before any verdict, beside its copy in {@code destination}. */
+    public void writeNew(Destination destination, ArtifactStored stored, java.time.Instant takenAt) {
+        Manifest manifest = new Manifest(Manifest.VERSION, stored, takenAt, "PENDING_VERIFICATION", null, false);
+        stored.copies().stream().filter(c -> c.destination().equals(destination.name())).forEach(copy -> write(destination, copy, manifest));
     }
 
     /**
@@ -52,14 +55,15 @@ public final class Manifests {
                         rs.getTimestamp(2).toInstant(), rs.getString(3),
                         Optional.ofNullable(rs.getTimestamp(4)).map(Timestamp::toInstant).orElse(null), rs.getBoolean(5)))
                 .optional();
-        manifest.ifPresent(m -> write(m.stored().location().bucket(), m));
+        manifest.ifPresent(m -> m.stored().copies().forEach(copy -> destinations.named(copy.destination())
+                .ifPresent(destination -> write(destination, copy, m))));
     }
 
-    public void delete(String bucket, String objectKey) {
-        store.delete(bucket, Manifest.keyOf(objectKey));
+    public void delete(Destination destination, StoredObject copy) {
+        destination.store().delete(copy.bucket(), Manifest.keyOf(copy.key()));
     }
 
-    private void write(String bucket, Manifest manifest) {
-        store.putSmall(bucket, Manifest.keyOf(manifest.stored().location().key()), EventJson.write(manifest), "application/json");
+    private void write(Destination destination, StoredObject copy, Manifest manifest) {
+        destination.store().putSmall(copy.bucket(), Manifest.keyOf(copy.key()), EventJson.write(manifest), "application/json");
     }
 }

@@ -8,7 +8,11 @@ import dev.vigil.contracts.TargetId;
 import dev.vigil.messaging.TargetDirectory;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.storage.catalog.Manifests;
-import dev.vigil.storage.store.ArtifactStore;
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.storage.store.Destination;
+import dev.vigil.storage.store.Destinations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -32,19 +36,19 @@ public class RetentionService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
-    private final ArtifactStore store;
+    private final Destinations destinations;
     private final TargetDirectory targets;
     private final RetentionPolicy defaultPolicy;
     private final Clock clock;
     private final Manifests manifests;
 
-    public RetentionService(JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox, ArtifactStore store, TargetDirectory targets,
+    public RetentionService(JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetDirectory targets,
             RetentionPolicy defaultPolicy, Clock clock, Manifests manifests) {
         this.manifests = manifests;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.outbox = outbox;
-        this.store = store;
+        this.destinations = destinations;
         this.targets = targets;
         this.defaultPolicy = defaultPolicy;
         this.clock = clock;
@@ -106,9 +110,16 @@ public class RetentionService {
             for (RetentionPlan.Decision decision : plan.deleted()) {
                 StoredBackup backup = decision.backup();
                 // Object first: if the catalog update is lost, the next run deletes the (missing) object again and marks it.
-                String bucket = bucketOf(backup.jobId());
-                store.delete(bucket, backup.objectKey());
-                manifests.delete(bucket, backup.objectKey());
+                for (StoredObject copy : storedEvent(backup.jobId()).copies()) {
+                    Optional<Destination> destination = destinations.named(copy.destination());
+                    if (destination.isEmpty()) {
+                        log.warn("backup {} has a copy at destination {}, which is no longer configured; that copy stays", backup.jobId(),
+                                copy.destination());
+                        continue;
+                    }
+                    destination.get().store().delete(copy.bucket(), copy.key());
+                    manifests.delete(destination.get(), copy);
+                }
                 jdbc.sql("update stored_artifacts set state = 'DELETED', deleted_at = now(), deleted_reason = ? where job_id = ?")
                         .params(String.join("; ", decision.reasons()), backup.jobId().value()).update();
                 log.info("retention deleted backup {} of target {} ({}, taken {}): {}", backup.jobId(), targetId, backup.objectKey(),
@@ -165,7 +176,8 @@ public class RetentionService {
                 .list();
     }
 
-    private String bucketOf(JobId jobId) {
-        return jdbc.sql("select bucket from stored_artifacts where job_id = ?").param(jobId.value()).query(String.class).single();
+    private ArtifactStored storedEvent(JobId jobId) {
+        return EventJson.read(jdbc.sql("select event::text from stored_artifacts where job_id = ?").param(jobId.value()).query(String.class)
+                .single().getBytes(java.nio.charset.StandardCharsets.UTF_8), ArtifactStored.class);
     }
 }

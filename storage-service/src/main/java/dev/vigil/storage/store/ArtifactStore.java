@@ -14,6 +14,9 @@ public interface ArtifactStore {
      */
     void upload(String key, InputStream in, long size, String sha256) throws IOException;
 
+    /** Whether {@code key} already holds this artifact (complete, of this size; in S3 also with this SHA-256 recorded). */
+    boolean holds(String key, long size, String sha256);
+
     /** Writes a small object (a manifest) whole. */
     void putSmall(String bucket, String key, byte[] bytes, String contentType);
 

@@ -23,12 +23,14 @@ public class S3ArtifactStore implements ArtifactStore {
     private final String bucket;
     private final int partSize;
     private final int maxParts;
+    private final ObjectOptions options;
 
     /**
      * @param partSize the preferred part size; larger for an artifact that would otherwise need more than {@code maxParts}
      * @param maxParts the provider's part limit (AWS S3: 10,000; some providers 1,000)
      */
-    public S3ArtifactStore(S3Client s3, String bucket, boolean createBucket, int partSize, int maxParts) {
+    public S3ArtifactStore(S3Client s3, String bucket, boolean createBucket, int partSize, int maxParts, ObjectOptions options) {
+        this.options = options;
         this.s3 = s3;
         this.bucket = bucket;
         this.partSize = partSize;
@@ -52,7 +54,17 @@ public class S3ArtifactStore implements ArtifactStore {
         MessageDigest digest = Sha256.digest();
         try (InputStream hashed = new DigestInputStream(in, digest);
                 S3MultipartOutputStream out = new S3MultipartOutputStream(s3, bucket, key,
-                        S3MultipartOutputStream.partSizeFor(size, partSize, maxParts), maxParts, Map.of(SHA256_METADATA, sha256))) {
+                        S3MultipartOutputStream.partSizeFor(size, partSize, maxParts), maxParts, Map.of(SHA256_METADATA, sha256), request -> {
+                            if (!options.serverSideEncryption().isEmpty()) {
+                                request.serverSideEncryption(options.serverSideEncryption());
+                            }
+                            if (!options.kmsKeyId().isEmpty()) {
+                                request.ssekmsKeyId(options.kmsKeyId());
+                            }
+                            if (!options.storageClass().isEmpty()) {
+                                request.storageClass(options.storageClass());
+                            }
+                        })) {
             hashed.transferTo(out);
             String found = Sha256.hex(digest);
             if (!found.equals(sha256)) {
@@ -63,8 +75,34 @@ public class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public boolean holds(String key, long size, String sha256) {
+        try {
+            var head = s3.headObject(b -> b.bucket(bucket).key(key));
+            return head.contentLength() == size && sha256.equals(head.metadata().get(SHA256_METADATA));
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void putSmall(String bucket, String key, byte[] bytes, String contentType) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+        s3.putObject(b -> {
+            b.bucket(bucket).key(key).contentType(contentType);
+            if (!options.serverSideEncryption().isEmpty()) {
+                b.serverSideEncryption(options.serverSideEncryption());
+            }
+            if (!options.kmsKeyId().isEmpty()) {
+                b.ssekmsKeyId(options.kmsKeyId());
+            }
+            if (!options.storageClass().isEmpty()) {
+                b.storageClass(options.storageClass());
+            }
+        }, software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
     }
 
     @Override

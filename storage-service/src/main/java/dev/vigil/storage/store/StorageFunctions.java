@@ -50,12 +50,15 @@ class StorageFunctions {
 
     @Bean
     ArtifactStore artifactStore(S3Client s3, StorageProperties properties) {
-        return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket(), properties.partSizeMb() * 1024 * 1024, properties.maxParts());
+        return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket(), properties.partSizeMb() * 1024 * 1024, properties.maxParts(),
+                new ObjectOptions(properties.serverSideEncryption(), properties.kmsKeyId(), properties.storageClass()));
     }
 
-    @Bean
-    StoreGuard storeGuard(StorageProperties properties) {
-        return new StoreGuard(properties.upload());
+    /** The primary (the store above) and the replicas from vigil.storage.replicas. */
+    @Bean(destroyMethod = "close")
+    Destinations destinations(ArtifactStore primary, StorageProperties properties) {
+        return new Destinations(new Destination(properties.destination(), primary, properties.prefix(),
+                new StoreGuard(properties.destination(), properties.upload())), properties);
     }
 
     @Bean
@@ -64,8 +67,8 @@ class StorageFunctions {
     }
 
     @Bean
-    Manifests manifests(DataSource dataSource, ArtifactStore store) {
-        return new Manifests(JdbcClient.create(dataSource), store);
+    Manifests manifests(DataSource dataSource, Destinations destinations) {
+        return new Manifests(JdbcClient.create(dataSource), destinations);
     }
 
     @Bean
@@ -74,19 +77,24 @@ class StorageFunctions {
     }
 
     @Bean
-    StorageService storageService(ArtifactStore store, StorageProperties properties, DataSource dataSource,
-            PlatformTransactionManager transactionManager, Outbox outbox, StoreGuard guard, PendingUploads pending, Manifests manifests) {
-        return new StorageService(store, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox,
-                guard, pending, manifests);
+    StorageService storageService(Destinations destinations, StorageProperties properties, DataSource dataSource,
+            PlatformTransactionManager transactionManager, Outbox outbox, PendingUploads pending, Manifests manifests) {
+        return new StorageService(destinations, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox,
+                pending, manifests);
     }
 
-    /** {@code /actuator/health} component {@code objectStore}: DOWN while the circuit is open; how many artifacts wait in staging. */
+    /**
+     * {@code /actuator/health} component {@code objectStore}: DOWN while a destination's circuit is
+     * open; each destination's circuit (the primary's as {@code circuit}) and how many artifacts wait in staging.
+     */
     @Bean
-    HealthIndicator objectStoreHealthIndicator(StoreGuard guard, PendingUploads pending) {
+    HealthIndicator objectStoreHealthIndicator(Destinations destinations, PendingUploads pending) {
         return () -> {
-            CircuitBreaker.State state = guard.state();
-            Health.Builder health = state == CircuitBreaker.State.OPEN ? Health.down() : Health.up();
-            return health.withDetail("circuit", state.name()).withDetail("pendingUploads", pending.count()).build();
+            java.util.Map<String, String> circuits = new java.util.LinkedHashMap<>();
+            destinations.all().forEach(d -> circuits.put(d.name(), d.guard().state().name()));
+            boolean open = destinations.all().stream().anyMatch(d -> d.guard().state() == CircuitBreaker.State.OPEN);
+            return (open ? Health.down() : Health.up()).withDetail("circuit", destinations.primary().guard().state().name())
+                    .withDetail("destinations", circuits).withDetail("pendingUploads", pending.count()).build();
         };
     }
 
@@ -131,9 +139,9 @@ class StorageFunctions {
     }
 
     @Bean
-    RetentionService retentionService(DataSource dataSource, PlatformTransactionManager transactionManager, Outbox outbox, ArtifactStore store,
-            TargetDirectory targets, StorageProperties properties, Manifests manifests) {
-        return new RetentionService(JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox, store, targets,
+    RetentionService retentionService(DataSource dataSource, PlatformTransactionManager transactionManager, Outbox outbox,
+            Destinations destinations, TargetDirectory targets, StorageProperties properties, Manifests manifests) {
+        return new RetentionService(JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox, destinations, targets,
                 properties.retention().policy(), Clock.systemUTC(), manifests);
     }
 

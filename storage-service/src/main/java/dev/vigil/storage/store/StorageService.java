@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import org.slf4j.Logger;
@@ -38,16 +39,16 @@ public class StorageService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
-    private final StoreGuard guard;
+    private final Destinations destinations;
     private final PendingUploads pending;
     private final Manifests manifests;
 
-    public StorageService(ArtifactStore store, StorageProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox,
-            StoreGuard guard, PendingUploads pending, Manifests manifests) {
+    public StorageService(Destinations destinations, StorageProperties properties, JdbcClient jdbc, TransactionTemplate transactions,
+            Outbox outbox, PendingUploads pending, Manifests manifests) {
         this.manifests = manifests;
-        this.guard = guard;
+        this.destinations = destinations;
         this.pending = pending;
-        this.store = store;
+        this.store = destinations.primary().store();
         this.properties = properties;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -80,25 +81,39 @@ public class StorageService {
     }
 
     /**
-     * One try at storing: upload (with retries, inside the circuit breaker), then catalog row and
-     * {@link ArtifactStored} in one transaction, then staging cleaned. A transient failure leaves the
-     * artifact in staging, in {@link PendingUploads}; a permanent one fails the job. Answers whether
-     * the artifact is settled.
+     * One try at storing: the artifact into every destination of its target that does not hold it
+     * yet (each with retries, inside that destination's circuit breaker), then a manifest beside each
+     * copy, then catalog row and {@link ArtifactStored} in one transaction, then staging cleaned.
+     * A transient failure leaves the artifact in staging, in {@link PendingUploads}; a permanent one
+     * removes the copies made and fails the job. Answers whether the artifact is settled.
      */
     private boolean attempt(ArtifactCreated created) {
         String expected = created.artifact().sha256();
-        String key = ObjectKeys.of(properties.prefix(), created.targetId(), created.jobId(), created.occurredAt(),
-                created.artifact().fileExtension());
-        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(),
-                new StoredObject(properties.destination(), store.bucket(), key), created.artifact());
+        long size = created.artifact().sizeBytes();
+        List<Destination> targets = destinations.forTarget(created.targetId());
+        List<StoredObject> copies = targets.stream().map(d -> d.location(created)).toList();
+        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(), copies.getFirst(), created.artifact(),
+                copies.subList(1, copies.size()));
+        Destination current = targets.getFirst();
         try {
-            guard.run(() -> {
-                try (InputStream in = openStaged(created)) {
-                    store.upload(key, in, created.artifact().sizeBytes(), expected);
-                }
-                manifests.writeNew(stored, created.occurredAt());
-            });
+            for (int i = 0; i < targets.size(); i++) {
+                Destination destination = targets.get(i);
+                String key = copies.get(i).key();
+                current = destination;
+                destination.guard().run(() -> {
+                    if (!destination.store().holds(key, size, expected)) {
+                        try (InputStream in = openStaged(created)) {
+                            destination.store().upload(key, in, size, expected);
+                        }
+                    }
+                });
+            }
+            for (Destination destination : targets) {
+                current = destination;
+                destination.guard().run(() -> manifests.writeNew(destination, stored, created.occurredAt()));
+            }
         } catch (ChecksumMismatchException e) {
+            removeCopies(stored);
             fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + e.found() + " but the dump worker wrote "
                     + expected + "; the staged artifact was changed or damaged, the backup must be taken again");
             return true;
@@ -107,13 +122,15 @@ public class StorageService {
             return true;
         } catch (Throwable e) {
             if (StoreGuard.isTransient(e)) {
-                int attempts = pending.defer(created, e.toString());
-                log.warn("object store unavailable for job {} target {} (try {}, circuit {}): {}; the artifact waits in staging and is tried again",
-                        created.jobId(), created.targetId(), attempts, guard.state(), e.toString());
+                int attempts = pending.defer(created, current.name() + ": " + e);
+                log.warn("object store unavailable for job {} target {} at destination {} (try {}, circuit {}): {}; the artifact waits in "
+                        + "staging and is tried again", created.jobId(), created.targetId(), current.name(), attempts, current.guard().state(),
+                        e.toString());
                 return false;
             }
-            fail(created, FailureClass.STORAGE, "uploading to bucket " + store.bucket() + " failed: " + e.getMessage()
-                    + "; the artifact stays in staging");
+            removeCopies(stored);
+            fail(created, FailureClass.STORAGE, "storing in destination " + current.name() + " (" + current.store().bucket() + ") failed: "
+                    + e.getMessage() + "; the artifact stays in staging");
             return true;
         }
         transactions.executeWithoutResult(s -> {
@@ -121,9 +138,24 @@ public class StorageService {
             pending.remove(created.jobId());
             outbox.append(stored);
         });
-        log.info("artifact stored: job {} target {} at {}/{}", created.jobId(), created.targetId(), store.bucket(), key);
+        log.info("artifact stored: job {} target {} at {}", created.jobId(), created.targetId(),
+                stored.copies().stream().map(c -> c.destination() + ":" + c.bucket() + "/" + c.key()).toList());
         removeStaged(created);
         return true;
+    }
+
+    /** Removes what a failed job left in its destinations, as far as they answer. */
+    private void removeCopies(ArtifactStored stored) {
+        for (StoredObject copy : stored.copies()) {
+            destinations.named(copy.destination()).ifPresent(d -> {
+                try {
+                    d.store().delete(copy.bucket(), copy.key());
+                    manifests.delete(d, copy);
+                } catch (RuntimeException e) {
+                    log.warn("could not remove the copy of failed job {} at {}: {}", stored.jobId(), copy.destination(), e.toString());
+                }
+            });
+        }
     }
 
     private Optional<String> storedEvent(ArtifactCreated created) {

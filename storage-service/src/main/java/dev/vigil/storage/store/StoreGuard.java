@@ -21,15 +21,16 @@ public final class StoreGuard {
     private final CircuitBreaker breaker;
     private final Retry retry;
 
-    public StoreGuard(StorageProperties.Upload settings) {
-        this.breaker = CircuitBreaker.of("object-store", CircuitBreakerConfig.custom()
+    /** @param destination the destination's name: each destination has a circuit of its own */
+    public StoreGuard(String destination, StorageProperties.Upload settings) {
+        this.breaker = CircuitBreaker.of("object-store-" + destination, CircuitBreakerConfig.custom()
                 .slidingWindow(10, 3, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(settings.circuitOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .recordException(StoreGuard::isTransient)
                 .build());
-        this.retry = Retry.of("object-store", RetryConfig.custom()
+        this.retry = Retry.of("object-store-" + destination, RetryConfig.custom()
                 .maxAttempts(Math.max(1, settings.attempts()))
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.initialBackoff(), 2))
                 .retryOnException(StoreGuard::isTransient)

@@ -1,0 +1,16 @@
+package dev.vigil.storage.store;
+
+import dev.vigil.contracts.StoredObject;
+
+/**
+ * Where copies of backups go: a name (in events and the catalog), a store, its key prefix, and the
+ * store's own circuit breaker.
+ */
+public record Destination(String name, ArtifactStore store, String prefix, StoreGuard guard) {
+
+    /** Where this destination keeps the artifact of {@code created}. */
+    public StoredObject location(dev.vigil.contracts.ArtifactCreated created) {
+        return new StoredObject(name, store.bucket(), ObjectKeys.of(prefix, created.targetId(), created.jobId(), created.occurredAt(),
+                created.artifact().fileExtension()));
+    }
+}
