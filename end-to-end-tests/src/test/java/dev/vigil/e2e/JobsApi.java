@@ -47,6 +47,32 @@ final class JobsApi implements AutoCloseable {
         throw new AssertionError("job " + jobId + " did not finish within " + timeout + "; last seen: " + job);
     }
 
+    /** The job as the API shows it now. */
+    JsonNode job(String jobId) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return EventJson.mapper().readTree(response.body());
+    }
+
+    /** Waits until the job's status is {@code status}; fails at once if it ends in another. */
+    void awaitStatus(String jobId, String status, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                seen = EventJson.mapper().readTree(response.body()).get("status").asString();
+                if (seen.equals(status)) {
+                    return;
+                }
+                assertThat(seen).as("job %s ended before reaching %s", jobId, status).isNotIn("VERIFIED", "FAILED");
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("job " + jobId + " did not reach " + status + " within " + timeout + "; last seen: " + seen);
+    }
+
     private URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
     }

@@ -1,0 +1,104 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.DemoDatabase;
+import dev.vigil.local.FaultyProxy;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole pipeline while the S3 endpoint is stopped for a while (the storage service and the
+ * verifier reach it through a proxy that refuses connections): backups dumped meanwhile wait in
+ * staging, and once the endpoint is back each ends VERIFIED, stored exactly once.
+ */
+class StoreOutageEndToEndTest {
+
+    private static final String BUCKET = "outage-backups";
+    private static FaultyProxy proxy;
+    private static JobsApi api;
+    private static EmbeddedStack stack;
+    private static S3Client s3;
+
+    @BeforeAll
+    static void start() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        ServiceTestSettings.s3Credentials();
+        s3 = S3Client.builder().endpointOverride(URI.create(LocalS3.shared().endpoint())).forcePathStyle(true).region(Region.of(LocalS3.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))).build();
+        proxy = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
+        postgres.createDatabase("vigil_outage");
+        DemoDatabase.load(postgres, "shop_outage");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path targets = Files.writeString(tmp.resolve("outage-targets.yml"), """
+                targets:
+                  - {id: shop-a, host: 127.0.0.1, port: %d, database: shop_outage, username: postgres}
+                  - {id: shop-b, host: 127.0.0.1, port: %d, database: shop_outage, username: postgres}
+                """.formatted(postgres.port(), postgres.port()));
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_outage"),
+                LocalPostgres.SUPERUSER, proxy.endpoint(), BUCKET, tmp.resolve("outage-staging"), tmp.resolve("outage-verify"),
+                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(),
+                Map.of("vigil.storage.upload.attempts", "2",
+                        "vigil.storage.upload.initial-backoff", "100ms",
+                        "vigil.storage.upload.circuit-open-for", "1s",
+                        "vigil.storage.upload.pending-initial-wait", "500ms",
+                        "vigil.storage.upload.pending-max-wait", "2s",
+                        "vigil.storage.upload.pending-check", "300ms")));
+        api = new JobsApi(stack.schedulerPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+        proxy.close();
+        s3.close();
+    }
+
+    @Test
+    void backupsTakenWhileTheStoreIsDownEndVerifiedOnceItReturnsEachStoredOnce() throws Exception {
+        List<String> jobs;
+        proxy.down();
+        try {
+            jobs = List.of(api.requestBackup("shop-a"), api.requestBackup("shop-b"));
+            for (String jobId : jobs) {
+                api.awaitStatus(jobId, "DUMPED", Duration.ofSeconds(120));
+            }
+            Thread.sleep(3000);
+            for (String jobId : jobs) {
+                assertThat(api.job(jobId).get("status").asString()).as("a job whose store is down, after 3 s").isEqualTo("DUMPED");
+            }
+        } finally {
+            proxy.up();
+        }
+
+        for (String jobId : jobs) {
+            JsonNode job = api.awaitFinal(jobId, Duration.ofSeconds(120));
+            assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+            assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents())
+                    .filteredOn(o -> o.key().contains(jobId) && !o.key().endsWith(".manifest.json")).as("copies of job %s", jobId).hasSize(1);
+        }
+    }
+}
