@@ -1,11 +1,13 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** A stored backup was restored into a scratch database and compared with its source. */
 @JsonClassDescription("A stored backup was restored into a scratch database and compared with what the source held at dump time.")
@@ -18,19 +20,35 @@ public record BackupVerified(
         Verdict verdict,
         @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found") List<String> differences,
         @JsonPropertyDescription("Per-table row counts, expected and found") List<TableCheck> tables,
-        @JsonProperty(required = true) @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis) implements VigilEvent {
+        @JsonProperty(required = true) @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis,
+        @JsonPropertyDescription("What the verification server lacks, each with what to install or configure (since v2); "
+                + "not empty exactly when the verdict is INCONCLUSIVE")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> environmentProblems) implements VigilEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: the INCONCLUSIVE verdict and environmentProblems, telling a broken verification server from a bad backup. */
+    public static final int SCHEMA_VERSION = 2;
 
     public BackupVerified {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
         Events.required(verdict, "verdict");
         differences = List.copyOf(Events.required(differences, "differences"));
         tables = List.copyOf(Events.required(tables, "tables"));
+        environmentProblems = environmentProblems == null ? null : List.copyOf(environmentProblems);
     }
 
     public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
             List<TableCheck> tables, long restoreMillis) {
-        return new BackupVerified(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, verdict, differences, tables, restoreMillis);
+        return now(jobId, targetId, verdict, differences, tables, restoreMillis, List.of());
+    }
+
+    public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
+            List<TableCheck> tables, long restoreMillis, List<String> environmentProblems) {
+        return new BackupVerified(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, verdict, differences, tables, restoreMillis,
+                environmentProblems);
+    }
+
+    /** The environment problems, none for a version 1 event. */
+    public List<String> environmentProblemList() {
+        return environmentProblems == null ? List.of() : environmentProblems;
     }
 }

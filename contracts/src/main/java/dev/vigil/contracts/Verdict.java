@@ -5,5 +5,11 @@ public enum Verdict {
     /** The restore held exactly what the source held at dump time. */
     PASSED,
     /** The restore differs from the source or could not be restored: the backup is not good. */
-    FAILED
+    FAILED,
+    /**
+     * The verification server could not restore it for a reason of its own (an extension, a role, a
+     * library it lacks, or a server older than the source): the backup was not judged. What to
+     * install or configure is in {@code environmentProblems}. Since schema version 2 of {@link BackupVerified}.
+     */
+    INCONCLUSIVE
 }

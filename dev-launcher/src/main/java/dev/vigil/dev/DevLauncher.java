@@ -245,7 +245,7 @@ public final class DevLauncher {
                     }
                 }
                 String status = job.get("status").asString();
-                if (status.equals("VERIFIED") || status.equals("FAILED")) {
+                if (status.equals("VERIFIED") || status.equals("FAILED") || status.equals("INCONCLUSIVE")) {
                     if (status.equals("FAILED") && !printed.contains("FAILED")) {
                         out.printf("  %-9s %s  %s%n", "FAILED", clock(Instant.now().toString()), detail("FAILED", job));
                     }
@@ -271,6 +271,10 @@ public final class DevLauncher {
                     + job.get("location").get("key").asString();
             case "VERIFIED" -> {
                 JsonNode verification = job.path("verification");
+                if ("INCONCLUSIVE".equals(verification.path("verdict").asString())) {
+                    yield "verdict INCONCLUSIVE, the backup was not judged: "
+                            + String.join("; ", verification.path("environmentProblems").valueStream().map(JsonNode::asString).toList());
+                }
                 if (!"PASSED".equals(verification.path("verdict").asString())) {
                     yield "verdict " + verification.path("verdict").asString() + ": "
                             + String.join("; ", verification.path("differences").valueStream().map(JsonNode::asString).toList());

@@ -17,6 +17,11 @@ public record Alert(String targetId, String jobId, String headline, String reaso
     }
 
     static Alert of(BackupVerified verified, String traceId) {
+        if (verified.verdict() == dev.vigil.contracts.Verdict.INCONCLUSIVE) {
+            return new Alert(verified.targetId().value(), verified.jobId().toString(),
+                    "Backup of " + verified.targetId() + " could not be verified: the verification server lacks something (the backup was not judged)",
+                    String.join("; ", verified.environmentProblemList()), traceId);
+        }
         return new Alert(verified.targetId().value(), verified.jobId().toString(),
                 "Backup of " + verified.targetId() + " failed verification",
                 String.join("; ", verified.differences()), traceId);

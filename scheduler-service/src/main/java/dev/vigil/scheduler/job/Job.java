@@ -30,8 +30,17 @@ public record Job(
         Failure failure,
         String traceId) {
 
-    /** The verdict of restoring the backup and comparing it with its source. */
-    public record Verification(String verdict, List<String> differences, List<TableCheck> tables, long restoreMillis) {
+    /**
+     * The verdict of restoring the backup and comparing it with its source.
+     *
+     * @param environmentProblems what the verification server lacks, when the verdict is INCONCLUSIVE
+     */
+    public record Verification(String verdict, List<String> differences, List<TableCheck> tables, long restoreMillis,
+            List<String> environmentProblems) {
+
+        public Verification {
+            environmentProblems = environmentProblems == null ? List.of() : List.copyOf(environmentProblems);
+        }
     }
 
     /** How far the dump had come at {@code at}: bytes written as stored, and the table pg_dump was on. */

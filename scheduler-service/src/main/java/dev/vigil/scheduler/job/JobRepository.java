@@ -117,10 +117,16 @@ class JobRepository {
                 verification, failure, rs.getString("trace_id"));
     }
 
-    /** The furthest stage reached; a failure anywhere, or a failed verdict, makes the job FAILED. */
+    /**
+     * The furthest stage reached; a failure anywhere, or a failed verdict, makes the job FAILED; a
+     * verification the server could not run makes it INCONCLUSIVE.
+     */
     static JobStatus status(Map<JobStatus, Instant> stages, Job.Verification verification) {
-        if (stages.containsKey(JobStatus.FAILED) || verification != null && !"PASSED".equals(verification.verdict())) {
+        if (stages.containsKey(JobStatus.FAILED) || verification != null && "FAILED".equals(verification.verdict())) {
             return JobStatus.FAILED;
+        }
+        if (verification != null && "INCONCLUSIVE".equals(verification.verdict())) {
+            return JobStatus.INCONCLUSIVE;
         }
         JobStatus furthest = JobStatus.REQUESTED;
         for (JobStatus status : stages.keySet()) {

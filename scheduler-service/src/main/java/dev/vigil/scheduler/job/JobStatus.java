@@ -7,5 +7,7 @@ public enum JobStatus {
     DUMPED,
     STORED,
     VERIFIED,
+    /** Stored, but the verification server could not restore it (it lacks something): the backup was not judged. */
+    INCONCLUSIVE,
     FAILED
 }

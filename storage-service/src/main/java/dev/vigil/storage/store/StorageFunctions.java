@@ -160,7 +160,11 @@ class StorageFunctions {
     Consumer<Message<byte[]>> verified(RetentionService retention) {
         return message -> {
             BackupVerified verified = IncomingEvent.read(message, BackupVerified.class);
-            if (!retention.recordVerdict(verified.jobId(), verified.verdict() == Verdict.PASSED)) {
+            if (verified.verdict() == Verdict.INCONCLUSIVE) {
+                // Not judged: it stays pending, which retention never deletes.
+                log.warn("backup {} of target {} could not be verified (the verification server lacks something); kept as unverified",
+                        verified.jobId(), verified.targetId());
+            } else if (!retention.recordVerdict(verified.jobId(), verified.verdict() == Verdict.PASSED)) {
                 log.warn("verdict {} for job {} of target {}: no such backup in the catalog", verified.verdict(), verified.jobId(),
                         verified.targetId());
                 return;

@@ -47,6 +47,15 @@ final class ScratchDatabase implements AutoCloseable {
         return name;
     }
 
+    /** The verification server's major version. */
+    static int serverMajor(VerifierProperties.Scratch server) throws SQLException {
+        try (Connection connection = connect(server, server.maintenanceDatabase()); Statement statement = connection.createStatement();
+                var rs = statement.executeQuery("show server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+    }
+
     /**
      * Drops the scratch databases this instance left behind (a crash, a kill) and answers their
      * names; other instances' are left alone, as they may be restoring right now.

@@ -114,15 +114,23 @@ public class VerificationService {
                     unpackDirectory(stored, artifact, restorable).ifPresent(differences::add);
                 }
             }
+            List<String> environment = new ArrayList<>();
+            int serverMajor = ScratchDatabase.serverMajor(properties.scratch());
             if (differences.isEmpty()) {
+                environment.addAll(EnvironmentProblems.serverVersion(serverMajor, sourceMajor));
+            }
+            if (differences.isEmpty() && environment.isEmpty()) {
                 try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), instance, stored.jobId())) {
                     long started = System.nanoTime();
                     Restored restored = restore(pgRestore.get().executable(), stored, artifact, restorable, scratch.name());
                     restoreMillis = (System.nanoTime() - started) / 1_000_000;
+                    if (restored.restoreErrors() != null) {
+                        environment.addAll(EnvironmentProblems.in(restored.restoreErrors(), serverMajor));
+                    }
                     if (restored.decodeProblem() != null) {
                         // What a half-read artifact restored says nothing more: the artifact is the finding.
                         differences.add(restored.decodeProblem());
-                    } else {
+                    } else if (environment.isEmpty()) {
                         if (restored.restoreErrors() != null) {
                             differences.add("pg_restore reported errors: " + restored.restoreErrors());
                         }
@@ -136,16 +144,19 @@ public class VerificationService {
                     }
                 }
             }
-            Verdict verdict = differences.isEmpty() ? Verdict.PASSED : Verdict.FAILED;
-            BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), verdict, differences, comparison.tables(), restoreMillis);
+            // A damaged artifact is a bad backup whatever the server lacks; otherwise what the server lacks leaves the backup unjudged.
+            Verdict verdict = !differences.isEmpty() ? Verdict.FAILED : !environment.isEmpty() ? Verdict.INCONCLUSIVE : Verdict.PASSED;
+            BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), verdict, differences, comparison.tables(), restoreMillis,
+                    verdict == Verdict.INCONCLUSIVE ? environment : List.of());
             transactions.executeWithoutResult(s -> {
                 jdbc.sql("insert into verifications (job_id, target_id, verdict, restore_millis, event) values (?, ?, ?, ?, cast(? as jsonb))")
                         .params(stored.jobId().value(), stored.targetId().value(), verdict.name(), verified.restoreMillis(), EventJson.writeString(verified))
                         .update();
                 outbox.append(verified);
             });
-            log.info("verification finished: job {} target {}: {} ({} tables, restore {} ms){}", stored.jobId(), stored.targetId(),
-                    verdict, comparison.tables().size(), restoreMillis, differences.isEmpty() ? "" : " " + differences);
+            log.info("verification finished: job {} target {}: {} ({} tables, restore {} ms){}{}", stored.jobId(), stored.targetId(),
+                    verdict, comparison.tables().size(), restoreMillis, differences.isEmpty() ? "" : " " + differences,
+                    verified.environmentProblemList().isEmpty() ? "" : " environment: " + verified.environmentProblemList());
         } catch (SdkException | IOException e) {
             fail(stored, "could not read the stored backup " + stored.location().bucket() + "/" + stored.location().key() + ": " + e.getMessage());
         } catch (SQLException e) {
@@ -208,7 +219,8 @@ public class VerificationService {
             command.addAll(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1"));
             command.addAll(connection);
         } else {
-            command.addAll(List.of("--no-owner", "--no-privileges"));
+            // Owners, grants and tablespaces belong to the source's server, not to what the backup holds.
+            command.addAll(List.of("--no-owner", "--no-privileges", "--no-tablespaces"));
             if ("directory".equals(format)) {
                 command.add("--jobs=" + Math.max(1, properties.restoreJobs()));
             }

@@ -1,0 +1,148 @@
+package dev.vigil.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.Sha256;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Verdict;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A PostgreSQL 15 source that uses the extension adminpack (pgAdmin installs it), verified on a
+ * PostgreSQL 18 server, which no longer ships it: the verdict says the verification server lacks
+ * the extension and what to do, not that the backup is bad. The same backup's damaged copy still
+ * fails as a bad backup.
+ */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=verifier-service")
+class EnvironmentVerdictTest {
+
+    private static final String BUCKET = "verifier-environment";
+    private static final EmbeddedPostgres pg18 = start18();
+    private static byte[] dump;
+
+    @Autowired
+    S3Client s3;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        ServiceTestSettings.s3Credentials();
+        ServiceTestSettings.kafkaAndDatabase(registry, "verifier_environment_test");
+        registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
+        registry.add("vigil.verifier.scratch.host", () -> "127.0.0.1");
+        registry.add("vigil.verifier.scratch.port", pg18::getPort);
+        registry.add("vigil.verifier.scratch.username", () -> "postgres");
+        registry.add("vigil.verifier.instance-id", () -> "env-1");
+        registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "verify-environment").toString());
+    }
+
+    @BeforeAll
+    static void aSourceUsingAnExtensionTheVerificationServerLacks() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("verifier_adminpack");
+        postgres.execute("verifier_adminpack", """
+                create extension if not exists adminpack;
+                drop table if exists public.accounts;
+                create table public.accounts(id int primary key, owner text);
+                insert into public.accounts select g, 'owner ' || g from generate_series(1, 25) g;
+                """);
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "verifier-adminpack.dump");
+        Process pgDump = new ProcessBuilder(postgres.binDir().resolve("pg_dump").toString(), "-Fc", "-h", postgres.host(),
+                "-p", String.valueOf(postgres.port()), "-U", LocalPostgres.SUPERUSER, "-f", file.toString(), "verifier_adminpack")
+                .inheritIO().start();
+        assertThat(pgDump.waitFor()).isZero();
+        dump = Files.readAllBytes(file);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pg18.close();
+    }
+
+    @Test
+    void aMissingExtensionOnTheVerificationServerIsAnEnvironmentVerdictNamingIt() {
+        BackupVerified verified = verify(dump, Sha256.of(dump));
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(verified.differences()).as("nothing is said against the backup").isEmpty();
+        assertThat(verified.environmentProblems()).singleElement().asString()
+                .contains("lacks the extension \"adminpack\"").contains("install it there").contains("PostgreSQL 18");
+    }
+
+    @Test
+    void aDamagedCopyOfTheSameBackupIsStillABadBackup() {
+        byte[] damaged = dump.clone();
+        damaged[damaged.length / 2] ^= 0x5a;
+
+        BackupVerified verified = verify(damaged, Sha256.of(dump));
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(verified.differences()).singleElement().asString().contains("checksum mismatch");
+        assertThat(verified.environmentProblems()).isEmpty();
+    }
+
+    private BackupVerified verify(byte[] object, String workerSha256) {
+        JobId jobId = JobId.random();
+        String key = "adminpack/" + jobId + ".dump";
+        try {
+            s3.createBucket(b -> b.bucket(BUCKET));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
+            // created by the other test
+        }
+        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
+        ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("adminpack-db"), new StoredObject("primary", BUCKET, key),
+                new Artifact("custom", object.length, workerSha256, sourceVersion(), sourceVersion(), List.of(new TableRowCount("public", "accounts", 25))));
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "adminpack-db", EventJson.writeString(stored));
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
+            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);
+            return EventJson.read(seen.value().getBytes(), BackupVerified.class);
+        }
+    }
+
+    private static String sourceVersion() {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                ResultSet rs = connection.createStatement().executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1).split(" ")[0];
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static EmbeddedPostgres start18() {
+        try {
+            return EmbeddedPostgres.builder().start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
