@@ -141,7 +141,7 @@ class WorkerFailoverEndToEndTest {
                     .map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
             assertThat(dumpedBy).as("workers that started the big dump").hasSize(2).last().isNotEqualTo(first.workerId());
             assertThat(Files.readString(tmp.resolve(first.workerId() + ".log"))).as("the stopped worker's log (stopped in %s)", tookToStop)
-                    .contains("dump of job " + big).contains("stopped: this worker no longer holds its request")
+                    .contains("dump of job " + big).contains("stopped: this instance no longer holds its record")
                     .doesNotContain("dump finished: job " + big);
         }
         try (Stream<Path> files = Files.walk(staging)) {

@@ -26,6 +26,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong cutAfter = new AtomicLong(-1);
     private volatile Duration downAfterCut = Duration.ZERO;
+    private volatile long serverBytesPerSecond;
     private volatile ServerSocket listener;
     private volatile boolean closed;
 
@@ -89,6 +90,11 @@ public final class FaultyProxy implements AutoCloseable {
         cutAfter.set(bytes);
     }
 
+    /** Slows what the server sends to {@code bytesPerSecond} per connection (a slow store); 0 for full speed. */
+    public void throttle(long bytesPerSecond) {
+        serverBytesPerSecond = bytesPerSecond;
+    }
+
     private void accept(ServerSocket socket) {
         while (!socket.isClosed()) {
             try {
@@ -114,9 +120,13 @@ public final class FaultyProxy implements AutoCloseable {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
-            while ((n = in.read(buffer)) >= 0) {
+            while ((n = in.read(buffer, 0, toServer ? buffer.length : 4096)) >= 0) {
                 out.write(buffer, 0, n);
                 out.flush();
+                long rate = serverBytesPerSecond;
+                if (!toServer && rate > 0) {
+                    Thread.sleep(Math.max(1, n * 1000L / rate));
+                }
                 if (toServer && cutAfter.get() >= 0 && cutAfter.addAndGet(-n) < 0) {
                     cutAfter.set(-1);
                     cut();
@@ -125,6 +135,8 @@ public final class FaultyProxy implements AutoCloseable {
             }
         } catch (IOException e) {
             // the other side went away, or the connection was cut
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);

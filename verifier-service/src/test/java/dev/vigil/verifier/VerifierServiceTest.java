@@ -38,10 +38,18 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import dev.vigil.local.FaultyProxy;
+import dev.vigil.objectstore.S3Clients;
+import dev.vigil.objectstore.S3Settings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The verifier against a real broker, S3 endpoint and PostgreSQL, restoring real pg_dump artifacts. */
 // Closed after the class, while the shared broker and database still run (they stop at JVM exit).
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=verifier-service")
 class VerifierServiceTest {
 
@@ -50,16 +58,24 @@ class VerifierServiceTest {
             new TableRowCount("public", "customers", 40), new TableRowCount("sales", "Order Lines", 700));
     private static final String KEYS = "vk-1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static byte[] dump;
+    private static byte[] bigDump;
+    private static final int POLL_INTERVAL_MILLIS = 1500;
+    private static final FaultyProxy SLOW_STORE = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
 
-    @Autowired
-    S3Client s3;
+    /** Straight to the S3 endpoint, not through the proxy the verifier uses. */
+    private final S3Client direct = S3Clients.create(new S3Settings(java.net.URI.create(LocalS3.shared().endpoint()), LocalS3.REGION, true));
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
         ServiceTestSettings.kafkaAndDatabase(registry, "verifier_test");
         LocalPostgres postgres = LocalPostgres.shared();
-        registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
+        // Through a proxy that one test slows down, as a store far away would be.
+        registry.add("vigil.verifier.endpoint", SLOW_STORE::endpoint);
+        // Far shorter than that test's verification: a verification must not depend on the poll interval.
+        registry.add("spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.max.poll.interval.ms", () -> POLL_INTERVAL_MILLIS);
+        registry.add("spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.heartbeat.interval.ms", () -> 300);
+        registry.add("spring.cloud.stream.kafka.bindings.verify-in-0.consumer.pollTimeout", () -> 300);
         registry.add("vigil.verifier.scratch.host", postgres::host);
         registry.add("vigil.verifier.scratch.port", postgres::port);
         registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
@@ -90,6 +106,44 @@ class VerifierServiceTest {
                 .inheritIO().start();
         assertThat(pgDump.waitFor()).isZero();
         dump = Files.readAllBytes(file);
+        postgres.createDatabase("verifier_big_source");
+        postgres.execute("verifier_big_source", """
+                drop table if exists public.events;
+                create table public.events(id int primary key, payload text);
+                insert into public.events select g, md5(g::text) || md5((g * 3)::text) from generate_series(1, 30000) g;
+                """);
+        Path big = Path.of(System.getProperty("java.io.tmpdir"), "verifier-big-source.dump");
+        Process bigDumpProcess = new ProcessBuilder(postgres.binDir().resolve("pg_dump").toString(), "-Fc", "-Z0", "-h", postgres.host(),
+                "-p", String.valueOf(postgres.port()), "-U", LocalPostgres.SUPERUSER, "-f", big.toString(), "verifier_big_source")
+                .inheritIO().start();
+        assertThat(bigDumpProcess.waitFor()).isZero();
+        bigDump = Files.readAllBytes(big);
+    }
+
+    @AfterAll
+    static void stopProxy() {
+        SLOW_STORE.close();
+    }
+
+    @Test
+    void aVerificationLastingSeveralPollIntervalsKeepsItsPartitionAndRunsOnce(CapturedOutput output) throws Exception {
+        // About 2.3 MB at 400 KB/s: the download alone takes some 6 s, four poll intervals.
+        SLOW_STORE.throttle(400_000);
+        BackupVerified verified;
+        JobId jobId = JobId.random();
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
+            try {
+                verified = verify(jobId, bigDump, Sha256.of(bigDump), List.of(new TableRowCount("public", "events", 30000)), null, null, null);
+            } finally {
+                SLOW_STORE.throttle(0);
+            }
+            List<KafkaProbe.Seen> ofJob = probe.seen(Duration.ofSeconds(3)).stream().filter(r -> r.value().contains(jobId.toString())).toList();
+            assertThat(ofJob).as("one verdict, announced once").hasSize(1);
+        }
+        assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(bigDump.length).isGreaterThan(2_000_000);
+        assertThat(output.getAll()).as("the consumer stayed in its group").doesNotContain("poll timeout has expired");
+        assertThat(output.getAll().split("verification started: job " + jobId, -1)).as("verifications of the job started").hasSize(2);
     }
 
     @Test
@@ -204,14 +258,18 @@ class VerifierServiceTest {
 
     private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts, String compression, String keyId,
             Catalog catalog) {
-        JobId jobId = JobId.random();
+        return verify(JobId.random(), object, workerSha256, counts, compression, keyId, catalog);
+    }
+
+    private BackupVerified verify(JobId jobId, byte[] object, String workerSha256, List<TableRowCount> counts, String compression, String keyId,
+            Catalog catalog) {
         String key = "shop/" + jobId + ".dump";
         try {
-            s3.createBucket(b -> b.bucket(BUCKET));
+            direct.createBucket(b -> b.bucket(BUCKET));
         } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
             // created by an earlier test
         }
-        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
+        direct.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
         ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("shop"), new StoredObject("primary", BUCKET, key),
                 new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts, compression, keyId, catalog));
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "shop", EventJson.writeString(stored));

@@ -1,6 +1,10 @@
 package dev.vigil.worker.dump;
 
+import dev.vigil.contracts.BackupRequested;
+import dev.vigil.contracts.Topics;
 import dev.vigil.messaging.EventPublisher;
+import dev.vigil.messaging.IncomingEvent;
+import dev.vigil.messaging.OffThreadDispatcher;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
 import dev.vigil.pgclients.PostgresClients;
@@ -66,12 +70,17 @@ class DumpFunctions {
 
     /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its dump runs. */
     @Bean
-    DumpDispatcher dumpDispatcher(DumpService service, WorkerProperties properties) {
-        return new DumpDispatcher(service, properties.retry());
+    OffThreadDispatcher dumpDispatcher() {
+        return new OffThreadDispatcher(Topics.BACKUP_REQUESTED, "dump-in-0", "dump");
     }
 
+    /** Reads the request on the consumer thread (a malformed one lands in the dead-letter topic), then dumps it on a thread of its own. */
     @Bean
-    Consumer<Message<byte[]>> dump(DumpDispatcher dispatcher) {
-        return dispatcher::accept;
+    Consumer<Message<byte[]>> dump(OffThreadDispatcher dispatcher, DumpService service) {
+        return message -> {
+            BackupRequested request = IncomingEvent.read(message, BackupRequested.class);
+            dispatcher.dispatch(message, "dump of job " + request.jobId() + " target " + request.targetId(),
+                    cancellation -> service.run(request, cancellation));
+        };
     }
 }

@@ -16,6 +16,7 @@ import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.worker.WorkerProperties;
@@ -67,6 +68,32 @@ public class DumpService {
         log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
                 wrapping.compression().wireName(), wrapping.level(), wrapping.key() == null ? "not encrypted" : "encrypted under key " + wrapping.key().id(),
                 pgDumps.installed().stream().map(PostgresClients.Program::version).toList());
+    }
+
+    /**
+     * {@link #handle}, with an unexpected error (not a classified failure; the broker unavailable
+     * while announcing, say) tried again with the retry backoff, and then reported as the job's failure.
+     */
+    public void run(BackupRequested request, Cancellation cancellation) throws InterruptedException {
+        WorkerProperties.Retry retry = properties.retry();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                handle(request, cancellation);
+                return;
+            } catch (RuntimeException e) {
+                if (e instanceof CancellationException || cancellation.isCancelled()) {
+                    throw new CancellationException("cancelled");
+                }
+                if (attempt >= retry.attempts()) {
+                    reportUnexpected(request, e);
+                    return;
+                }
+                Duration wait = retry.backoffAfter(attempt);
+                log.warn("dump of job {} target {} failed unexpectedly (attempt {} of {}), trying again in {} ms: {}", request.jobId(),
+                        request.targetId(), attempt, retry.attempts(), wait.toMillis(), e.toString());
+                Thread.sleep(wait.toMillis());
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vigil.worker.dump;
 
+import dev.vigil.messaging.Cancellation;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;

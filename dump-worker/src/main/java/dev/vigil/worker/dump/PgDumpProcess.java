@@ -1,5 +1,6 @@
 package dev.vigil.worker.dump;
 
+import dev.vigil.messaging.Cancellation;
 import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;

@@ -15,6 +15,7 @@ import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
+import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.PostgresClients;
@@ -81,7 +82,12 @@ public class VerificationService {
         this.outbox = outbox;
     }
 
-    public void handle(ArtifactStored stored) throws InterruptedException {
+    /**
+     * Verifies the stored backup and announces the verdict. Cancelled (its record now belongs to
+     * another instance, or this one stops), it stops the download or the restore, drops its scratch
+     * database, announces nothing and throws {@link java.util.concurrent.CancellationException}.
+     */
+    public void handle(ArtifactStored stored, Cancellation cancellation) throws InterruptedException {
         Optional<String> already = jdbc.sql("select event::text from verifications where job_id = ?")
                 .param(stored.jobId().value()).query(String.class).optional();
         if (already.isPresent()) {
@@ -105,7 +111,7 @@ public class VerificationService {
             List<String> differences = new ArrayList<>();
             RowCountComparison.Result comparison = new RowCountComparison.Result(List.of(), List.of());
             long restoreMillis = 0;
-            String sha256 = download(stored, artifact);
+            String sha256 = download(stored, artifact, cancellation);
             if (!sha256.equals(stored.artifact().sha256())) {
                 differences.add("artifact checksum mismatch: the stored object's SHA-256 is " + sha256
                         + " but the dump worker wrote " + stored.artifact().sha256() + "; the stored backup is damaged");
@@ -122,7 +128,7 @@ public class VerificationService {
             if (differences.isEmpty() && environment.isEmpty()) {
                 try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), instance, stored.jobId())) {
                     long started = System.nanoTime();
-                    Restored restored = restore(pgRestore.get().executable(), stored, artifact, restorable, scratch.name());
+                    Restored restored = restore(pgRestore.get().executable(), stored, artifact, restorable, scratch.name(), cancellation);
                     restoreMillis = (System.nanoTime() - started) / 1_000_000;
                     if (restored.restoreErrors() != null) {
                         environment.addAll(EnvironmentProblems.in(restored.restoreErrors(), serverMajor));
@@ -144,6 +150,7 @@ public class VerificationService {
                     }
                 }
             }
+            cancellation.check();
             // A damaged artifact is a bad backup whatever the server lacks; otherwise what the server lacks leaves the backup unjudged.
             Verdict verdict = !differences.isEmpty() ? Verdict.FAILED : !environment.isEmpty() ? Verdict.INCONCLUSIVE : Verdict.PASSED;
             BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), verdict, differences, comparison.tables(), restoreMillis,
@@ -158,8 +165,10 @@ public class VerificationService {
                     verdict, comparison.tables().size(), restoreMillis, differences.isEmpty() ? "" : " " + differences,
                     verified.environmentProblemList().isEmpty() ? "" : " environment: " + verified.environmentProblemList());
         } catch (SdkException | IOException e) {
+            cancellation.check();
             fail(stored, "could not read the stored backup " + stored.location().bucket() + "/" + stored.location().key() + ": " + e.getMessage());
         } catch (SQLException e) {
+            cancellation.check();
             fail(stored, "the scratch server " + properties.scratch().host() + ":" + properties.scratch().port()
                     + " refused the verification: " + e.getMessage() + "; check vigil.verifier.scratch settings");
         } finally {
@@ -183,9 +192,11 @@ public class VerificationService {
         }
     }
 
-    private String download(ArtifactStored stored, Path target) throws IOException {
+    private String download(ArtifactStored stored, Path target, Cancellation cancellation) throws IOException {
         MessageDigest digest = Sha256.digest();
-        try (InputStream in = new DigestInputStream(s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key())), digest);
+        var object = s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key()));
+        cancellation.onCancel(object::abort);
+        try (InputStream in = new DigestInputStream(object, digest);
                 OutputStream out = Files.newOutputStream(target)) {
             in.transferTo(out);
         }
@@ -208,7 +219,7 @@ public class VerificationService {
      * unpacked before; any other is decoded (decrypted, decompressed) straight into the restore
      * program's standard input, so no decoded copy is written to disk.
      */
-    private Restored restore(Path program, ArtifactStored stored, Path artifact, Path restorable, String database)
+    private Restored restore(Path program, ArtifactStored stored, Path artifact, Path restorable, String database, Cancellation cancellation)
             throws IOException, InterruptedException {
         String format = stored.artifact().format();
         VerifierProperties.Scratch scratch = properties.scratch();
@@ -235,6 +246,7 @@ public class VerificationService {
             builder.environment().put("PGPASSWORD", scratch.password());
         }
         Process process = builder.start();
+        cancellation.onCancel(process::destroyForcibly);
         AtomicReference<String> decodeProblem = new AtomicReference<>();
         Thread feeder;
         if ("directory".equals(format)) {

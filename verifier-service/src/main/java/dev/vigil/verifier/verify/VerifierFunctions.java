@@ -1,7 +1,9 @@
 package dev.vigil.verifier.verify;
 
 import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.Topics;
 import dev.vigil.messaging.IncomingEvent;
+import dev.vigil.messaging.OffThreadDispatcher;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
@@ -31,15 +33,19 @@ class VerifierFunctions {
         return new VerificationService(s3, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox);
     }
 
+    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification runs. */
     @Bean
-    Consumer<Message<byte[]>> verify(VerificationService service) {
+    OffThreadDispatcher verifyDispatcher() {
+        return new OffThreadDispatcher(Topics.ARTIFACT_STORED, "verify-in-0", "verify");
+    }
+
+    /** Reads the event on the consumer thread (a malformed one lands in the dead-letter topic), then verifies on a thread of its own. */
+    @Bean
+    Consumer<Message<byte[]>> verify(OffThreadDispatcher dispatcher, VerificationService service) {
         return message -> {
-            try {
-                service.handle(IncomingEvent.read(message, ArtifactStored.class));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while verifying; the backup will be verified on redelivery", e);
-            }
+            ArtifactStored stored = IncomingEvent.read(message, ArtifactStored.class);
+            dispatcher.dispatch(message, "verification of job " + stored.jobId() + " target " + stored.targetId(),
+                    cancellation -> service.handle(stored, cancellation));
         };
     }
 }

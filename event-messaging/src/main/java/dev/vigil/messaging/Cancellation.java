@@ -1,4 +1,4 @@
-package dev.vigil.worker.dump;
+package dev.vigil.messaging;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,19 +7,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops one running dump from another thread: the worker lost the request's partition to another
- * worker, or it is shutting down. The dump registers what must be stopped (the source connection,
- * pg_dump); a cancelled dump announces nothing, so its request is delivered again.
+ * Stops one piece of work from another thread: the instance lost the record's partition to another
+ * instance, or it is shutting down. The work registers what must be stopped (a connection, a
+ * process); cancelled work announces nothing, so its record is delivered again.
  */
-final class Cancellation {
+public final class Cancellation {
 
     private static final Logger log = LoggerFactory.getLogger(Cancellation.class);
 
     private final List<Runnable> hooks = new ArrayList<>();
     private boolean cancelled;
 
-    /** Runs {@code hook} on cancellation, or at once if the dump is already cancelled. */
-    void onCancel(Runnable hook) {
+    /** Runs {@code hook} on cancellation, or at once if the work is already cancelled. */
+    public void onCancel(Runnable hook) {
         synchronized (hooks) {
             if (!cancelled) {
                 hooks.add(hook);
@@ -29,7 +29,7 @@ final class Cancellation {
         runQuietly(hook);
     }
 
-    void cancel() {
+    public void cancel() {
         List<Runnable> toRun;
         synchronized (hooks) {
             if (cancelled) {
@@ -42,16 +42,16 @@ final class Cancellation {
         toRun.forEach(Cancellation::runQuietly);
     }
 
-    boolean isCancelled() {
+    public boolean isCancelled() {
         synchronized (hooks) {
             return cancelled;
         }
     }
 
-    /** Throws once cancelled, so a cancelled dump goes no further. */
-    void check() {
+    /** Throws once cancelled, so cancelled work goes no further. */
+    public void check() {
         if (isCancelled()) {
-            throw new CancellationException("the dump was cancelled");
+            throw new CancellationException("the work was cancelled");
         }
     }
 
@@ -59,7 +59,7 @@ final class Cancellation {
         try {
             hook.run();
         } catch (RuntimeException e) {
-            log.debug("stopping part of a cancelled dump failed: {}", e.getMessage());
+            log.debug("stopping part of cancelled work failed: {}", e.getMessage());
         }
     }
 }
