@@ -23,10 +23,15 @@ public record BackupVerified(
         @JsonProperty(required = true) @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis,
         @JsonPropertyDescription("What the verification server lacks, each with what to install or configure (since v2); "
                 + "not empty exactly when the verdict is INCONCLUSIVE")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> environmentProblems) implements VigilEvent {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> environmentProblems,
+        @JsonPropertyDescription("The target's own checks, each with how it came out (since v3); a failed one is also a difference")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<CheckResult> checks) implements VigilEvent {
 
-    /** 2: the INCONCLUSIVE verdict and environmentProblems, telling a broken verification server from a bad backup. */
-    public static final int SCHEMA_VERSION = 2;
+    /**
+     * 2: the INCONCLUSIVE verdict and environmentProblems, telling a broken verification server from a
+     * bad backup. 3: the target's own checks.
+     */
+    public static final int SCHEMA_VERSION = 3;
 
     public BackupVerified {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
@@ -34,6 +39,7 @@ public record BackupVerified(
         differences = List.copyOf(Events.required(differences, "differences"));
         tables = List.copyOf(Events.required(tables, "tables"));
         environmentProblems = environmentProblems == null ? null : List.copyOf(environmentProblems);
+        checks = checks == null ? null : List.copyOf(checks);
     }
 
     public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
@@ -43,8 +49,18 @@ public record BackupVerified(
 
     public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
             List<TableCheck> tables, long restoreMillis, List<String> environmentProblems) {
+        return now(jobId, targetId, verdict, differences, tables, restoreMillis, environmentProblems, List.of());
+    }
+
+    public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
+            List<TableCheck> tables, long restoreMillis, List<String> environmentProblems, List<CheckResult> checks) {
         return new BackupVerified(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, verdict, differences, tables, restoreMillis,
-                environmentProblems);
+                environmentProblems, checks);
+    }
+
+    /** The target's own checks; none for an event before version 3. */
+    public List<CheckResult> checkList() {
+        return checks == null ? List.of() : checks;
     }
 
     /** The environment problems, none for a version 1 event. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -22,10 +23,12 @@ public record TargetConfigured(
         Connection connection,
         @JsonPropertyDescription("What to dump (since v2); absent: everything, custom format") @Nullable DumpOptions dump,
         @JsonPropertyDescription("How many backups to keep (since v3); absent: the storage service's default policy")
-        @Nullable RetentionPolicy retention) implements TargetEvent {
+        @Nullable RetentionPolicy retention,
+        @JsonPropertyDescription("Checks of the target's own, run against every restored backup (since v4); absent: none")
+        @Nullable List<SqlCheck> checks) implements TargetEvent {
 
-    /** 2: what to dump of the target. 3: how many of its backups to keep. */
-    public static final int SCHEMA_VERSION = 3;
+    /** 2: what to dump of the target. 3: how many of its backups to keep. 4: its own checks. */
+    public static final int SCHEMA_VERSION = 4;
 
     public TargetConfigured {
         Events.required(eventId, "eventId");
@@ -34,8 +37,19 @@ public record TargetConfigured(
         Events.required(connection, "connection");
     }
 
+    public static TargetConfigured now(TargetId targetId, Connection connection, DumpOptions dump, @Nullable RetentionPolicy retention,
+            List<SqlCheck> checks) {
+        return new TargetConfigured(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, connection, dump, retention,
+                checks.isEmpty() ? null : List.copyOf(checks));
+    }
+
     public static TargetConfigured now(TargetId targetId, Connection connection, DumpOptions dump, @Nullable RetentionPolicy retention) {
-        return new TargetConfigured(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, connection, dump, retention);
+        return now(targetId, connection, dump, retention, List.of());
+    }
+
+    /** The target's own checks; none for an event before version 4. */
+    public List<SqlCheck> checkList() {
+        return checks == null ? List.of() : checks;
     }
 
     public static TargetConfigured now(TargetId targetId, Connection connection, DumpOptions dump) {

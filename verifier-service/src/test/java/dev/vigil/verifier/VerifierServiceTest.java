@@ -39,6 +39,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import dev.vigil.local.FaultyProxy;
+import dev.vigil.contracts.CheckResult;
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
+import dev.vigil.contracts.SqlCheck;
+import dev.vigil.contracts.TargetConfigured;
+import static org.assertj.core.api.Assertions.tuple;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
 import org.junit.jupiter.api.AfterAll;
@@ -118,6 +124,27 @@ class VerifierServiceTest {
                 .inheritIO().start();
         assertThat(bigDumpProcess.waitFor()).isZero();
         bigDump = Files.readAllBytes(big);
+        // Announced before the verifier starts, as the scheduler does: its target directory reads it on start-up.
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.TARGETS, "checked-shop", EventJson.writeString(TargetConfigured.now(
+                new TargetId("checked-shop"), new Connection("db.internal", 5432, "shop", "backup", null, null), DumpOptions.defaults(), null,
+                List.of(new SqlCheck("customers are all there", "select count(*) = 40 from public.customers"),
+                        new SqlCheck("no order line past 500", "select count(*) = 0 from sales.\"Order Lines\" where id > 500"),
+                        new SqlCheck("invoices exist", "select count(*) > 0 from public.invoices"),
+                        new SqlCheck("a number is not a verdict", "select count(*) from public.customers")))));
+    }
+
+    @Test
+    void aTargetsOwnChecksRunOnTheRestoredBackupAndFailuresAreListedByName() throws Exception {
+        BackupVerified verified = verify(JobId.random(), "checked-shop", dump, Sha256.of(dump), SOURCE_COUNTS, null, null, null);
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(verified.checks()).extracting(CheckResult::name, CheckResult::passed).containsExactly(
+                tuple("customers are all there", true), tuple("no order line past 500", false), tuple("invoices exist", false),
+                tuple("a number is not a verdict", false));
+        assertThat(verified.differences()).containsExactly(
+                "check 'no order line past 500' failed: answered false",
+                "check 'invoices exist' failed: raised: ERROR: relation \"public.invoices\" does not exist",
+                "check 'a number is not a verdict' failed: answered 40, not one boolean; write e.g. select count(*) > 0 from …");
     }
 
     @AfterAll
@@ -263,6 +290,11 @@ class VerifierServiceTest {
 
     private BackupVerified verify(JobId jobId, byte[] object, String workerSha256, List<TableRowCount> counts, String compression, String keyId,
             Catalog catalog) {
+        return verify(jobId, "shop", object, workerSha256, counts, compression, keyId, catalog);
+    }
+
+    private BackupVerified verify(JobId jobId, String target, byte[] object, String workerSha256, List<TableRowCount> counts, String compression,
+            String keyId, Catalog catalog) {
         String key = "shop/" + jobId + ".dump";
         try {
             direct.createBucket(b -> b.bucket(BUCKET));
@@ -270,9 +302,9 @@ class VerifierServiceTest {
             // created by an earlier test
         }
         direct.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
-        ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("shop"), new StoredObject("primary", BUCKET, key),
+        ArtifactStored stored = ArtifactStored.now(jobId, new TargetId(target), new StoredObject("primary", BUCKET, key),
                 new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts, compression, keyId, catalog));
-        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "shop", EventJson.writeString(stored));
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, target, EventJson.writeString(stored));
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
             KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
             assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);

@@ -34,12 +34,14 @@ public record Job(
      * The verdict of restoring the backup and comparing it with its source.
      *
      * @param environmentProblems what the verification server lacks, when the verdict is INCONCLUSIVE
+     * @param checks              the target's own checks, each with how it came out
      */
     public record Verification(String verdict, List<String> differences, List<TableCheck> tables, long restoreMillis,
-            List<String> environmentProblems) {
+            List<String> environmentProblems, List<dev.vigil.contracts.CheckResult> checks) {
 
         public Verification {
             environmentProblems = environmentProblems == null ? List.of() : List.copyOf(environmentProblems);
+            checks = checks == null ? List.of() : List.copyOf(checks);
         }
     }
 

@@ -90,7 +90,8 @@ public class JobRegistry {
             case Topics.BACKUP_VERIFIED -> {
                 BackupVerified e = begin(EventJson.read(payload, BackupVerified.class));
                 jobs.verified(e.jobId(), e.occurredAt(),
-                        new Job.Verification(e.verdict().name(), e.differences(), e.tables(), e.restoreMillis(), e.environmentProblemList()),
+                        new Job.Verification(e.verdict().name(), e.differences(), e.tables(), e.restoreMillis(), e.environmentProblemList(),
+                                e.checkList()),
                         traceId());
                 if (e.verdict() == Verdict.FAILED) {
                     jobs.failed(e.jobId(), e.occurredAt(), new Job.Failure(Stage.VERIFY.name(), FailureClass.VERIFICATION_FAILED.name(),

@@ -3,8 +3,10 @@ package dev.vigil.scheduler.target;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.RetentionPolicy;
+import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.TargetId;
 import java.time.ZoneId;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param schedule a six-field Spring cron expression, already normalized
  * @param dump      what to dump of it
  * @param retention how many of its backups to keep; null: the storage service's default
+ * @param checks    its own checks, run against every restored backup
  */
 public record Target(TargetId id, Connection connection, String schedule, ZoneId timeZone, DumpOptions dump,
-        @Nullable RetentionPolicy retention) {
+        @Nullable RetentionPolicy retention, List<SqlCheck> checks) {
 }

@@ -77,7 +77,7 @@ class TargetConfiguration {
         void announce() throws InterruptedException, ExecutionException {
             ensureCompactedTopic();
             for (Target target : catalog.all()) {
-                publisher.publish(TargetConfigured.now(target.id(), target.connection(), target.dump(), target.retention()));
+                publisher.publish(TargetConfigured.now(target.id(), target.connection(), target.dump(), target.retention(), target.checks()));
                 log.info("announced target {} ({})", target.id(), target.connection().describe());
             }
             Set<String> announced = announcedTargets();

@@ -3,6 +3,7 @@ package dev.vigil.scheduler.target;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.RetentionPolicy;
+import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.TargetId;
 import java.io.IOException;
 import java.io.Reader;
@@ -43,12 +44,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *       daily: 7                    # also weekly, monthly, yearly; fields left out: 7, 4, 12, 3
  *       keepWithinDays: 7           # every backup of the last N days (manual, pre-migration)
  *       minVerified: 3              # never fewer verified backups
+ *     checks:                       # optional: run against every restored backup, each answering one boolean
+ *       - name: newest order is recent
+ *         sql: select max(created_at) > now() - interval '24 hours' from sales.orders
  * </pre>
  */
 public final class TargetsFile {
 
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "database", "username", "passwordEnv",
-            "passwordFile", "schedule", "timeZone", "dump", "retention", "password");
+            "passwordFile", "schedule", "timeZone", "dump", "retention", "checks", "password");
     private static final List<String> RETENTION_FIELDS = List.of("daily", "weekly", "monthly", "yearly", "keepWithinDays", "minVerified");
     private static final Set<String> DUMP_FIELDS = Set.of("format", "schemas", "excludeSchemas", "tables", "excludeTables", "schemaOnly", "jobs");
 
@@ -123,7 +127,41 @@ public final class TargetsFile {
         } catch (DateTimeException e) {
             throw new InvalidTargetsException(where + ": unknown timeZone '" + entry.get("timeZone") + "'; use a region id such as Europe/Berlin or UTC");
         }
-        return new Target(id, connection, schedule, zone, dumpOptions(where, entry.get("dump")), retention(where, entry.get("retention")));
+        return new Target(id, connection, schedule, zone, dumpOptions(where, entry.get("dump")), retention(where, entry.get("retention")),
+                checks(where, entry.get("checks")));
+    }
+
+    /** The target's own checks: a list of {name, sql}, names unique. */
+    private static List<SqlCheck> checks(String where, Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new InvalidTargetsException(where + ": 'checks' must be a list of {name, sql}, e.g. "
+                    + "- {name: orders exist, sql: select count(*) > 0 from orders}");
+        }
+        List<SqlCheck> checks = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> check)) {
+                throw new InvalidTargetsException(where + ": checks[" + i + "] must be a mapping with name and sql");
+            }
+            for (Object key : check.keySet()) {
+                if (!List.of("name", "sql").contains(String.valueOf(key))) {
+                    throw new InvalidTargetsException(where + ": unknown field 'checks[" + i + "]." + key + "'; known: name, sql");
+                }
+            }
+            try {
+                SqlCheck parsed = new SqlCheck(check.get("name") == null ? null : String.valueOf(check.get("name")),
+                        check.get("sql") == null ? null : String.valueOf(check.get("sql")));
+                if (checks.stream().anyMatch(c -> c.name().equals(parsed.name()))) {
+                    throw new InvalidTargetsException(where + ": two checks are named '" + parsed.name() + "'; verdicts list checks by name");
+                }
+                checks.add(parsed);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidTargetsException(where + ": checks[" + i + "]: " + e.getMessage());
+            }
+        }
+        return List.copyOf(checks);
     }
 
     /** A target's retention: fields left out take {@link RetentionPolicy#DEFAULTS}; no block at all, the storage service's default. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.contracts.RetentionPolicy;
+import dev.vigil.contracts.SqlCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +148,34 @@ class TargetsFileTest {
                 targets:
                   - {id: a, host: h, database: d, username: u, retention: {daily: seven}}
                 """)).hasMessageContaining("'retention.daily' must be a whole number, got: seven");
+    }
+
+    @Test
+    void checksAreReadAndTheirMistakesNamed() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - id: a
+                    host: h
+                    database: d
+                    username: u
+                    checks:
+                      - name: orders exist
+                        sql: select count(*) > 0 from sales.orders
+                """);
+
+        assertThat(targets.getFirst().checks()).containsExactly(new SqlCheck("orders exist", "select count(*) > 0 from sales.orders"));
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, checks: [{name: x}]}
+                """)).hasMessageContaining("(a)").hasMessageContaining("check 'x' needs sql");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, checks: [{name: x, sql: select true}, {name: x, sql: select false}]}
+                """)).hasMessageContaining("two checks are named 'x'");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, checks: [{name: x, query: select true}]}
+                """)).hasMessageContaining("unknown field 'checks[0].query'");
     }
 
     @Test

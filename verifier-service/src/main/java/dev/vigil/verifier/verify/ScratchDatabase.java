@@ -1,6 +1,8 @@
 package dev.vigil.verifier.verify;
 
+import dev.vigil.contracts.CheckResult;
 import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.SqlCheck;
 import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.RowCounts;
 import dev.vigil.verifier.VerifierProperties;
@@ -92,6 +94,45 @@ final class ScratchDatabase implements AutoCloseable {
         try (Connection connection = connect(server, name)) {
             return CatalogFingerprint.take(connection, schema -> true, withData, wholeDatabase);
         }
+    }
+
+    /**
+     * Runs one of the target's checks, read-only and bounded by {@code timeout}: it passes when it
+     * answers one row with one boolean column that is true.
+     */
+    CheckResult check(SqlCheck check, java.time.Duration timeout) {
+        try (Connection connection = connect(server, name)) {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("set local statement_timeout = " + Math.max(1, timeout.toMillis()));
+                try (var rs = statement.executeQuery(check.sql())) {
+                    if (!rs.next()) {
+                        return new CheckResult(check.name(), false, "answered no row; a check must answer one row with one boolean");
+                    }
+                    if (rs.getMetaData().getColumnCount() != 1 || !(rs.getObject(1) instanceof Boolean answer)) {
+                        return new CheckResult(check.name(), false, "answered " + describe(rs) + ", not one boolean; write e.g. select count(*) > 0 from …");
+                    }
+                    if (rs.next()) {
+                        return new CheckResult(check.name(), false, "answered more than one row; a check must answer one row with one boolean");
+                    }
+                    return new CheckResult(check.name(), answer, answer ? "answered true" : "answered false");
+                }
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().lines().findFirst().orElse("");
+            return new CheckResult(check.name(), false, "raised: " + message);
+        }
+    }
+
+    private static String describe(java.sql.ResultSet rs) throws SQLException {
+        List<String> values = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            values.add(String.valueOf(rs.getObject(i)));
+        }
+        return values.size() == 1 ? values.getFirst() : values.toString();
     }
 
     @Override

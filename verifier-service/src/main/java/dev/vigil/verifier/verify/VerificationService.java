@@ -15,7 +15,11 @@ import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
+import dev.vigil.contracts.CheckResult;
+import dev.vigil.contracts.SqlCheck;
+import dev.vigil.contracts.TargetId;
 import dev.vigil.messaging.Cancellation;
+import java.util.function.Function;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.PostgresClients;
@@ -60,8 +64,14 @@ public class VerificationService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
+    private final Function<TargetId, List<SqlCheck>> checks;
 
-    public VerificationService(S3Client s3, VerifierProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox) {
+    /**
+     * @param checks a target's own checks, run against each of its restored backups
+     */
+    public VerificationService(S3Client s3, VerifierProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox,
+            Function<TargetId, List<SqlCheck>> checks) {
+        this.checks = checks;
         this.s3 = s3;
         this.properties = properties;
         this.pgRestores = PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir());
@@ -121,6 +131,7 @@ public class VerificationService {
                 }
             }
             List<String> environment = new ArrayList<>();
+            List<CheckResult> checkResults = new ArrayList<>();
             int serverMajor = ScratchDatabase.serverMajor(properties.scratch());
             if (differences.isEmpty()) {
                 environment.addAll(EnvironmentProblems.serverVersion(serverMajor, sourceMajor));
@@ -147,6 +158,13 @@ public class VerificationService {
                             differences.addAll(CatalogFingerprint.differences(catalog.objects(),
                                     scratch.catalog(catalog.withData(), catalog.wholeDatabase())));
                         }
+                        for (SqlCheck check : checks.apply(stored.targetId())) {
+                            CheckResult result = scratch.check(check, properties.checkTimeout());
+                            checkResults.add(result);
+                            if (!result.passed()) {
+                                differences.add("check '" + check.name() + "' failed: " + result.detail());
+                            }
+                        }
                     }
                 }
             }
@@ -154,7 +172,7 @@ public class VerificationService {
             // A damaged artifact is a bad backup whatever the server lacks; otherwise what the server lacks leaves the backup unjudged.
             Verdict verdict = !differences.isEmpty() ? Verdict.FAILED : !environment.isEmpty() ? Verdict.INCONCLUSIVE : Verdict.PASSED;
             BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), verdict, differences, comparison.tables(), restoreMillis,
-                    verdict == Verdict.INCONCLUSIVE ? environment : List.of());
+                    verdict == Verdict.INCONCLUSIVE ? environment : List.of(), checkResults);
             transactions.executeWithoutResult(s -> {
                 jdbc.sql("insert into verifications (job_id, target_id, verdict, restore_millis, event) values (?, ?, ?, ?, cast(? as jsonb))")
                         .params(stored.jobId().value(), stored.targetId().value(), verdict.name(), verified.restoreMillis(), EventJson.writeString(verified))

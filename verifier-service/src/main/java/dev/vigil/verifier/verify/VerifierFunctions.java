@@ -1,7 +1,16 @@
 package dev.vigil.verifier.verify;
 
 import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.SqlCheck;
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
+import dev.vigil.messaging.TargetDirectory;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import dev.vigil.messaging.IncomingEvent;
 import dev.vigil.messaging.OffThreadDispatcher;
 import dev.vigil.messaging.outbox.Outbox;
@@ -22,15 +31,38 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Configuration(proxyBeanMethods = false)
 class VerifierFunctions {
 
+    private static final Logger log = LoggerFactory.getLogger(VerifierFunctions.class);
+
     @Bean(destroyMethod = "close")
     S3Client s3Client(VerifierProperties properties) {
         return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
     }
 
+    /** Every target's settings, for its own checks. */
+    @Bean
+    TargetDirectory targetDirectory(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
+        return new TargetDirectory(brokers);
+    }
+
     @Bean
     VerificationService verificationService(S3Client s3, VerifierProperties properties, DataSource dataSource,
-            PlatformTransactionManager transactionManager, Outbox outbox) {
-        return new VerificationService(s3, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox);
+            PlatformTransactionManager transactionManager, Outbox outbox, TargetDirectory targets) {
+        return new VerificationService(s3, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox,
+                target -> checksOf(targets, target));
+    }
+
+    /** A target's checks once the targets topic has been read; none for a target not (or no longer) configured. */
+    private static List<SqlCheck> checksOf(TargetDirectory targets, TargetId target) {
+        try {
+            if (!targets.awaitCaughtUp(Duration.ofSeconds(30))) {
+                log.warn("the targets topic has not been read within 30 s; verifying {} without its own checks", target);
+                return List.of();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        return targets.current(target).map(TargetConfigured::checkList).orElse(List.of());
     }
 
     /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification runs. */
