@@ -160,6 +160,40 @@ class SchedulerServiceTest {
     }
 
     @Test
+    void aTargetsVerificationHistoryShowsEachVerdictsEvidenceAndTheRestoreTimeTrend() throws Exception {
+        TargetId target = new TargetId("history-db");
+        String brokers = LocalKafka.shared().bootstrapServers();
+        Artifact artifact = new Artifact("custom", 4096, "cd".repeat(32), "15.18", "15.18", List.of(new TableRowCount("public", "orders", 7)));
+        long[] restoreMillis = {900, 1200, 1000};
+        List<JobId> jobs = new java.util.ArrayList<>();
+        for (long millis : restoreMillis) {
+            JobId jobId = JobId.random();
+            jobs.add(jobId);
+            KafkaProbe.send(brokers, Topics.ARTIFACT_CREATED, "history-db", EventJson.writeString(ArtifactCreated.now(jobId, target, "file:/x", artifact)));
+            KafkaProbe.send(brokers, Topics.BACKUP_VERIFIED, "history-db", EventJson.writeString(BackupVerified.now(jobId, target, Verdict.PASSED,
+                    List.of(), List.of(new TableCheck("public", "orders", 7, 7L)), millis, List.of(),
+                    List.of(new dev.vigil.contracts.CheckResult("orders exist", true, "answered true")))));
+            awaitStatus(jobId, "VERIFIED");
+            Thread.sleep(20);
+        }
+
+        JsonNode history = getJson("/api/v1/targets/history-db/verifications");
+
+        assertThat(history.get("verifications").valueStream().map(v -> v.get("jobId").asString()))
+                .containsExactly(jobs.get(2).toString(), jobs.get(1).toString(), jobs.get(0).toString());
+        JsonNode newest = history.get("verifications").get(0);
+        assertThat(newest.get("verdict").asString()).isEqualTo("PASSED");
+        assertThat(newest.get("restoreMillis").asLong()).isEqualTo(1000);
+        assertThat(newest.get("sizeBytes").asLong()).isEqualTo(4096);
+        assertThat(newest.get("rows").asLong()).isEqualTo(7);
+        assertThat(newest.get("checksPassed").asInt()).isEqualTo(1);
+        assertThat(history.get("restoreMillis").get("latest").asLong()).isEqualTo(1000);
+        assertThat(history.get("restoreMillis").get("median").asLong()).isEqualTo(1000);
+        assertThat(history.get("restoreMillis").get("slowest").asLong()).isEqualTo(1200);
+        assertThat(get("/api/v1/targets/history-db/verifications?limit=0").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void aFailedVerdictMakesTheJobFailedWithTheDifferences() throws Exception {
         JobId jobId = JobId.random();
         TargetId target = new TargetId("orders-db");

@@ -69,6 +69,44 @@ class JobsController {
         return Map.of("targetId", id.value(), "jobs", registry.findByTarget(id, limit));
     }
 
+    /** One verification of the history: the evidence a verdict rests on. */
+    record VerificationView(UUID jobId, java.time.Instant verifiedAt, String verdict, long restoreMillis, Long sizeBytes, String serverVersion,
+            String pgDumpVersion, int tables, long rows, int checksPassed, int checksFailed, List<String> differences,
+            List<String> environmentProblems) {
+    }
+
+    /** The restore-time trend over the history shown: newest, median and slowest, in milliseconds. */
+    record RestoreTimes(long latest, long median, long slowest) {
+    }
+
+    record VerificationHistory(String targetId, RestoreTimes restoreMillis, List<VerificationView> verifications) {
+    }
+
+    /** A target's verifications, newest first, with the restore-time trend (the measured recovery time). */
+    @GetMapping("/targets/{targetId}/verifications")
+    VerificationHistory verifications(@PathVariable String targetId, @RequestParam(defaultValue = "30") int limit) {
+        if (limit < 1 || limit > 500) {
+            throw new ApiException(400, "Invalid limit", "limit must be between 1 and 500, got " + limit);
+        }
+        TargetId id = parseTarget(targetId);
+        List<VerificationView> views = registry.verifiedByTarget(id, limit).stream().map(JobsController::verificationView).toList();
+        List<Long> times = views.stream().filter(v -> !"INCONCLUSIVE".equals(v.verdict())).map(VerificationView::restoreMillis).sorted().toList();
+        RestoreTimes trend = times.isEmpty() ? null : new RestoreTimes(views.stream().filter(v -> !"INCONCLUSIVE".equals(v.verdict()))
+                .findFirst().orElseThrow().restoreMillis(), times.get(times.size() / 2), times.getLast());
+        return new VerificationHistory(id.value(), trend, views);
+    }
+
+    private static VerificationView verificationView(Job job) {
+        Job.Verification v = job.verification();
+        var artifact = job.artifact();
+        long rows = v.tables().stream().mapToLong(t -> t.foundRows() == null ? 0 : t.foundRows()).sum();
+        int passed = (int) v.checks().stream().filter(dev.vigil.contracts.CheckResult::passed).count();
+        return new VerificationView(job.jobId(), job.stages().get(JobStatus.VERIFIED), v.verdict(), v.restoreMillis(),
+                artifact == null ? null : artifact.sizeBytes(), artifact == null ? null : artifact.serverVersion(),
+                artifact == null ? null : artifact.pgDumpVersion(), v.tables().size(), rows, passed, v.checks().size() - passed,
+                v.differences(), v.environmentProblems());
+    }
+
     private static TargetId parseTarget(String targetId) {
         try {
             return new TargetId(targetId);

@@ -110,6 +110,10 @@ public class JobRegistry {
         return jobs.find(jobId);
     }
 
+    public List<Job> verifiedByTarget(TargetId targetId, int limit) {
+        return jobs.verifiedByTarget(targetId.value(), limit);
+    }
+
     public List<Job> findByTarget(TargetId targetId, int limit) {
         return jobs.findByTarget(targetId.value(), limit);
     }

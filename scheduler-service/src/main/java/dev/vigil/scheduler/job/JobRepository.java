@@ -92,6 +92,12 @@ class JobRepository {
         return jdbc.sql("select * from jobs where job_id = ?").param(jobId).query(JobRepository::map).optional();
     }
 
+    /** The target's verified jobs (any verdict), newest verdict first. */
+    List<Job> verifiedByTarget(String targetId, int limit) {
+        return jdbc.sql("select * from jobs where target_id = ? and verification is not null order by verified_at desc nulls last limit ?")
+                .params(targetId, limit).query(JobRepository::map).list();
+    }
+
     List<Job> findByTarget(String targetId, int limit) {
         return jdbc.sql("select * from jobs where target_id = ? order by coalesce(requested_at, created_at) desc, created_at desc limit ?")
                 .params(targetId, limit).query(JobRepository::map).list();
