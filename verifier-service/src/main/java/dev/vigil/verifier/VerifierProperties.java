@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param encryptionKeys the keyring for encrypted artifacts, {@code id:base64-32-bytes[,...]}, by reference ({@code VIGIL_ENCRYPTION_KEYS})
  * @param restoreJobs parallel pg_restore processes for directory-format artifacts
  * @param checkTimeout how long one of a target's own checks may run on a restored backup
+ * @param keepFree   space to leave free on the work directory's disk besides what a verification needs
  * @param instanceId this verifier's name in its scratch databases' names, stable across restarts (default: the host
  *                   name), so that on start-up it drops the scratch databases it left behind and no other instance's
  */
@@ -33,7 +34,8 @@ public record VerifierProperties(
         @DefaultValue("") String encryptionKeys,
         String instanceId,
         @DefaultValue("2") int restoreJobs,
-        @DefaultValue("60s") java.time.Duration checkTimeout) {
+        @DefaultValue("60s") java.time.Duration checkTimeout,
+        @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree) {
 
     @Override
     public String toString() {

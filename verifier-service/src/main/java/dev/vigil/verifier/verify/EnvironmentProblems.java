@@ -50,6 +50,23 @@ final class EnvironmentProblems {
         return List.copyOf(problems);
     }
 
+    /**
+     * The problem of a work directory too small for the verification: it needs {@code needed} bytes
+     * besides the {@code keepFree} left for others, and has {@code usable}.
+     */
+    static List<String> diskSpace(java.nio.file.Path workDir, long usable, long needed, long keepFree) {
+        if (usable - keepFree >= needed) {
+            return List.of();
+        }
+        return List.of("the verifier's work directory " + workDir + " has " + megabytes(usable) + " free; this backup needs "
+                + megabytes(needed) + " there besides the " + megabytes(keepFree) + " kept free (vigil.verifier.keep-free): free space "
+                + "there, or point vigil.verifier.work-dir at a larger disk");
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
     /** The problem of a verification server older than the source, if it is. */
     static List<String> serverVersion(int serverMajor, int sourceMajor) {
         if (serverMajor >= sourceMajor) {

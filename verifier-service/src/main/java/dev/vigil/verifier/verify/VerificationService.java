@@ -117,6 +117,15 @@ public class VerificationService {
         Path restorable = properties.workDir().resolve(stored.jobId() + ".restore.dump");
         try {
             Files.createDirectories(properties.workDir());
+            // The download, and for the directory format its unpacked files too (compressed, they may be several times larger).
+            long needed = stored.artifact().sizeBytes() * ("directory".equals(stored.artifact().format())
+                    ? (stored.artifact().compression() == null || "none".equals(stored.artifact().compression()) ? 2 : 6) : 1);
+            List<String> noRoom = EnvironmentProblems.diskSpace(properties.workDir(), Files.getFileStore(properties.workDir()).getUsableSpace(),
+                    needed, properties.keepFree().toBytes());
+            if (!noRoom.isEmpty()) {
+                announce(stored, BackupVerified.now(stored.jobId(), stored.targetId(), Verdict.INCONCLUSIVE, List.of(), List.of(), 0, noRoom));
+                return;
+            }
             log.info("verification started: job {} target {}", stored.jobId(), stored.targetId());
             List<String> differences = new ArrayList<>();
             RowCountComparison.Result comparison = new RowCountComparison.Result(List.of(), List.of());
@@ -173,12 +182,7 @@ public class VerificationService {
             Verdict verdict = !differences.isEmpty() ? Verdict.FAILED : !environment.isEmpty() ? Verdict.INCONCLUSIVE : Verdict.PASSED;
             BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), verdict, differences, comparison.tables(), restoreMillis,
                     verdict == Verdict.INCONCLUSIVE ? environment : List.of(), checkResults);
-            transactions.executeWithoutResult(s -> {
-                jdbc.sql("insert into verifications (job_id, target_id, verdict, restore_millis, event) values (?, ?, ?, ?, cast(? as jsonb))")
-                        .params(stored.jobId().value(), stored.targetId().value(), verdict.name(), verified.restoreMillis(), EventJson.writeString(verified))
-                        .update();
-                outbox.append(verified);
-            });
+            announce(stored, verified);
             log.info("verification finished: job {} target {}: {} ({} tables, restore {} ms){}{}", stored.jobId(), stored.targetId(),
                     verdict, comparison.tables().size(), restoreMillis, differences.isEmpty() ? "" : " " + differences,
                     verified.environmentProblemList().isEmpty() ? "" : " environment: " + verified.environmentProblemList());
@@ -196,6 +200,20 @@ public class VerificationService {
             } catch (IOException ignored) {
                 // the work directory is scratch space
             }
+        }
+    }
+
+    /** Records the verdict and announces it, in one transaction. */
+    private void announce(ArtifactStored stored, BackupVerified verified) {
+        transactions.executeWithoutResult(s -> {
+            jdbc.sql("insert into verifications (job_id, target_id, verdict, restore_millis, event) values (?, ?, ?, ?, cast(? as jsonb))")
+                    .params(stored.jobId().value(), stored.targetId().value(), verified.verdict().name(), verified.restoreMillis(),
+                            EventJson.writeString(verified))
+                    .update();
+            outbox.append(verified);
+        });
+        if (verified.verdict() == Verdict.INCONCLUSIVE) {
+            log.warn("verification inconclusive: job {} target {}: {}", stored.jobId(), stored.targetId(), verified.environmentProblemList());
         }
     }
 
