@@ -58,15 +58,22 @@ public final class EmbeddedStack implements AutoCloseable {
      * run workers as processes of their own.
      */
     public static EmbeddedStack start(Settings settings, boolean withWorker) {
+        return start(settings, withWorker, true);
+    }
+
+    /** Starts the services; without the dump worker or the verifier, for tests that run them as processes of their own. */
+    public static EmbeddedStack start(Settings settings, boolean withWorker, boolean withVerifier) {
         List<ConfigurableApplicationContext> started = new ArrayList<>();
         try {
             started.add(run(NotifierApplication.class, NotifierApplication.NAME, settings, database(settings)));
-            started.add(run(VerifierApplication.class, VerifierApplication.NAME, settings, join(database(settings), List.of(
-                    "--vigil.verifier.endpoint=" + settings.s3Endpoint(),
-                    "--vigil.verifier.scratch.host=" + settings.scratchHost(),
-                    "--vigil.verifier.scratch.port=" + settings.scratchPort(),
-                    "--vigil.verifier.scratch.username=" + settings.scratchUsername(),
-                    "--vigil.verifier.work-dir=" + settings.verifyWorkDir()))));
+            if (withVerifier) {
+                started.add(run(VerifierApplication.class, VerifierApplication.NAME, settings, join(database(settings), List.of(
+                        "--vigil.verifier.endpoint=" + settings.s3Endpoint(),
+                        "--vigil.verifier.scratch.host=" + settings.scratchHost(),
+                        "--vigil.verifier.scratch.port=" + settings.scratchPort(),
+                        "--vigil.verifier.scratch.username=" + settings.scratchUsername(),
+                        "--vigil.verifier.work-dir=" + settings.verifyWorkDir()))));
+            }
             started.add(run(StorageApplication.class, StorageApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.storage.endpoint=" + settings.s3Endpoint(),
                     "--vigil.storage.bucket=" + settings.bucket(),

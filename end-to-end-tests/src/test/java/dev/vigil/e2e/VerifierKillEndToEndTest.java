@@ -1,0 +1,145 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The verifier as a process of its own, from the executable jar the images run, killed with
+ * SIGKILL in the middle of a restore: its scratch database is left behind; started again, it drops
+ * it before consuming, and the backup, delivered again, ends VERIFIED.
+ */
+class VerifierKillEndToEndTest {
+
+    private static final String INSTANCE = "vkill";
+    private static JobsApi api;
+    private static EmbeddedStack stack;
+    private static final List<Process> verifiers = new ArrayList<>();
+    private static Path tmp;
+
+    @BeforeAll
+    static void startStackWithoutVerifier() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        ServiceTestSettings.s3Credentials();
+        postgres.createDatabase("vigil_vkill");
+        postgres.createDatabase("big_vkill");
+        postgres.execute("big_vkill", """
+                drop table if exists public.readings;
+                create table public.readings(id bigint primary key, station text, taken_at timestamptz, reading text);
+                insert into public.readings select g, 'station-' || (g % 1999), now() - g * interval '1 second',
+                       md5(g::text) || md5((g * 31)::text) || md5((g * 7)::text)
+                from generate_series(1, 1500000) g;
+                """);
+        tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path targets = Files.writeString(tmp.resolve("vkill-targets.yml"), """
+                targets:
+                  - {id: big, host: 127.0.0.1, port: %d, database: big_vkill, username: postgres}
+                """.formatted(postgres.port()));
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_vkill"),
+                LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "vkill-backups", tmp.resolve("vkill-staging"), tmp.resolve("vkill-verify"),
+                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), Map.of()), true, false);
+        api = new JobsApi(stack.schedulerPort());
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        verifiers.forEach(Process::destroyForcibly);
+        if (stack != null) {
+            stack.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    void aVerifierKilledMidRestoreLeavesNoScratchDatabaseAfterItsRestartAndTheBackupIsVerified() throws Exception {
+        Process first = startVerifier(tmp.resolve("vkill-1.log"));
+        awaitLog(tmp.resolve("vkill-1.log"), "target directory caught up", Duration.ofSeconds(120));
+        String jobId = api.requestBackup("big");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (scratchDatabases().isEmpty()) {
+            assertThat(System.nanoTime()).as("a scratch database appears while the backup is restored").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);
+        first.destroyForcibly().waitFor();
+        assertThat(scratchDatabases()).as("what the killed verifier left behind").hasSize(1);
+        assertThat(api.job(jobId).get("status").asString()).isEqualTo("STORED");
+
+        startVerifier(tmp.resolve("vkill-2.log"));
+        JsonNode job = api.awaitFinal(jobId, Duration.ofSeconds(240));
+
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
+        assertThat(Files.readString(tmp.resolve("vkill-2.log"))).contains("dropped 1 scratch database(s) an earlier run of this verifier left behind");
+        assertThat(scratchDatabases()).as("scratch databases after the verdict").isEmpty();
+    }
+
+    private static Process startVerifier(Path log) throws IOException {
+        Path jar;
+        try (Stream<Path> files = Files.list(Path.of("..", "verifier-service", "target"))) {
+            jar = files.filter(f -> f.getFileName().toString().matches("verifier-service-.*-exec\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("build the verifier first: ./mvnw -DskipTests package -pl verifier-service"));
+        }
+        LocalPostgres postgres = LocalPostgres.shared();
+        String consumer = "--spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.";
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", jar.toString(),
+                "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
+                "--spring.datasource.url=" + postgres.jdbcUrl("vigil_vkill"), "--spring.datasource.username=" + LocalPostgres.SUPERUSER,
+                "--vigil.verifier.endpoint=" + LocalS3.shared().endpoint(),
+                "--vigil.verifier.scratch.host=" + postgres.host(), "--vigil.verifier.scratch.port=" + postgres.port(),
+                "--vigil.verifier.scratch.username=" + LocalPostgres.SUPERUSER, "--vigil.verifier.instance-id=" + INSTANCE,
+                "--vigil.verifier.work-dir=" + tmp.resolve("vkill-verify-process"), "--server.port=0", "--spring.main.banner-mode=off",
+                // Notice a dead verifier within seconds, not the default 45.
+                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
+        Process process = builder.start();
+        verifiers.add(process);
+        return process;
+    }
+
+    private static List<String> scratchDatabases() throws Exception {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                ResultSet rs = connection.createStatement().executeQuery(
+                        "select datname from pg_database where datname like 'vigil\\_verify\\_" + INSTANCE + "\\_%'")) {
+            List<String> names = new ArrayList<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return names;
+        }
+    }
+
+    private static void awaitLog(Path log, String line, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no '" + line + "' in " + log + " within " + timeout + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
+    }
+}
