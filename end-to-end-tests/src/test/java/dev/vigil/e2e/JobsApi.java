@@ -28,7 +28,7 @@ final class JobsApi implements AutoCloseable {
         return EventJson.mapper().readTree(response.body()).get("jobId").asString();
     }
 
-    /** Waits until the job is VERIFIED, INCONCLUSIVE or FAILED; answers it as the API shows it. */
+    /** Waits until the job is VERIFIED, INCONCLUSIVE or FAILED, with all its events read; answers it as the API shows it. */
     JsonNode awaitFinal(String jobId, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = null;
@@ -38,7 +38,9 @@ final class JobsApi implements AutoCloseable {
             if (response.statusCode() == 200) {
                 job = EventJson.mapper().readTree(response.body());
                 String status = job.get("status").asString();
-                if (status.equals("VERIFIED") || status.equals("FAILED") || status.equals("INCONCLUSIVE")) {
+                // The registry reads each topic on its own, so a verdict may arrive before the artifact's own event: wait for both.
+                boolean complete = status.equals("FAILED") || job.hasNonNull("artifact") && job.hasNonNull("location");
+                if ((status.equals("VERIFIED") || status.equals("FAILED") || status.equals("INCONCLUSIVE")) && complete) {
                     return job;
                 }
             }

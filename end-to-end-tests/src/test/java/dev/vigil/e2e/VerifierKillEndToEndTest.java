@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +72,7 @@ class VerifierKillEndToEndTest {
     @Test
     void aVerifierKilledMidRestoreLeavesNoScratchDatabaseAfterItsRestartAndTheBackupIsVerified() throws Exception {
         Process first = startVerifier(tmp.resolve("vkill-1.log"));
-        awaitLog(tmp.resolve("vkill-1.log"), "target directory caught up", Duration.ofSeconds(120));
+        ServiceProcesses.awaitLog(tmp.resolve("vkill-1.log"), "target directory caught up", Duration.ofSeconds(120));
         String jobId = api.requestBackup("big");
 
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
@@ -95,24 +94,17 @@ class VerifierKillEndToEndTest {
     }
 
     private static Process startVerifier(Path log) throws IOException {
-        Path jar;
-        try (Stream<Path> files = Files.list(Path.of("..", "verifier-service", "target"))) {
-            jar = files.filter(f -> f.getFileName().toString().matches("verifier-service-.*-exec\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("build the verifier first: ./mvnw -DskipTests package -pl verifier-service"));
-        }
         LocalPostgres postgres = LocalPostgres.shared();
         String consumer = "--spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.";
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", jar.toString(),
+        ProcessBuilder builder = ServiceProcesses.java("verifier-service", log, List.of(
                 "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
                 "--spring.datasource.url=" + postgres.jdbcUrl("vigil_vkill"), "--spring.datasource.username=" + LocalPostgres.SUPERUSER,
                 "--vigil.verifier.endpoint=" + LocalS3.shared().endpoint(),
                 "--vigil.verifier.scratch.host=" + postgres.host(), "--vigil.verifier.scratch.port=" + postgres.port(),
                 "--vigil.verifier.scratch.username=" + LocalPostgres.SUPERUSER, "--vigil.verifier.instance-id=" + INSTANCE,
-                "--vigil.verifier.work-dir=" + tmp.resolve("vkill-verify-process"), "--server.port=0", "--spring.main.banner-mode=off",
+                "--vigil.verifier.work-dir=" + tmp.resolve("vkill-verify-process"),
                 // Notice a dead verifier within seconds, not the default 45.
-                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000"));
         builder.environment().put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
         builder.environment().put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
         Process process = builder.start();
@@ -130,16 +122,5 @@ class VerifierKillEndToEndTest {
             }
             return names;
         }
-    }
-
-    private static void awaitLog(Path log, String line, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no '" + line + "' in " + log + " within " + timeout + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
     }
 }

@@ -71,7 +71,7 @@ class WorkerFailoverEndToEndTest {
             workers.put(name, startWorker(name, tmp.resolve(name + ".log")));
         }
         for (String name : workers.keySet()) {
-            awaitLog(tmp.resolve(name + ".log"), "target directory caught up", Duration.ofSeconds(120));
+            ServiceProcesses.awaitLog(tmp.resolve(name + ".log"), "target directory caught up", Duration.ofSeconds(120));
         }
     }
 
@@ -95,10 +95,11 @@ class WorkerFailoverEndToEndTest {
                 small.add(api.requestBackup(target));
             }
 
+            // Kill while pg_dump streams into staging, not after it finished.
+            String dumping = workerDumping(big);
             DumpStarted first = EventJson.read(starts.await(r -> r.value().contains(big), Duration.ofSeconds(60)).value().getBytes(),
                     DumpStarted.class);
-            // Kill while pg_dump streams (the big dump takes seconds), not after it finished.
-            Thread.sleep(300);
+            assertThat(first.workerId()).isEqualTo(dumping);
             Process victim = workers.get(first.workerId());
             assertThat(victim).as("the worker that took the big dump, %s", first.workerId()).isNotNull();
             victim.destroyForcibly().waitFor();
@@ -123,12 +124,13 @@ class WorkerFailoverEndToEndTest {
         // Whichever test ran first, at least two workers are alive from here on.
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         workers.put("worker-c", startWorker("worker-c", tmp.resolve("worker-c.log")));
-        awaitLog(tmp.resolve("worker-c.log"), "target directory caught up", Duration.ofSeconds(120));
+        ServiceProcesses.awaitLog(tmp.resolve("worker-c.log"), "target directory caught up", Duration.ofSeconds(120));
         try (KafkaProbe starts = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.DUMP_STARTED)) {
             String big = api.requestBackup("big");
+            String dumping = workerDumping(big);
             DumpStarted first = EventJson.read(starts.await(r -> r.value().contains(big), Duration.ofSeconds(60)).value().getBytes(),
                     DumpStarted.class);
-            Thread.sleep(300);
+            assertThat(first.workerId()).isEqualTo(dumping);
             Process stopped = workers.get(first.workerId());
             long stopping = System.nanoTime();
             stopped.destroy();
@@ -149,31 +151,34 @@ class WorkerFailoverEndToEndTest {
         }
     }
 
-    private static Process startWorker(String name, Path log) throws IOException {
-        Path jar;
-        try (Stream<Path> files = Files.list(Path.of("..", "dump-worker", "target"))) {
-            jar = files.filter(f -> f.getFileName().toString().matches("dump-worker-.*-exec\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("build the dump worker first: ./mvnw -DskipTests package -pl dump-worker"));
+    /**
+     * Waits until a worker streams the job's dump into staging (its partial file grows) and answers
+     * which worker it is, from the worker's own log: no event needs to arrive first, so the dump
+     * is surely still running.
+     */
+    private static String workerDumping(String jobId) throws Exception {
+        Path partial = staging.resolve("big").resolve(jobId + ".dump.partial");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!(Files.exists(partial) && Files.size(partial) > 0)) {
+            assertThat(System.nanoTime()).as("the dump of %s streams into staging", jobId).isLessThan(deadline);
+            Thread.sleep(20);
         }
-        String consumer = "--spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.";
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", jar.toString(),
-                "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
-                "--vigil.worker.staging-dir=" + staging, "--vigil.worker.worker-id=" + name, "--server.port=0",
-                "--spring.main.banner-mode=off",
-                // Notice a dead worker within seconds, not the default 45.
-                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        for (String name : workers.keySet()) {
+            Path log = tmp.resolve(name + ".log");
+            if (Files.exists(log) && Files.readString(log).contains("dump started: job " + jobId)) {
+                return name;
+            }
+        }
+        throw new AssertionError("no worker's log says it started the dump of " + jobId);
     }
 
-    private static void awaitLog(Path log, String line, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no '" + line + "' in " + log + " within " + timeout + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
+    private static Process startWorker(String name, Path log) throws IOException {
+        String consumer = "--spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.";
+        return ServiceProcesses.java("dump-worker", log, List.of(
+                "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
+                "--vigil.worker.staging-dir=" + staging, "--vigil.worker.worker-id=" + name,
+                // Notice a dead worker within seconds, not the default 45.
+                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")).start();
     }
 }

@@ -9,16 +9,11 @@ import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetId;
-import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Verdict;
-import dev.vigil.contracts.json.EventJson;
-import dev.vigil.local.KafkaProbe;
-import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -54,16 +49,11 @@ class DiskSpaceTest {
         JobId jobId = JobId.random();
         ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("roomless"), new StoredObject("primary", "no-such-bucket", "k.dump"),
                 new Artifact("custom", 123_000_000, "ef".repeat(32), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
-        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "roomless", EventJson.writeString(stored));
+        BackupVerified verified = Verifications.announce(stored);
 
-        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
-            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
-            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);
-            BackupVerified verified = EventJson.read(seen.value().getBytes(), BackupVerified.class);
-            assertThat(verified.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-            assertThat(verified.differences()).isEmpty();
-            assertThat(verified.environmentProblems()).singleElement().asString().contains("verify-disk").contains("needs 123.0 MB")
-                    .contains("vigil.verifier.keep-free").contains("larger disk");
-        }
+        assertThat(verified.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(verified.differences()).isEmpty();
+        assertThat(verified.environmentProblems()).singleElement().asString().contains("verify-disk").contains("needs 123.0 MB")
+                .contains("vigil.verifier.keep-free").contains("larger disk");
     }
 }

@@ -3,26 +3,17 @@ package dev.vigil.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.Artifact;
-import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.Sha256;
-import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableRowCount;
-import dev.vigil.contracts.TargetId;
-import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Verdict;
-import dev.vigil.contracts.json.EventJson;
-import dev.vigil.local.KafkaProbe;
-import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +23,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -110,32 +100,8 @@ class EnvironmentVerdictTest {
     }
 
     private BackupVerified verify(byte[] object, String workerSha256) {
-        JobId jobId = JobId.random();
-        String key = "adminpack/" + jobId + ".dump";
-        try {
-            s3.createBucket(b -> b.bucket(BUCKET));
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
-            // created by the other test
-        }
-        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
-        ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("adminpack-db"), new StoredObject("primary", BUCKET, key),
-                new Artifact("custom", object.length, workerSha256, sourceVersion(), sourceVersion(), List.of(new TableRowCount("public", "accounts", 25))));
-        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "adminpack-db", EventJson.writeString(stored));
-        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
-            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
-            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);
-            return EventJson.read(seen.value().getBytes(), BackupVerified.class);
-        }
-    }
-
-    private static String sourceVersion() {
-        try (var connection = LocalPostgres.shared().connect("postgres");
-                ResultSet rs = connection.createStatement().executeQuery("show server_version")) {
-            rs.next();
-            return rs.getString(1).split(" ")[0];
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Verifications.verify(s3, BUCKET, JobId.random(), "adminpack-db", object, new Artifact("custom", object.length, workerSha256,
+                Verifications.sourceVersion(), Verifications.sourceVersion(), List.of(new TableRowCount("public", "accounts", 25))));
     }
 
     private static EmbeddedPostgres start18() {

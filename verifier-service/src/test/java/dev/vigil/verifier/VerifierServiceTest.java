@@ -10,10 +10,8 @@ import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.Catalog;
 import dev.vigil.pgclients.CatalogFingerprint;
 import java.util.Map;
-import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.JobId;
-import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
@@ -31,12 +29,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import dev.vigil.local.FaultyProxy;
 import dev.vigil.contracts.CheckResult;
@@ -295,32 +291,10 @@ class VerifierServiceTest {
 
     private BackupVerified verify(JobId jobId, String target, byte[] object, String workerSha256, List<TableRowCount> counts, String compression,
             String keyId, Catalog catalog) {
-        String key = "shop/" + jobId + ".dump";
-        try {
-            direct.createBucket(b -> b.bucket(BUCKET));
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
-            // created by an earlier test
-        }
-        direct.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(object));
-        ArtifactStored stored = ArtifactStored.now(jobId, new TargetId(target), new StoredObject("primary", BUCKET, key),
-                new Artifact("custom", object.length, workerSha256, serverVersion(), serverVersion(), counts, compression, keyId, catalog));
-        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, target, EventJson.writeString(stored));
-        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
-            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
-            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);
-            return EventJson.read(seen.value().getBytes(), BackupVerified.class);
-        }
+        return Verifications.verify(direct, BUCKET, jobId, target, object, new Artifact("custom", object.length, workerSha256,
+                Verifications.sourceVersion(), Verifications.sourceVersion(), counts, compression, keyId, catalog));
     }
 
-    private static String serverVersion() {
-        try (var connection = LocalPostgres.shared().connect("postgres");
-                ResultSet rs = connection.createStatement().executeQuery("show server_version")) {
-            rs.next();
-            return rs.getString(1).split(" ")[0];
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static List<String> scratchDatabases(String instance) throws Exception {
         try (var connection = LocalPostgres.shared().connect("postgres");

@@ -76,14 +76,18 @@ public class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public boolean holds(String key, long size, String sha256) {
+        return head(bucket, key).filter(h -> h.contentLength() == size && sha256.equals(h.metadata().get(SHA256_METADATA))).isPresent();
+    }
+
+    /** The object's metadata; empty when there is no such object. */
+    private java.util.Optional<software.amazon.awssdk.services.s3.model.HeadObjectResponse> head(String bucket, String key) {
         try {
-            var head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return head.contentLength() == size && sha256.equals(head.metadata().get(SHA256_METADATA));
+            return java.util.Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
         } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            return false;
+            return java.util.Optional.empty();
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return java.util.Optional.empty();
             }
             throw e;
         }
@@ -119,17 +123,7 @@ public class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public boolean exists(String bucket, String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return head(bucket, key).isPresent();
     }
 
     @Override

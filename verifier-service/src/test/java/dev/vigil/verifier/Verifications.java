@@ -1,0 +1,59 @@
+package dev.vigil.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.StoredObject;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import java.sql.ResultSet;
+import java.time.Duration;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** What the verifier's tests do to have a backup verified: store the object, announce it, wait for the verdict. */
+final class Verifications {
+
+    private Verifications() {
+    }
+
+    /** Puts {@code object} into {@code bucket} (made if missing), announces it as {@code artifact} of {@code target}, answers the verdict. */
+    static BackupVerified verify(S3Client s3, String bucket, JobId jobId, String target, byte[] object, Artifact artifact) {
+        String key = target + "/" + jobId + ".dump";
+        try {
+            s3.createBucket(b -> b.bucket(bucket));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
+            // made by an earlier test
+        }
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(object));
+        return announce(ArtifactStored.now(jobId, new TargetId(target), new StoredObject("primary", bucket, key), artifact));
+    }
+
+    /** Announces {@code stored} and answers the verdict; fails if the verification could not run. */
+    static BackupVerified announce(ArtifactStored stored) {
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, stored.targetId().value(), EventJson.writeString(stored));
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(stored.jobId().toString()), Duration.ofSeconds(60));
+            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);
+            return EventJson.read(seen.value().getBytes(), BackupVerified.class);
+        }
+    }
+
+    /** The shared PostgreSQL's version, which the tests' dumps come from. */
+    static String sourceVersion() {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                ResultSet rs = connection.createStatement().executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1).split(" ")[0];
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
