@@ -9,7 +9,6 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -34,8 +30,7 @@ class S3StagingEndToEndTest {
     static void start() throws Exception {
         LocalPostgres postgres = LocalPostgres.shared();
         ServiceTestSettings.s3Credentials();
-        s3 = S3Client.builder().endpointOverride(URI.create(LocalS3.shared().endpoint())).forcePathStyle(true).region(Region.of(LocalS3.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))).build();
+        s3 = LocalS3.shared().client();
         s3.createBucket(b -> b.bucket("e2e-staging"));
         postgres.createDatabase("vigil_s3staging");
         DemoDatabase.load(postgres, "shop_s3staging");

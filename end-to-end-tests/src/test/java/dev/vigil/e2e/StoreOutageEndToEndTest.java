@@ -10,7 +10,6 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -42,8 +38,7 @@ class StoreOutageEndToEndTest {
     static void start() throws Exception {
         LocalPostgres postgres = LocalPostgres.shared();
         ServiceTestSettings.s3Credentials();
-        s3 = S3Client.builder().endpointOverride(URI.create(LocalS3.shared().endpoint())).forcePathStyle(true).region(Region.of(LocalS3.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY))).build();
+        s3 = LocalS3.shared().client();
         proxy = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
         postgres.createDatabase("vigil_outage");
         DemoDatabase.load(postgres, "shop_outage");

@@ -1,5 +1,9 @@
 package dev.vigil.local;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.nio.file.Path;
 import org.gaul.s3proxy.S3Proxy;
@@ -62,6 +66,12 @@ public final class LocalS3 implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** A client of this endpoint (its credentials, path-style), for tests that look at what services stored. Close it after use. */
+    public S3Client client() {
+        return S3Client.builder().endpointOverride(URI.create(endpoint())).forcePathStyle(true).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build();
     }
 
     @Override

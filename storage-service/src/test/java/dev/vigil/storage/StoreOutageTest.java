@@ -16,8 +16,6 @@ import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
-import dev.vigil.objectstore.S3Clients;
-import dev.vigil.objectstore.S3Settings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,13 +51,14 @@ class StoreOutageTest {
 
     private static final String BUCKET = "outage-test";
     private static final FaultyProxy proxy = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
-    private static final S3Client direct = directClient();
+    private static final S3Client direct = LocalS3.shared().client();
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
+        ServiceTestSettings.s3Credentials();
         ServiceTestSettings.kafkaAndDatabase(registry, "storage_outage_test");
         registry.add("vigil.storage.endpoint", proxy::endpoint);
         registry.add("vigil.storage.bucket", () -> BUCKET);
@@ -168,11 +167,6 @@ class StoreOutageTest {
             assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.ARTIFACT_STORED);
             return EventJson.read(seen.value().getBytes(), ArtifactStored.class);
         }
-    }
-
-    private static S3Client directClient() {
-        ServiceTestSettings.s3Credentials();
-        return S3Clients.create(new S3Settings(URI.create(LocalS3.shared().endpoint()), LocalS3.REGION, true));
     }
 
     private static String brokers() {

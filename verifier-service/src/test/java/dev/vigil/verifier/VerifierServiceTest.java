@@ -41,8 +41,6 @@ import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.TargetConfigured;
 import static org.assertj.core.api.Assertions.tuple;
-import dev.vigil.objectstore.S3Clients;
-import dev.vigil.objectstore.S3Settings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -65,7 +63,7 @@ class VerifierServiceTest {
     private static final FaultyProxy SLOW_STORE = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
 
     /** Straight to the S3 endpoint, not through the proxy the verifier uses. */
-    private final S3Client direct = S3Clients.create(new S3Settings(java.net.URI.create(LocalS3.shared().endpoint()), LocalS3.REGION, true));
+    private final S3Client direct = LocalS3.shared().client();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
