@@ -12,7 +12,6 @@ import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -64,12 +63,7 @@ class EnvironmentVerdictTest {
                 create table public.accounts(id int primary key, owner text);
                 insert into public.accounts select g, 'owner ' || g from generate_series(1, 25) g;
                 """);
-        Path file = Path.of(System.getProperty("java.io.tmpdir"), "verifier-adminpack.dump");
-        Process pgDump = new ProcessBuilder(postgres.binDir().resolve("pg_dump").toString(), "-Fc", "-h", postgres.host(),
-                "-p", String.valueOf(postgres.port()), "-U", LocalPostgres.SUPERUSER, "-f", file.toString(), "verifier_adminpack")
-                .inheritIO().start();
-        assertThat(pgDump.waitFor()).isZero();
-        dump = Files.readAllBytes(file);
+        dump = Verifications.pgDump("verifier_adminpack");
     }
 
     @AfterAll

@@ -13,8 +13,12 @@ import dev.vigil.contracts.json.EventJson;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -44,6 +48,18 @@ final class Verifications {
             assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.BACKUP_VERIFIED);
             return EventJson.read(seen.value().getBytes(), BackupVerified.class);
         }
+    }
+
+    /** A custom-format pg_dump of {@code database} on the shared PostgreSQL, with further pg_dump {@code options}. */
+    static byte[] pgDump(String database, String... options) throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), database + ".dump");
+        List<String> command = new ArrayList<>(List.of(postgres.binDir().resolve("pg_dump").toString(), "-Fc"));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-h", postgres.host(), "-p", String.valueOf(postgres.port()), "-U", LocalPostgres.SUPERUSER,
+                "-f", file.toString(), database));
+        assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as("pg_dump of %s", database).isZero();
+        return Files.readAllBytes(file);
     }
 
     /** The shared PostgreSQL's version, which the tests' dumps come from. */

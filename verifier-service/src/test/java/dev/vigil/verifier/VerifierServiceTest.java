@@ -22,7 +22,6 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -100,24 +99,14 @@ class VerifierServiceTest {
                 create table public.customers(id int primary key);
                 insert into public.customers select generate_series(1, 40);
                 """);
-        Path file = Path.of(System.getProperty("java.io.tmpdir"), "verifier-source.dump");
-        Process pgDump = new ProcessBuilder(postgres.binDir().resolve("pg_dump").toString(), "-Fc", "-h", postgres.host(),
-                "-p", String.valueOf(postgres.port()), "-U", LocalPostgres.SUPERUSER, "-f", file.toString(), "verifier_source")
-                .inheritIO().start();
-        assertThat(pgDump.waitFor()).isZero();
-        dump = Files.readAllBytes(file);
+        dump = Verifications.pgDump("verifier_source");
         postgres.createDatabase("verifier_big_source");
         postgres.execute("verifier_big_source", """
                 drop table if exists public.events;
                 create table public.events(id int primary key, payload text);
                 insert into public.events select g, md5(g::text) || md5((g * 3)::text) from generate_series(1, 30000) g;
                 """);
-        Path big = Path.of(System.getProperty("java.io.tmpdir"), "verifier-big-source.dump");
-        Process bigDumpProcess = new ProcessBuilder(postgres.binDir().resolve("pg_dump").toString(), "-Fc", "-Z0", "-h", postgres.host(),
-                "-p", String.valueOf(postgres.port()), "-U", LocalPostgres.SUPERUSER, "-f", big.toString(), "verifier_big_source")
-                .inheritIO().start();
-        assertThat(bigDumpProcess.waitFor()).isZero();
-        bigDump = Files.readAllBytes(big);
+        bigDump = Verifications.pgDump("verifier_big_source", "-Z0");
         // Announced before the verifier starts, as the scheduler does: its target directory reads it on start-up.
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.TARGETS, "checked-shop", EventJson.writeString(TargetConfigured.now(
                 new TargetId("checked-shop"), new Connection("db.internal", 5432, "shop", "backup", null, null), DumpOptions.defaults(), null,
