@@ -17,24 +17,29 @@ public final class Topics {
     public static final String BACKUP_VERIFIED = "vigil.backup.verified";
     public static final String BACKUP_FAILED = "vigil.backup.failed";
     public static final String RETENTION_APPLIED = "vigil.retention.applied";
+    public static final String RESTORE_REQUESTED = "vigil.restore.requested";
+    public static final String RESTORE_COMPLETED = "vigil.restore.completed";
     /** Compacted: the latest {@link TargetConfigured} per target id. */
     public static final String TARGETS = "vigil.targets";
 
-    private static final Map<Class<?>, String> BY_EVENT = Map.of(
-            BackupRequested.class, BACKUP_REQUESTED,
-            DumpStarted.class, DUMP_STARTED,
-            DumpProgressed.class, DUMP_PROGRESSED,
-            ArtifactCreated.class, ARTIFACT_CREATED,
-            ArtifactStored.class, ARTIFACT_STORED,
-            BackupVerified.class, BACKUP_VERIFIED,
-            BackupFailed.class, BACKUP_FAILED,
-            RetentionApplied.class, RETENTION_APPLIED,
-            TargetConfigured.class, TARGETS);
+    private static final Map<Class<?>, String> BY_EVENT = Map.ofEntries(
+            Map.entry(BackupRequested.class, BACKUP_REQUESTED),
+            Map.entry(DumpStarted.class, DUMP_STARTED),
+            Map.entry(DumpProgressed.class, DUMP_PROGRESSED),
+            Map.entry(ArtifactCreated.class, ARTIFACT_CREATED),
+            Map.entry(ArtifactStored.class, ARTIFACT_STORED),
+            Map.entry(BackupVerified.class, BACKUP_VERIFIED),
+            Map.entry(BackupFailed.class, BACKUP_FAILED),
+            Map.entry(RetentionApplied.class, RETENTION_APPLIED),
+            Map.entry(RestoreRequested.class, RESTORE_REQUESTED),
+            Map.entry(RestoreCompleted.class, RESTORE_COMPLETED),
+            Map.entry(TargetConfigured.class, TARGETS));
 
     /** Every event type in the contracts, in pipeline order. */
     public static final List<Class<?>> EVENT_TYPES = List.of(
             BackupRequested.class, DumpStarted.class, DumpProgressed.class, ArtifactCreated.class, ArtifactStored.class,
-            BackupVerified.class, BackupFailed.class, RetentionApplied.class, TargetConfigured.class);
+            BackupVerified.class, BackupFailed.class, RetentionApplied.class, RestoreRequested.class, RestoreCompleted.class,
+            TargetConfigured.class);
 
     public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();
 

@@ -34,8 +34,9 @@ import org.springframework.messaging.Message;
  * to another instance. An instance that loses the partition of running work (a rebalance, a
  * shutdown) cancels it at once, so the next owner's run never overlaps it.
  *
- * <p>It is also the binder's container customizer and rebalance listener (one per application): the
- * binding for its topic must use {@code ackMode: MANUAL} and {@code max.poll.records: 1}.
+ * <p>It is also the binder's container customizer and rebalance listener (one per application, so
+ * one dispatcher serves every topic whose work runs this way): each such topic's binding must use
+ * {@code ackMode: MANUAL} and {@code max.poll.records: 1}.
  */
 public final class OffThreadDispatcher implements KafkaListenerContainerCustomizer, KafkaBindingRebalanceListener, DisposableBean {
 
@@ -47,12 +48,12 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
         void run(Cancellation cancellation) throws InterruptedException;
     }
 
-    private final String topic;
-    private final String binding;
+    /** Binding name by topic. */
+    private final Map<String, String> bindings;
     private final ExecutorService threads;
     private final ContextSnapshotFactory traceContext = ContextSnapshotFactory.builder().build();
     private final Map<TopicPartition, Running> running = new ConcurrentHashMap<>();
-    private volatile AbstractMessageListenerContainer<?, ?> container;
+    private final Map<String, AbstractMessageListenerContainer<?, ?>> containers = new ConcurrentHashMap<>();
 
     /**
      * @param topic       the topic whose records it runs
@@ -60,15 +61,23 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
      * @param threadName  prefix of the work threads' names
      */
     public OffThreadDispatcher(String topic, String binding, String threadName) {
-        this.topic = topic;
-        this.binding = binding;
+        this(Map.of(topic, binding), threadName);
+    }
+
+    /**
+     * @param bindings    the topics whose records it runs, each with its binding's name
+     * @param threadName  prefix of the work threads' names
+     */
+    public OffThreadDispatcher(Map<String, String> bindings, String threadName) {
+        this.bindings = Map.copyOf(bindings);
         this.threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name(threadName + "-", 1).factory());
     }
 
     /** Called by the binder for each consumer binding: remembers this topic's container, which must acknowledge manually. */
     @Override
     public void configure(AbstractMessageListenerContainer<?, ?> container, String destinationName, String group) {
-        if (!topic.equals(destinationName)) {
+        String binding = bindings.get(destinationName);
+        if (binding == null) {
             return;
         }
         ContainerProperties.AckMode ackMode = container.getContainerProperties().getAckMode();
@@ -77,7 +86,7 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
                     + "has ended), but its ackMode is " + ackMode + "; remove the override of spring.cloud.stream.kafka.bindings." + binding
                     + ".consumer.ackMode");
         }
-        this.container = container;
+        containers.put(destinationName, container);
     }
 
     /**
@@ -88,8 +97,8 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
         Acknowledgment acknowledgment = message.getHeaders().get(KafkaHeaders.ACKNOWLEDGMENT, Acknowledgment.class);
         Integer partitionNumber = message.getHeaders().get(KafkaHeaders.RECEIVED_PARTITION, Integer.class);
         if (acknowledgment == null || partitionNumber == null) {
-            throw new IllegalStateException("a record arrived without its Kafka acknowledgment or partition; the " + binding
-                    + " binding must acknowledge manually");
+            throw new IllegalStateException("a record arrived without its Kafka acknowledgment or partition; the " + bindings.values()
+                    + " binding(s) must acknowledge manually");
         }
         TopicPartition partition = new TopicPartition(IncomingEvent.topic(message), partitionNumber);
         MessageListenerContainer consumer = consumerOf(partition);
@@ -138,7 +147,8 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
 
     /** The consumer (one per consumer thread) that owns {@code partition}. */
     private MessageListenerContainer consumerOf(TopicPartition partition) {
-        AbstractMessageListenerContainer<?, ?> records = container;
+        String binding = bindings.getOrDefault(partition.topic(), partition.topic());
+        AbstractMessageListenerContainer<?, ?> records = containers.get(partition.topic());
         if (records == null) {
             throw new IllegalStateException("the " + binding + " listener container was never configured");
         }

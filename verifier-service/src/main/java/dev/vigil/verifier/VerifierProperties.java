@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param restoreJobs parallel pg_restore processes for directory-format artifacts
  * @param checkTimeout how long one of a target's own checks may run on a restored backup
  * @param keepFree   space to leave free on the work directory's disk besides what a verification needs
+ * @param restoreServers servers a restore on demand may name ({@code RestoreRequested.server}), by name; the
+ *                   verification server is used when a request names none
  * @param instanceId this verifier's name in its scratch databases' names, stable across restarts (default: the host
  *                   name), so that on start-up it drops the scratch databases it left behind and no other instance's
  */
@@ -35,7 +37,12 @@ public record VerifierProperties(
         String instanceId,
         @DefaultValue("2") int restoreJobs,
         @DefaultValue("60s") java.time.Duration checkTimeout,
-        @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree) {
+        @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree,
+        java.util.Map<String, Scratch> restoreServers) {
+
+    public VerifierProperties {
+        restoreServers = restoreServers == null ? java.util.Map.of() : java.util.Map.copyOf(restoreServers);
+    }
 
     @Override
     public String toString() {

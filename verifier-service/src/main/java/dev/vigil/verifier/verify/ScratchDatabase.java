@@ -142,7 +142,7 @@ final class ScratchDatabase implements AutoCloseable {
         }
     }
 
-    private static Connection connect(VerifierProperties.Scratch server, String database) throws SQLException {
+    static Connection connect(VerifierProperties.Scratch server, String database) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", server.username());
         if (!server.password().isEmpty()) {

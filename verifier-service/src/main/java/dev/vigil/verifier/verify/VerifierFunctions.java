@@ -7,6 +7,10 @@ import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.messaging.TargetDirectory;
 import java.time.Duration;
+import java.util.Map;
+import dev.vigil.codec.Keyring;
+import dev.vigil.contracts.RestoreRequested;
+import dev.vigil.pgclients.PostgresClients;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +49,30 @@ class VerifierFunctions {
     }
 
     @Bean
-    VerificationService verificationService(S3Client s3, VerifierProperties properties, DataSource dataSource,
+    ArtifactRestore artifactRestore(S3Client s3, VerifierProperties properties) {
+        return new ArtifactRestore(s3, Keyring.parse(properties.encryptionKeys()), properties.restoreJobs());
+    }
+
+    @Bean
+    VerificationService verificationService(ArtifactRestore artifacts, VerifierProperties properties, DataSource dataSource,
             PlatformTransactionManager transactionManager, Outbox outbox, TargetDirectory targets) {
-        return new VerificationService(s3, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox,
-                target -> checksOf(targets, target));
+        return new VerificationService(artifacts, properties, pgRestores(properties), psqls(properties), JdbcClient.create(dataSource),
+                new TransactionTemplate(transactionManager), outbox, target -> checksOf(targets, target));
+    }
+
+    @Bean
+    RestoreService restoreService(ArtifactRestore artifacts, VerifierProperties properties, DataSource dataSource,
+            PlatformTransactionManager transactionManager, Outbox outbox) {
+        return new RestoreService(artifacts, properties, pgRestores(properties), psqls(properties), JdbcClient.create(dataSource),
+                new TransactionTemplate(transactionManager), outbox);
+    }
+
+    private static PostgresClients pgRestores(VerifierProperties properties) {
+        return PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir());
+    }
+
+    private static PostgresClients psqls(VerifierProperties properties) {
+        return PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir());
     }
 
     /** A target's checks once the targets topic has been read; none for a target not (or no longer) configured. */
@@ -65,10 +89,10 @@ class VerifierFunctions {
         return targets.current(target).map(TargetConfigured::checkList).orElse(List.of());
     }
 
-    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification runs. */
+    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification or restore runs. */
     @Bean
     OffThreadDispatcher verifyDispatcher() {
-        return new OffThreadDispatcher(Topics.ARTIFACT_STORED, "verify-in-0", "verify");
+        return new OffThreadDispatcher(Map.of(Topics.ARTIFACT_STORED, "verify-in-0", Topics.RESTORE_REQUESTED, "restore-in-0"), "verify");
     }
 
     /** Reads the event on the consumer thread (a malformed one lands in the dead-letter topic), then verifies on a thread of its own. */
@@ -78,6 +102,16 @@ class VerifierFunctions {
             ArtifactStored stored = IncomingEvent.read(message, ArtifactStored.class);
             dispatcher.dispatch(message, "verification of job " + stored.jobId() + " target " + stored.targetId(),
                     cancellation -> service.handle(stored, cancellation));
+        };
+    }
+
+    /** Restores on demand ({@code vigil.restore.requested}, binding {@code restore-in-0}), on a thread of its own like a verification. */
+    @Bean
+    Consumer<Message<byte[]>> restore(OffThreadDispatcher dispatcher, RestoreService service) {
+        return message -> {
+            RestoreRequested request = IncomingEvent.read(message, RestoreRequested.class);
+            dispatcher.dispatch(message, "restore " + request.restoreId() + " of target " + request.targetId() + " into " + request.database(),
+                    cancellation -> service.handle(request, cancellation));
         };
     }
 }

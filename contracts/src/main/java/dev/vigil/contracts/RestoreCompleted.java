@@ -1,0 +1,61 @@
+package dev.vigil.contracts;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** The outcome of a {@link RestoreRequested}, reported like a verification. */
+@JsonClassDescription("The outcome of a RestoreRequested: the backup restored into the named database and compared with what the dump "
+        + "held, reported like a verification; or why nothing was restored.")
+public record RestoreCompleted(
+        UUID eventId,
+        Instant occurredAt,
+        @JsonProperty(required = true) int schemaVersion,
+        @JsonPropertyDescription("The restoreId of the request answered") UUID restoreId,
+        TargetId targetId,
+        @JsonPropertyDescription("The backup restored; absent when none could be chosen")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable JobId jobId,
+        @JsonPropertyDescription("The restore server's name as requested; absent: the verification server")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String server,
+        String database,
+        @JsonPropertyDescription("PASSED: restored, and every restored table holds the rows the dump held; FAILED: see refused or "
+                + "differences; INCONCLUSIVE: the server lacks something, see environmentProblems") Verdict verdict,
+        @JsonPropertyDescription("Why nothing was restored (the database holds something and clean was not asked, no such backup, a "
+                + "bad name); the database was left untouched") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String refused,
+        @JsonPropertyDescription("Every difference or error found, one line each") List<String> differences,
+        @JsonPropertyDescription("Per-table row counts of the tables restored, expected and found") List<TableCheck> tables,
+        @JsonProperty(required = true) @JsonPropertyDescription("How long downloading, decoding and restoring took, in milliseconds") long restoreMillis,
+        @JsonPropertyDescription("What the restore server lacks, each with what to install or configure")
+        List<String> environmentProblems) implements TargetEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public RestoreCompleted {
+        Events.required(eventId, "eventId");
+        Events.required(occurredAt, "occurredAt");
+        Events.required(restoreId, "restoreId");
+        Events.required(targetId, "targetId");
+        Events.required(database, "database");
+        Events.required(verdict, "verdict");
+        differences = List.copyOf(Events.required(differences, "differences"));
+        tables = List.copyOf(Events.required(tables, "tables"));
+        environmentProblems = List.copyOf(Events.required(environmentProblems, "environmentProblems"));
+    }
+
+    /** Nothing was restored, and why. */
+    public static RestoreCompleted refused(RestoreRequested request, @Nullable JobId jobId, String why) {
+        return new RestoreCompleted(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, request.restoreId(), request.targetId(), jobId,
+                request.server(), request.database(), Verdict.FAILED, why, List.of(), List.of(), 0, List.of());
+    }
+
+    public static RestoreCompleted of(RestoreRequested request, JobId jobId, Verdict verdict, List<String> differences, List<TableCheck> tables,
+            long restoreMillis, List<String> environmentProblems) {
+        return new RestoreCompleted(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, request.restoreId(), request.targetId(), jobId,
+                request.server(), request.database(), verdict, null, differences, tables, restoreMillis, environmentProblems);
+    }
+}

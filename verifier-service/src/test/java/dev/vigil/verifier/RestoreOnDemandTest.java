@@ -1,0 +1,241 @@
+package dev.vigil.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.RestoreCompleted;
+import dev.vigil.contracts.RestoreRequested;
+import dev.vigil.contracts.Sha256;
+import dev.vigil.contracts.TableCheck;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Verdict;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Restores on demand ({@code RestoreRequested}) against a real broker, S3 endpoint and PostgreSQL. */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=verifier-service")
+class RestoreOnDemandTest {
+
+    private static final String BUCKET = "restore-test";
+    private static final TargetId TARGET = new TargetId("restore-shop");
+    private static final List<TableRowCount> SOURCE_COUNTS = List.of(new TableRowCount("Odd Name", "Mixed Case", 3),
+            new TableRowCount("public", "customers", 40), new TableRowCount("sales", "Order Lines", 700));
+    private static final JobId VERIFIED = JobId.random();
+    private static byte[] dump;
+
+    private final S3Client s3 = LocalS3.shared().client();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        ServiceTestSettings.s3Credentials();
+        ServiceTestSettings.kafkaAndDatabase(registry, "restore_test");
+        LocalPostgres postgres = LocalPostgres.shared();
+        registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
+        registry.add("vigil.verifier.scratch.host", postgres::host);
+        registry.add("vigil.verifier.scratch.port", postgres::port);
+        registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
+        // A second server a request may name; here the same PostgreSQL under another name.
+        registry.add("vigil.verifier.restore-servers.staging.host", postgres::host);
+        registry.add("vigil.verifier.restore-servers.staging.port", postgres::port);
+        registry.add("vigil.verifier.restore-servers.staging.username", () -> LocalPostgres.SUPERUSER);
+        registry.add("vigil.verifier.instance-id", () -> "RT-1");
+        registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "restore-test").toString());
+    }
+
+    @BeforeAll
+    static void aVerifiedBackup() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("restore_source");
+        postgres.execute("restore_source", """
+                drop schema if exists sales cascade;
+                drop schema if exists "Odd Name" cascade;
+                drop table if exists public.customers cascade;
+                create schema sales;
+                create table sales."Order Lines"(id int primary key, note text);
+                insert into sales."Order Lines" select g, md5(g::text) from generate_series(1, 700) g;
+                create view sales.recent as select * from sales."Order Lines" where id > 690;
+                create table public.customers(id int primary key);
+                insert into public.customers select generate_series(1, 40);
+                create schema "Odd Name";
+                create table "Odd Name"."Mixed Case"(id int);
+                insert into "Odd Name"."Mixed Case" values (1), (2), (3);
+                """);
+        dump = Verifications.pgDump("restore_source");
+        for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again")) {
+            postgres.execute("postgres", "drop database if exists \"" + database + "\" with (force)");
+        }
+    }
+
+    private BackupVerified stored(JobId jobId, byte[] object, String sha256) {
+        return Verifications.verify(s3, BUCKET, jobId, TARGET.value(), object, new Artifact("custom", object.length, sha256,
+                Verifications.sourceVersion(), Verifications.sourceVersion(), SOURCE_COUNTS));
+    }
+
+    private static RestoreCompleted restore(RestoreRequested request) {
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_REQUESTED, request.targetId().value(), EventJson.writeString(request));
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_COMPLETED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(request.restoreId().toString()), Duration.ofSeconds(60));
+            return EventJson.read(seen.value().getBytes(), RestoreCompleted.class);
+        }
+    }
+
+    private static RestoreRequested request(JobId jobId, String database, boolean clean, List<String> schemas, List<String> tables) {
+        return RestoreRequested.now(UUID.randomUUID(), TARGET, jobId, null, database, clean, schemas, tables);
+    }
+
+    private static List<String> tablesIn(String database) throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (var connection = LocalPostgres.shared().connect(database); ResultSet rs = connection.createStatement().executeQuery("""
+                select table_schema || '.' || table_name from information_schema.tables
+                where table_schema not in ('pg_catalog', 'information_schema') order by 1""")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        return tables;
+    }
+
+    private static long count(String database, String table) throws Exception {
+        try (var connection = LocalPostgres.shared().connect(database); ResultSet rs = connection.createStatement().executeQuery(
+                "select count(*) from " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void ensureVerified() {
+        if (!RestoreOnDemandTest.verifiedOnce) {
+            assertThat(stored(VERIFIED, dump, Sha256.of(dump)).verdict()).isEqualTo(Verdict.PASSED);
+            verifiedOnce = true;
+        }
+    }
+
+    private static volatile boolean verifiedOnce;
+
+    @Test
+    void theNewestVerifiedBackupIsRestoredWholeIntoANewDatabaseAndComparedTableByTable() throws Exception {
+        ensureVerified();
+
+        RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, null, "staging", "restored_whole", false,
+                List.of(), List.of()));
+
+        assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(outcome.jobId()).isEqualTo(VERIFIED);
+        assertThat(outcome.server()).isEqualTo("staging");
+        assertThat(outcome.tables()).extracting(TableCheck::foundRows).containsExactly(3L, 40L, 700L);
+        assertThat(tablesIn("restored_whole")).containsExactly("Odd Name.Mixed Case", "public.customers", "sales.Order Lines", "sales.recent");
+        assertThat(count("restored_whole", "sales.recent")).isEqualTo(10);
+    }
+
+    @Test
+    void aDatabaseHoldingAnythingIsRefusedAndLeftUntouchedUnlessTheRequestAsksToCleanIt() throws Exception {
+        ensureVerified();
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("restored_kept");
+        postgres.execute("restored_kept", "create table precious(id int); insert into precious values (1), (2)");
+
+        RestoreCompleted refused = restore(request(VERIFIED, "restored_kept", false, List.of(), List.of()));
+
+        assertThat(refused.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(refused.refused()).contains("database restored_kept on the verification server is not empty (1 relations")
+                .contains("clean: true");
+        assertThat(tablesIn("restored_kept")).containsExactly("public.precious");
+        assertThat(count("restored_kept", "precious")).isEqualTo(2);
+
+        RestoreCompleted cleaned = restore(request(VERIFIED, "restored_kept", true, List.of(), List.of()));
+
+        assertThat(cleaned.verdict()).as(cleaned.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(cleaned.refused()).isNull();
+        assertThat(tablesIn("restored_kept")).doesNotContain("public.precious").contains("public.customers");
+    }
+
+    @Test
+    void onlyTheListedTablesOrSchemasAreRestoredAndCompared() throws Exception {
+        ensureVerified();
+
+        RestoreCompleted lines = restore(request(VERIFIED, "restored_lines", false, List.of(), List.of("sales.Order Lines")));
+        RestoreCompleted odd = restore(request(VERIFIED, "restored_odd", false, List.of("Odd Name"), List.of("public.customers")));
+
+        assertThat(lines.verdict()).as(lines.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(lines.tables()).extracting(TableCheck::table, TableCheck::foundRows).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("Order Lines", 700L));
+        assertThat(tablesIn("restored_lines")).containsExactly("sales.Order Lines");
+        assertThat(odd.verdict()).as(odd.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(tablesIn("restored_odd")).containsExactly("Odd Name.Mixed Case", "public.customers");
+    }
+
+    @Test
+    void aRequestDeliveredAgainIsAnsweredAgainWithoutRestoringTwice() throws Exception {
+        ensureVerified();
+        RestoreRequested request = request(VERIFIED, "restored_again", false, List.of(), List.of());
+        RestoreCompleted first = restore(request);
+        LocalPostgres.shared().execute("restored_again", "insert into public.customers values (41)");
+
+        RestoreCompleted again = restore(request);
+
+        assertThat(first.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(again).isEqualTo(first);
+        assertThat(count("restored_again", "public.customers")).isEqualTo(41);
+    }
+
+    @Test
+    void aDamagedBackupRestoresNothingAndLeavesTheDatabaseItWouldHaveCleaned() throws Exception {
+        ensureVerified();
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("restored_precious");
+        postgres.execute("restored_precious", "drop table if exists precious; create table precious(id int); insert into precious values (1)");
+        byte[] damaged = dump.clone();
+        damaged[damaged.length / 2] ^= 0x5a;
+        JobId damagedJob = JobId.random();
+        // Announced with the worker's checksum of the undamaged dump, as a store that flipped bytes would hold it.
+        assertThat(stored(damagedJob, damaged, Sha256.of(dump)).verdict()).isEqualTo(Verdict.FAILED);
+
+        RestoreCompleted outcome = restore(request(damagedJob, "restored_precious", true, List.of(), List.of()));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(outcome.differences()).singleElement().asString().startsWith("artifact checksum mismatch");
+        assertThat(tablesIn("restored_precious")).containsExactly("public.precious");
+    }
+
+    @Test
+    void requestsThatCannotBeMetAreRefusedSayingWhatToChange() {
+        ensureVerified();
+
+        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "production", "x", false, List.of(), List.of())).refused())
+                .isEqualTo("no restore server is named 'production'; the verifier knows [staging]: name one, leave server out for the "
+                        + "verification server, or add it under vigil.verifier.restore-servers");
+        assertThat(restore(request(JobId.random(), "x", false, List.of(), List.of())).refused())
+                .startsWith("no stored backup of target restore-shop with job id");
+        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), new TargetId("never-verified"), null, null, "x", false, List.of(), List.of()))
+                .refused()).isEqualTo("target never-verified has no backup whose verification passed; name one by its jobId");
+        assertThat(restore(request(VERIFIED, "x", false, List.of(), List.of("public.orders"))).refused())
+                .isEqualTo("the backup holds no table 'public.orders' (write schema.table, exact names); it holds "
+                        + "[Odd Name.Mixed Case, public.customers, sales.Order Lines]");
+        assertThat(restore(request(VERIFIED, "vigil_verify_rt1_mine", false, List.of(), List.of())).refused())
+                .contains("names the verifier's scratch databases");
+        assertThat(restore(request(VERIFIED, "postgres", true, List.of(), List.of())).refused())
+                .contains("maintenance database");
+    }
+}
