@@ -33,26 +33,15 @@ public final class DumpStageComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        long orders = Long.parseLong(System.getenv().getOrDefault("BENCH_ORDERS", "2400000"));
         boolean reuse = Boolean.parseBoolean(System.getenv().getOrDefault("BENCH_REUSE", "false"));
         Path work = Path.of("target/bench").toAbsolutePath();
         Files.createDirectories(work);
         Path bin = PostgresBinaries.binDir();
         try (LocalPostgres postgres = LocalPostgres.start(work.resolve("pg"), FreePorts.next())) {
             postgres.createDatabase("bench");
-            long size = databaseSize(postgres);
-            if (size < 1_000_000_000L || !reuse) {
-                System.out.printf("generating %,d orders...%n", orders);
-                long started = System.nanoTime();
-                postgres.execute("bench", script().replace(":ORDERS", String.valueOf(orders)));
-                size = databaseSize(postgres);
-                System.out.printf("generated in %.0f s%n", (System.nanoTime() - started) / 1e9);
-            }
+            long size = BenchDatabase.ensure(postgres, reuse);
             System.out.printf("database: %.2f GB (pg_database_size), PostgreSQL binaries %s, %d cores%n%n",
                     size / 1e9, bin, Runtime.getRuntime().availableProcessors());
-            if (size < 1_000_000_000L) {
-                throw new IllegalStateException("the benchmark database must be at least 1 GB; raise BENCH_ORDERS");
-            }
             String connection = "-h " + postgres.host() + " -p " + postgres.port() + " -U " + LocalPostgres.SUPERUSER + " bench";
             String pgDump = bin.resolve("pg_dump").toString();
             List<Result> results = new ArrayList<>();
@@ -90,21 +79,14 @@ public final class DumpStageComparison {
     private static Result shell(String name, String command, Path output) throws Exception {
         System.out.println("running " + name + "...");
         long started = System.nanoTime();
-        run(List.of("bash", "-o", "pipefail", "-c", command));
+        BenchDatabase.run(List.of("bash", "-o", "pipefail", "-c", command));
         return new Result(name, (System.nanoTime() - started) / 1e9, Files.size(output), 0);
     }
 
     private static Result worker(String name, LocalPostgres postgres, Path output, String key) throws Exception {
         System.out.println("running " + name + "...");
+        String out = BenchDatabase.workerDump(postgres, output, key);
         Path rss = output.resolveSibling(output.getFileName() + ".time");
-        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "dev.vigil.worker.dump.DumpStageBenchmark",
-                postgres.host(), String.valueOf(postgres.port()), "bench", LocalPostgres.SUPERUSER, output.toString(), "zstd", "3", "2"));
-        if (key != null) {
-            command.add(key);
-        }
-        String out = run(command);
         Matcher m = JSON_NUMBER.matcher(out);
         double seconds = 0;
         long bytes = 0;
@@ -117,27 +99,5 @@ public final class DumpStageComparison {
         }
         long peak = Long.parseLong(Files.readAllLines(rss).getLast().strip());
         return new Result(name, seconds, bytes, peak);
-    }
-
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("failed: " + String.join(" ", command) + "\n" + out);
-        }
-        return out;
-    }
-
-    private static long databaseSize(LocalPostgres postgres) throws Exception {
-        try (var connection = postgres.connect("bench"); ResultSet rs = connection.createStatement().executeQuery("select pg_database_size('bench')")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static String script() throws IOException {
-        try (InputStream in = DumpStageComparison.class.getResourceAsStream("/bench/generate.sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

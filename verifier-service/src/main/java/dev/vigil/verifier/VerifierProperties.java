@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pgBinDir   a single directory holding pg_restore, used instead of {@code pgBinRoot} when set
  * @param workDir    where downloaded artifacts wait for pg_restore
  * @param encryptionKeys the keyring for encrypted artifacts, {@code id:base64-32-bytes[,...]}, by reference ({@code VIGIL_ENCRYPTION_KEYS})
- * @param restoreJobs parallel pg_restore processes for directory-format artifacts
+ * @param restoreJobs parallel pg_restore processes for custom- and directory-format artifacts
  * @param checkTimeout how long one of a target's own checks may run on a restored backup
  * @param keepFree   space to leave free on the work directory's disk besides what a verification needs
  * @param restoreServers servers a restore on demand may name ({@code RestoreRequested.server}), by name; the

@@ -249,6 +249,22 @@ class VerifierServiceTest {
         assertThat(verified.differences()).singleElement().asString().contains("checksum mismatch").contains("damaged");
     }
 
+    @Test
+    void aCompressedEncryptedObjectDamagedInStorageFailsOnItsChecksumNotOnWhatTheDecoderMadeOfIt() throws Exception {
+        byte[] encoded = encode(dump, "vk-1", Keyring.parse(KEYS));
+        byte[] flipped = encoded.clone();
+        flipped[flipped.length / 3] ^= 0x5a;
+        byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 100);
+
+        // Announced with the worker's checksum of what it wrote: the store changed the bytes afterwards.
+        BackupVerified afterFlip = verify(flipped, Sha256.of(encoded), SOURCE_COUNTS, "zstd", "vk-1");
+        BackupVerified afterCut = verify(truncated, Sha256.of(encoded), SOURCE_COUNTS, "zstd", "vk-1");
+
+        assertThat(afterFlip.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(afterFlip.differences()).singleElement().asString().startsWith("artifact checksum mismatch");
+        assertThat(afterCut.differences()).singleElement().asString().startsWith("artifact checksum mismatch");
+    }
+
     private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts) {
         return verify(object, workerSha256, counts, null, null, null);
     }

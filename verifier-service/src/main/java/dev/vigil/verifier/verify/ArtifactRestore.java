@@ -10,6 +10,7 @@ import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.Sha256;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.verifier.VerifierProperties;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ final class ArtifactRestore {
 
         final Path artifact;
         final Path restorable;
-        /** How long decoding or unpacking the download took: part of the measured recovery time. */
+        /** How long downloading and decoding or unpacking took, when they are one pass: part of the measured recovery time. */
         long decodeNanos;
 
         WorkFiles(Path workDir, String name, ArtifactStored stored) {
@@ -72,34 +73,77 @@ final class ArtifactRestore {
         }
     }
 
-    /** The bytes the work directory needs for this backup: the download, and its decoded form where one is made (compressed, several times larger). */
+    /**
+     * The bytes the work directory needs for this backup: the download, or its decoded form where one
+     * is made instead (compressed: several times larger).
+     */
     static long spaceNeeded(ArtifactStored stored) {
-        return stored.artifact().sizeBytes() * (!decodedForParallelRestore(stored) ? 1
-                : stored.artifact().compression() == null || "none".equals(stored.artifact().compression()) ? 2 : 6);
+        boolean decoded = "directory".equals(stored.artifact().format()) || decodedForParallelRestore(stored);
+        boolean compressed = stored.artifact().compression() != null && !"none".equals(stored.artifact().compression());
+        return stored.artifact().sizeBytes() * (decoded && compressed ? 5 : 1);
     }
 
     /**
-     * Downloads the stored object and, when its SHA-256 is the worker's, decodes or unpacks it for
-     * pg_restore. Answers why the artifact cannot be restored (a checksum mismatch, damage, a key not
-     * held), or empty when it is ready.
+     * Downloads the stored object and makes what pg_restore reads of it. An artifact that must be
+     * decoded (compressed or encrypted custom format) or unpacked (directory format) is decoded as it
+     * arrives, in one pass with the SHA-256, so the download is never written and the decoding
+     * overlaps it; any other is written as it is. Answers why the artifact cannot be restored, or
+     * empty when it is ready. A checksum that differs from the worker's is the reason whenever it
+     * differs (a flipped byte or a truncated object), whatever the decoder made of the bytes;
+     * otherwise the decoder's reason (a key not held, a broken stream).
      */
     Optional<String> fetch(ArtifactStored stored, WorkFiles files, Cancellation cancellation) throws IOException {
-        String sha256 = download(stored, files.artifact, cancellation);
+        boolean decode = "directory".equals(stored.artifact().format()) || decodedForParallelRestore(stored);
+        MessageDigest digest = Sha256.digest();
+        long started = System.nanoTime();
+        var object = s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key()));
+        cancellation.onCancel(object::abort);
+        Optional<String> problem = Optional.empty();
+        try (InputStream in = new DigestInputStream(object, digest)) {
+            if (!decode) {
+                try (OutputStream out = Files.newOutputStream(files.artifact)) {
+                    in.transferTo(out);
+                }
+            } else {
+                // Downloading and hashing on one thread, decoding and writing on this one.
+                try (ReadAhead ahead = new ReadAhead(in, "download-" + stored.jobId())) {
+                    problem = decodeInto(stored, new FilterInputStream(ahead) {
+                        @Override
+                        public void close() {
+                            // the download is drained below, for its checksum
+                        }
+                    }, files.restorable);
+                    ahead.transferTo(OutputStream.nullOutputStream());
+                }
+                files.decodeNanos = System.nanoTime() - started;
+            }
+        }
+        String sha256 = Sha256.hex(digest);
         if (!sha256.equals(stored.artifact().sha256())) {
             return Optional.of("artifact checksum mismatch: the stored object's SHA-256 is " + sha256
                     + " but the dump worker wrote " + stored.artifact().sha256() + "; the stored backup is damaged");
         }
-        long started = System.nanoTime();
-        try {
+        return problem;
+    }
+
+    /** Decodes (custom format) or unpacks (directory format) the artifact into {@code restorable}; answers why that failed. */
+    private Optional<String> decodeInto(ArtifactStored stored, InputStream artifact, Path restorable) {
+        try (InputStream in = ArtifactCodec.decoder(artifact, Compression.of(stored.artifact().compression()), stored.artifact().encryptionKeyId(),
+                keyring)) {
             if ("directory".equals(stored.artifact().format())) {
-                return unpackDirectory(stored, files.artifact, files.restorable);
-            }
-            if (decodedForParallelRestore(stored)) {
-                return decodeToFile(stored, files.artifact, files.restorable);
+                DirectoryArchive.extract(in, restorable);
+            } else {
+                try (OutputStream out = Files.newOutputStream(restorable)) {
+                    // Large reads: the decompressor returns at most what is asked for, and each call crosses into native code.
+                    byte[] buffer = new byte[1 << 20];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        out.write(buffer, 0, n);
+                    }
+                }
             }
             return Optional.empty();
-        } finally {
-            files.decodeNanos = System.nanoTime() - started;
+        } catch (IOException e) {
+            return Optional.of(describe(stored, e));
         }
     }
 
@@ -111,39 +155,6 @@ final class ArtifactRestore {
     static boolean decodedForParallelRestore(ArtifactStored stored) {
         return "custom".equals(stored.artifact().format()) && (stored.artifact().encryptionKeyId() != null
                 || stored.artifact().compression() != null && !"none".equals(stored.artifact().compression()));
-    }
-
-    /** Decodes a custom-format artifact into {@code restorable}; answers why that failed. */
-    private Optional<String> decodeToFile(ArtifactStored stored, Path artifact, Path restorable) {
-        try (InputStream in = ArtifactCodec.decoder(Files.newInputStream(artifact), Compression.of(stored.artifact().compression()),
-                stored.artifact().encryptionKeyId(), keyring); OutputStream out = Files.newOutputStream(restorable)) {
-            in.transferTo(out);
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.of(describe(stored, e));
-        }
-    }
-
-    /** Unpacks a directory-format artifact for pg_restore --jobs; answers why that failed. */
-    private Optional<String> unpackDirectory(ArtifactStored stored, Path artifact, Path restorable) {
-        try (InputStream in = ArtifactCodec.decoder(Files.newInputStream(artifact), Compression.of(stored.artifact().compression()),
-                stored.artifact().encryptionKeyId(), keyring)) {
-            DirectoryArchive.extract(in, restorable);
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.of(describe(stored, e));
-        }
-    }
-
-    private String download(ArtifactStored stored, Path target, Cancellation cancellation) throws IOException {
-        MessageDigest digest = Sha256.digest();
-        var object = s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key()));
-        cancellation.onCancel(object::abort);
-        try (InputStream in = new DigestInputStream(object, digest);
-                OutputStream out = Files.newOutputStream(target)) {
-            in.transferTo(out);
-        }
-        return Sha256.hex(digest);
     }
 
     /** What a restore came to: a problem reading the artifact itself, or what pg_restore/psql reported; both null when it succeeded. */

@@ -80,12 +80,54 @@ final class ScratchDatabase implements AutoCloseable {
         return dropped;
     }
 
-    /** Exact row counts of every restored table, keyed {@code schema.table}, counted as the dump worker counted the source. */
-    Map<String, Long> countRows() throws SQLException {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection connection = connect(server, name)) {
-            RowCounts.exact(connection).forEach(t -> counts.put(t.qualifiedName(), t.rows()));
+    /**
+     * Exact row counts of every restored table, keyed {@code schema.table}, counted as the dump worker
+     * counted the source, on {@code connections} connections at once, largest tables first.
+     */
+    Map<String, Long> countRows(int connections) throws SQLException, InterruptedException {
+        List<RowCounts.TableRows> tables;
+        Map<String, Long> bytes = new java.util.HashMap<>();
+        try (Connection connection = connect(server, name); Statement statement = connection.createStatement()) {
+            tables = RowCounts.exact(connection, (schema, table) -> true, false);
+            try (var rs = statement.executeQuery("select n.nspname || '.' || c.relname, pg_relation_size(c.oid) from pg_class c "
+                    + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p')")) {
+                while (rs.next()) {
+                    bytes.put(rs.getString(1), rs.getLong(2));
+                }
+            }
         }
+        java.util.concurrent.ConcurrentLinkedQueue<RowCounts.TableRows> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(tables.stream()
+                .sorted(java.util.Comparator.comparingLong((RowCounts.TableRows t) -> bytes.getOrDefault(t.qualifiedName(), 0L)).reversed()).toList());
+        Map<String, Long> found = new java.util.concurrent.ConcurrentHashMap<>();
+        List<java.util.concurrent.FutureTask<Void>> counters = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, Math.min(connections, tables.size())); i++) {
+            java.util.concurrent.FutureTask<Void> counter = new java.util.concurrent.FutureTask<>(() -> {
+                try (Connection connection = connect(server, name)) {
+                    for (RowCounts.TableRows table; (table = queue.poll()) != null; ) {
+                        String schema = table.schema();
+                        String relation = table.table();
+                        RowCounts.exact(connection, (s, t) -> s.equals(schema) && t.equals(relation), true)
+                                .forEach(t -> found.put(t.qualifiedName(), t.rows()));
+                    }
+                }
+                return null;
+            });
+            counters.add(counter);
+            Thread.ofVirtual().start(counter);
+        }
+        for (var counter : counters) {
+            try {
+                counter.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        // In the order the tables are listed, as the worker lists them.
+        Map<String, Long> counts = new LinkedHashMap<>();
+        tables.forEach(t -> counts.put(t.qualifiedName(), found.get(t.qualifiedName())));
         return counts;
     }
 
