@@ -18,7 +18,8 @@ public record RetentionApplied(
         @JsonPropertyDescription("Backups kept, newest first") List<RetainedBackup> kept,
         @JsonPropertyDescription("Backups deleted from every destination, newest first") List<RetainedBackup> deleted) implements TargetEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: each kept backup's Object Lock retain-until date, where the bucket has Object Lock. */
+    public static final int SCHEMA_VERSION = 2;
 
     public RetentionApplied {
         Events.required(eventId, "eventId");

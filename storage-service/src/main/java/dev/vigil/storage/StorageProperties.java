@@ -19,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param serverSideEncryption primary: {@code AES256} or {@code aws:kms} asks the store to encrypt at rest; empty: the bucket's default
  * @param kmsKeyId     primary: the KMS key for {@code aws:kms}
  * @param storageClass primary: e.g. {@code STANDARD_IA}; empty: the bucket's default
+ * @param objectLockMode primary, where its bucket has Object Lock: the mode of the retain-until dates set from the
+ *                     retention tier ({@code GOVERNANCE}: users with the bypass permission may still delete;
+ *                     {@code COMPLIANCE}: nobody may until the date); {@code OFF} sets none
  * @param replicas     further destinations that receive a copy of every backup (of the targets they name)
  * @param upload       how a failing store is retried, and how long artifacts wait in staging between tries
  * @param retention    the policy for targets that set none of their own, and when the daily sweep runs
@@ -37,6 +40,7 @@ public record StorageProperties(
         @DefaultValue("") String serverSideEncryption,
         @DefaultValue("") String kmsKeyId,
         @DefaultValue("") String storageClass,
+        @DefaultValue("GOVERNANCE") String objectLockMode,
         @DefaultValue java.util.List<Replica> replicas,
         @DefaultValue Upload upload,
         @DefaultValue Retention retention) {
@@ -60,6 +64,7 @@ public record StorageProperties(
             @DefaultValue("") String serverSideEncryption,
             @DefaultValue("") String kmsKeyId,
             @DefaultValue("") String storageClass,
+            @DefaultValue("GOVERNANCE") String objectLockMode,
             @DefaultValue java.util.List<String> targets) {
 
         public Replica {

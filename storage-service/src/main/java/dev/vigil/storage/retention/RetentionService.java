@@ -125,10 +125,53 @@ public class RetentionService {
                 log.info("retention deleted backup {} of target {} ({}, taken {}): {}", backup.jobId(), targetId, backup.objectKey(),
                         backup.takenAt(), decision.reasons());
             }
-            RetentionApplied applied = RetentionApplied.now(targetId, rules, plan.keptBackups(), plan.deletedBackups());
+            List<dev.vigil.contracts.RetainedBackup> kept = plan.kept().stream().map(decision -> {
+                java.time.Instant lockedUntil = lock(rules, decision);
+                return new dev.vigil.contracts.RetainedBackup(decision.backup().jobId(), decision.backup().takenAt(), decision.backup().objectKey(),
+                        decision.reasons(), lockedUntil);
+            }).toList();
+            RetentionApplied applied = RetentionApplied.now(targetId, rules, kept, plan.deletedBackups());
             outbox.append(applied);
             return applied;
         }));
+    }
+
+    /**
+     * Where a destination's bucket has Object Lock: sets (or extends) the retain-until date of every
+     * copy of a kept backup to what its tiers keep it for ({@link ObjectLockDates}), and answers the
+     * date in force, or null where none is. Never shortens a date; asks the bucket only to extend the
+     * date last recorded. A store that fails is logged, and the next run tries again.
+     */
+    private java.time.Instant lock(RetentionPolicy rules, RetentionPlan.Decision decision) {
+        StoredBackup backup = decision.backup();
+        java.time.Instant recorded = jdbc.sql("select retain_until from stored_artifacts where job_id = ?").param(backup.jobId().value())
+                .query((rs, n) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant()).optional().orElse(null);
+        Optional<java.time.Instant> wanted = ObjectLockDates.retainUntil(rules, backup.takenAt(), decision.reasons())
+                .filter(until -> until.isAfter(clock.instant()));
+        if (wanted.isEmpty() || recorded != null && !recorded.isBefore(wanted.get())) {
+            return recorded;
+        }
+        java.time.Instant inForce = null;
+        try {
+            for (StoredObject copy : storedEvent(backup.jobId()).copies()) {
+                Optional<Destination> destination = destinations.named(copy.destination());
+                if (destination.isPresent()) {
+                    Optional<java.time.Instant> until = destination.get().store().retainAtLeastUntil(copy.bucket(), copy.key(), wanted.get());
+                    if (until.isPresent() && (inForce == null || until.get().isBefore(inForce))) {
+                        inForce = until.get();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not set the Object Lock retain-until date of backup {} to {}; the next retention run tries again: {}", backup.jobId(),
+                    wanted.get(), e.getMessage());
+            return recorded;
+        }
+        if (inForce != null) {
+            jdbc.sql("update stored_artifacts set retain_until = ? where job_id = ?").params(java.sql.Timestamp.from(inForce), backup.jobId().value())
+                    .update();
+        }
+        return inForce != null ? inForce : recorded;
     }
 
     /** The daily sweep: every target that has backups in the catalog. */

@@ -35,4 +35,14 @@ public interface ArtifactStore {
     void delete(String bucket, String key);
 
     String bucket();
+
+    /**
+     * Where the bucket has Object Lock (and the destination's mode is not {@code OFF}): makes sure the
+     * object's current version cannot be deleted or overwritten before {@code until}, never shortening
+     * a date already set. Answers the retain-until date in force afterwards; empty where the store has
+     * no Object Lock.
+     */
+    default java.util.Optional<java.time.Instant> retainAtLeastUntil(String bucket, String key, java.time.Instant until) {
+        return java.util.Optional.empty();
+    }
 }

@@ -37,7 +37,8 @@ public final class Destinations implements AutoCloseable {
                 S3Client s3 = S3Clients.create(new S3Settings(replica.endpoint(), replica.region(), replica.pathStyle()));
                 clients.add(s3);
                 store = new S3ArtifactStore(s3, replica.bucket(), replica.createBucket(), properties.partSizeMb() * 1024 * 1024,
-                        properties.maxParts(), new ObjectOptions(replica.serverSideEncryption(), replica.kmsKeyId(), replica.storageClass()));
+                        properties.maxParts(), new ObjectOptions(replica.serverSideEncryption(), replica.kmsKeyId(), replica.storageClass(),
+                        replica.objectLockMode()));
             }
             replicas.add(new Replica(new Destination(replica.name(), store, replica.prefix(), new StoreGuard(replica.name(), properties.upload())),
                     replica.targets()));

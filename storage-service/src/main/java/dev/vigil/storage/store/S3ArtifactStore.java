@@ -24,6 +24,8 @@ public class S3ArtifactStore implements ArtifactStore {
     private final int partSize;
     private final int maxParts;
     private final ObjectOptions options;
+    /** Whether each bucket has Object Lock, asked once per bucket. */
+    private final Map<String, Boolean> objectLock = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param partSize the preferred part size; larger for an artifact that would otherwise need more than {@code maxParts}
@@ -139,5 +141,67 @@ public class S3ArtifactStore implements ArtifactStore {
     @Override
     public String bucket() {
         return bucket;
+    }
+
+    @Override
+    public java.util.Optional<java.time.Instant> retainAtLeastUntil(String bucket, String key, java.time.Instant until) {
+        if ("OFF".equals(options.objectLockMode()) || !objectLockEnabled(bucket)) {
+            return java.util.Optional.empty();
+        }
+        java.time.Instant wanted = until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        java.util.Optional<java.time.Instant> current = retention(bucket, key);
+        if (current.isPresent() && !current.get().isBefore(wanted)) {
+            return current;
+        }
+        s3.putObjectRetention(b -> b.bucket(bucket).key(key).retention(r -> r.mode(options.objectLockMode()).retainUntilDate(wanted)));
+        log.info("object lock: {}/{} kept until {} ({})", bucket, key, wanted, options.objectLockMode());
+        return java.util.Optional.of(wanted);
+    }
+
+    /**
+     * Whether the bucket has Object Lock enabled, asked once. A store that does not implement it, a
+     * bucket without it, or a role that may not read it counts as none; any other failure (the store
+     * not answering) is thrown, and asked again next time.
+     */
+    boolean objectLockEnabled(String bucket) {
+        Boolean known = objectLock.get(bucket);
+        if (known != null) {
+            return known;
+        }
+        boolean enabled;
+        try {
+            var configuration = s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
+            enabled = configuration != null
+                    && configuration.objectLockEnabled() == software.amazon.awssdk.services.s3.model.ObjectLockEnabled.ENABLED;
+            log.info("bucket {} {}", bucket, enabled ? "has Object Lock: backups get a retain-until date (" + options.objectLockMode()
+                    + ") from the retention tier that keeps them" : "has no Object Lock");
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() >= 500 && e.statusCode() != 501) {
+                throw e;
+            }
+            enabled = false;
+            if (e.statusCode() == 403) {
+                log.warn("bucket {}: may not read its Object Lock configuration ({}); no retain-until dates are set. Grant "
+                        + "s3:GetBucketObjectLockConfiguration, s3:GetObjectRetention and s3:PutObjectRetention to use Object Lock", bucket,
+                        e.awsErrorDetails() == null ? e.statusCode() : e.awsErrorDetails().errorCode());
+            } else {
+                log.info("bucket {} has no Object Lock ({})", bucket, e.awsErrorDetails() == null ? e.statusCode() : e.awsErrorDetails().errorCode());
+            }
+        }
+        objectLock.put(bucket, enabled);
+        return enabled;
+    }
+
+    /** The object's retain-until date; empty when it has none. */
+    private java.util.Optional<java.time.Instant> retention(String bucket, String key) {
+        try {
+            var retention = s3.getObjectRetention(b -> b.bucket(bucket).key(key)).retention();
+            return java.util.Optional.ofNullable(retention == null ? null : retention.retainUntilDate());
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404 || e.statusCode() == 400) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
     }
 }

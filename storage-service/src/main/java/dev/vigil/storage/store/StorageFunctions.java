@@ -51,7 +51,8 @@ class StorageFunctions {
     @Bean
     ArtifactStore artifactStore(S3Client s3, StorageProperties properties) {
         return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket(), properties.partSizeMb() * 1024 * 1024, properties.maxParts(),
-                new ObjectOptions(properties.serverSideEncryption(), properties.kmsKeyId(), properties.storageClass()));
+                new ObjectOptions(properties.serverSideEncryption(), properties.kmsKeyId(), properties.storageClass(),
+                        properties.objectLockMode()));
     }
 
     /** The primary (the store above) and the replicas from vigil.storage.replicas. */
