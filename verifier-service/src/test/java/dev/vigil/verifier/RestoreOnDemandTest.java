@@ -117,6 +117,12 @@ class RestoreOnDemandTest {
         return tables;
     }
 
+    /** A database of the user's that holds something already. */
+    private static void holding(String database, String sql) {
+        LocalPostgres.shared().createDatabase(database);
+        LocalPostgres.shared().execute(database, sql);
+    }
+
     private static long count(String database, String table) throws Exception {
         try (var connection = LocalPostgres.shared().connect(database); ResultSet rs = connection.createStatement().executeQuery(
                 "select count(*) from " + table)) {
@@ -152,9 +158,7 @@ class RestoreOnDemandTest {
     @Test
     void aDatabaseHoldingAnythingIsRefusedAndLeftUntouchedUnlessTheRequestAsksToCleanIt() throws Exception {
         ensureVerified();
-        LocalPostgres postgres = LocalPostgres.shared();
-        postgres.createDatabase("restored_kept");
-        postgres.execute("restored_kept", "create table precious(id int); insert into precious values (1), (2)");
+        holding("restored_kept", "create table precious(id int); insert into precious values (1), (2)");
 
         RestoreCompleted refused = restore(request(VERIFIED, "restored_kept", false, List.of(), List.of()));
 
@@ -203,9 +207,7 @@ class RestoreOnDemandTest {
     @Test
     void aDamagedBackupRestoresNothingAndLeavesTheDatabaseItWouldHaveCleaned() throws Exception {
         ensureVerified();
-        LocalPostgres postgres = LocalPostgres.shared();
-        postgres.createDatabase("restored_precious");
-        postgres.execute("restored_precious", "drop table if exists precious; create table precious(id int); insert into precious values (1)");
+        holding("restored_precious", "drop table if exists precious; create table precious(id int); insert into precious values (1)");
         byte[] damaged = dump.clone();
         damaged[damaged.length / 2] ^= 0x5a;
         JobId damagedJob = JobId.random();
