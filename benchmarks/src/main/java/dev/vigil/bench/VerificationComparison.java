@@ -101,16 +101,20 @@ public final class VerificationComparison {
                 sha256 = Sha256.hex(((DigestInputStream) in).getMessageDigest());
             }
             Artifact described = new Artifact("custom", Files.size(artifact), sha256, serverVersion, serverVersion, expected, "zstd", null, catalog);
-            int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "2"));
+            int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
             List<Double> bare = new ArrayList<>();
             List<Verified> verified = new ArrayList<>();
             try (VerifierProcess verifier = VerifierProcess.start(postgres, work, artifact)) {
+                // A verifier runs for weeks: its first verification after start-up also compiles the decoding path, so one untimed
+                // verification comes first and the rounds measure the service as it runs.
+                System.out.println("warm-up: one verification, not timed...");
+                verifier.verify(described);
                 for (int round = 1; round <= rounds; round++) {
                     // Each timed run starts from a checkpoint, so none pays for the WAL the one before it wrote.
                     postgres.execute("postgres", "checkpoint");
-                    // Decoded afresh (not timed), as the verifier decodes it right before its restore: both restore from a file just written.
+                    // Decoded afresh (not timed) right before the restore, as the verifier decodes it: both restore from a file just
+                    // written, after the same checkpoint.
                     BenchDatabase.run(List.of("bash", "-o", "pipefail", "-c", "zstd -d -q -f -o " + dump + " " + artifact));
-                    postgres.execute("postgres", "checkpoint");
                     System.out.printf("round %d: bare pg_restore --jobs 2 + count(*) per table...%n", round);
                     long bareStarted = System.nanoTime();
                     List<String> steps = BenchDatabase.run(List.of("bash", "-o", "pipefail", "-c", bareCommand)).strip().lines().toList();
@@ -142,8 +146,10 @@ public final class VerificationComparison {
             for (int i = 0; i < rounds; i++) {
                 ratios.add(verified.get(i).seconds() / bare.get(i));
             }
+            double median = ratios.stream().sorted().toList().get(rounds / 2);
             System.out.printf("verifier / bare, each round: %s%n", ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.2fx", r)).toList());
-            System.out.printf("verifier / bare, best against best:  %.2fx  (target <= 1.15x) %s%n", ratio, ratio <= 1.15 ? "MET" : "MISSED");
+            System.out.printf("verifier / bare, best against best:  %.2fx%n", ratio);
+            System.out.printf("verifier / bare, median round:       %.2fx  (target <= 1.15x) %s%n", median, median <= 1.15 ? "MET" : "MISSED");
         }
     }
 
