@@ -35,11 +35,25 @@ final class ArtifactRestore {
     private final S3Client s3;
     private final Keyring keyring;
     private final int restoreJobs;
+    private final dev.vigil.pgclients.PostgresClients pgRestores;
+    private final dev.vigil.pgclients.PostgresClients psqls;
 
-    ArtifactRestore(S3Client s3, Keyring keyring, int restoreJobs) {
+    /**
+     * @param pgRestores the installed pg_restore programs, for custom and directory archives
+     * @param psqls      the installed psql programs, for plain SQL
+     */
+    ArtifactRestore(S3Client s3, Keyring keyring, int restoreJobs, dev.vigil.pgclients.PostgresClients pgRestores,
+            dev.vigil.pgclients.PostgresClients psqls) {
         this.s3 = s3;
         this.keyring = keyring;
         this.restoreJobs = Math.max(1, restoreJobs);
+        this.pgRestores = pgRestores;
+        this.psqls = psqls;
+    }
+
+    /** The programs that restore this artifact: psql for plain SQL, pg_restore for the rest. */
+    dev.vigil.pgclients.PostgresClients restorers(ArtifactStored stored) {
+        return "plain".equals(stored.artifact().format()) ? psqls : pgRestores;
     }
 
     /**

@@ -43,18 +43,14 @@ public class RestoreService {
 
     private final ArtifactRestore artifacts;
     private final VerifierProperties properties;
-    private final PostgresClients pgRestores;
-    private final PostgresClients psqls;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
 
-    RestoreService(ArtifactRestore artifacts, VerifierProperties properties, PostgresClients pgRestores, PostgresClients psqls, JdbcClient jdbc,
+    RestoreService(ArtifactRestore artifacts, VerifierProperties properties, JdbcClient jdbc,
             TransactionTemplate transactions, Outbox outbox) {
         this.artifacts = artifacts;
         this.properties = properties;
-        this.pgRestores = pgRestores;
-        this.psqls = psqls;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -103,7 +99,7 @@ public class RestoreService {
             return;
         }
         int sourceMajor = Integer.parseInt(stored.artifact().serverVersion().split("\\.")[0]);
-        PostgresClients restorers = "plain".equals(stored.artifact().format()) ? psqls : pgRestores;
+        PostgresClients restorers = artifacts.restorers(stored);
         Optional<PostgresClients.Program> program = restorers.forServer(sourceMajor);
         if (program.isEmpty()) {
             answer(request, RestoreCompleted.of(request, jobId, Verdict.INCONCLUSIVE, List.of(), List.of(), 0,
@@ -173,7 +169,7 @@ public class RestoreService {
                     List<String> lacking = EnvironmentProblems.in(restored.restoreErrors(), serverMajor);
                     environment.addAll(lacking);
                     if (lacking.isEmpty()) {
-                        differences.add((restorers == psqls ? "psql" : "pg_restore") + " reported errors: " + restored.restoreErrors());
+                        differences.add(("plain".equals(stored.artifact().format()) ? "psql" : "pg_restore") + " reported errors: " + restored.restoreErrors());
                     }
                 }
             }

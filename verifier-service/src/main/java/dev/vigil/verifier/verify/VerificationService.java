@@ -43,8 +43,6 @@ public class VerificationService {
 
     private final ArtifactRestore artifacts;
     private final VerifierProperties properties;
-    private final PostgresClients pgRestores;
-    private final PostgresClients psqls;
     private final String instance;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -54,13 +52,11 @@ public class VerificationService {
     /**
      * @param checks a target's own checks, run against each of its restored backups
      */
-    VerificationService(ArtifactRestore artifacts, VerifierProperties properties, PostgresClients pgRestores, PostgresClients psqls,
-            JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox, Function<TargetId, List<SqlCheck>> checks) {
+    VerificationService(ArtifactRestore artifacts, VerifierProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox,
+            Function<TargetId, List<SqlCheck>> checks) {
         this.checks = checks;
         this.artifacts = artifacts;
         this.properties = properties;
-        this.pgRestores = pgRestores;
-        this.psqls = psqls;
         this.instance = ScratchDatabase.instance(properties.instanceId() != null ? properties.instanceId() : hostName());
         // Before the bindings start: nothing of this instance can be restoring yet.
         try {
@@ -95,7 +91,7 @@ public class VerificationService {
         }
         int sourceMajor = Integer.parseInt(stored.artifact().serverVersion().split("\\.")[0]);
         // A custom archive is restored by pg_restore, plain SQL replayed by psql.
-        PostgresClients restorers = "plain".equals(stored.artifact().format()) ? psqls : pgRestores;
+        PostgresClients restorers = artifacts.restorers(stored);
         Optional<PostgresClients.Program> pgRestore = restorers.forServer(sourceMajor);
         if (pgRestore.isEmpty()) {
             fail(stored, restorers.noneFits(sourceMajor, stored.artifact().serverVersion()));

@@ -50,29 +50,23 @@ class VerifierFunctions {
 
     @Bean
     ArtifactRestore artifactRestore(S3Client s3, VerifierProperties properties) {
-        return new ArtifactRestore(s3, Keyring.parse(properties.encryptionKeys()), properties.restoreJobs());
+        return new ArtifactRestore(s3, Keyring.parse(properties.encryptionKeys()), properties.restoreJobs(),
+                PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir()),
+                PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir()));
     }
 
     @Bean
     VerificationService verificationService(ArtifactRestore artifacts, VerifierProperties properties, DataSource dataSource,
             PlatformTransactionManager transactionManager, Outbox outbox, TargetDirectory targets) {
-        return new VerificationService(artifacts, properties, pgRestores(properties), psqls(properties), JdbcClient.create(dataSource),
+        return new VerificationService(artifacts, properties, JdbcClient.create(dataSource),
                 new TransactionTemplate(transactionManager), outbox, target -> checksOf(targets, target));
     }
 
     @Bean
     RestoreService restoreService(ArtifactRestore artifacts, VerifierProperties properties, DataSource dataSource,
             PlatformTransactionManager transactionManager, Outbox outbox) {
-        return new RestoreService(artifacts, properties, pgRestores(properties), psqls(properties), JdbcClient.create(dataSource),
+        return new RestoreService(artifacts, properties, JdbcClient.create(dataSource),
                 new TransactionTemplate(transactionManager), outbox);
-    }
-
-    private static PostgresClients pgRestores(VerifierProperties properties) {
-        return PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir());
-    }
-
-    private static PostgresClients psqls(VerifierProperties properties) {
-        return PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir());
     }
 
     /** A target's checks once the targets topic has been read; none for a target not (or no longer) configured. */
