@@ -61,13 +61,24 @@ public final class RowCounts {
                     counts.add(new TableRows(table[0], table[1], 0));
                     continue;
                 }
-                try (ResultSet rs = statement.executeQuery("select count(*) from only " + quote(table[0]) + "." + quote(table[1]))) {
-                    rs.next();
-                    counts.add(new TableRows(table[0], table[1], rs.getLong(1)));
-                }
+                counts.add(new TableRows(table[0], table[1], count(statement, table[0], table[1])));
             }
         }
         return counts;
+    }
+
+    /** The exact rows of one table, not of its children (each of them is counted as a table of its own). */
+    public static long count(Connection connection, String schema, String table) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return count(statement, schema, table);
+        }
+    }
+
+    private static long count(Statement statement, String schema, String table) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("select count(*) from only " + quote(schema) + "." + quote(table))) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** A SQL identifier, double-quoted so mixed case, spaces and unicode survive. */

@@ -92,7 +92,7 @@ final class ArtifactRestore {
      * is made instead (compressed: several times larger).
      */
     static long spaceNeeded(ArtifactStored stored) {
-        boolean decoded = "directory".equals(stored.artifact().format()) || decodedForParallelRestore(stored);
+        boolean decoded = decodedBeforeRestore(stored);
         boolean compressed = stored.artifact().compression() != null && !"none".equals(stored.artifact().compression());
         return stored.artifact().sizeBytes() * (decoded && compressed ? 5 : 1);
     }
@@ -107,7 +107,7 @@ final class ArtifactRestore {
      * otherwise the decoder's reason (a key not held, a broken stream).
      */
     Optional<String> fetch(ArtifactStored stored, WorkFiles files, Cancellation cancellation) throws IOException {
-        boolean decode = "directory".equals(stored.artifact().format()) || decodedForParallelRestore(stored);
+        boolean decode = decodedBeforeRestore(stored);
         MessageDigest digest = Sha256.digest();
         long started = System.nanoTime();
         var object = s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key()));
@@ -162,12 +162,15 @@ final class ArtifactRestore {
     }
 
     /**
-     * A custom-format artifact that is compressed or encrypted is decoded to a file first: pg_restore
-     * restores in parallel ({@code --jobs}) only from a file it can seek in, which takes about two
-     * thirds of the time of one job reading standard input. A plain custom artifact is that file already.
+     * Whether pg_restore reads a decoded form of the download rather than the download itself: a
+     * directory-format artifact is unpacked from its tar, and a custom-format one that is compressed or
+     * encrypted is decoded to a file, since pg_restore restores in parallel ({@code --jobs}) only from
+     * a file it can seek in (one job reading standard input took about 1.5 times as long). A plain
+     * custom artifact is that file already; plain SQL is decoded into psql's standard input.
      */
-    static boolean decodedForParallelRestore(ArtifactStored stored) {
-        return "custom".equals(stored.artifact().format()) && (stored.artifact().encryptionKeyId() != null
+    static boolean decodedBeforeRestore(ArtifactStored stored) {
+        String format = stored.artifact().format();
+        return "directory".equals(format) || "custom".equals(format) && (stored.artifact().encryptionKeyId() != null
                 || stored.artifact().compression() != null && !"none".equals(stored.artifact().compression()));
     }
 
@@ -196,7 +199,7 @@ final class ArtifactRestore {
             command.addAll(List.of("--no-owner", "--no-privileges", "--no-tablespaces", "--jobs=" + restoreJobs));
             command.addAll(selection);
             command.addAll(connection);
-            command.add(("directory".equals(format) || decodedForParallelRestore(stored) ? files.restorable : files.artifact).toString());
+            command.add((decodedBeforeRestore(stored) ? files.restorable : files.artifact).toString());
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");

@@ -110,7 +110,7 @@ public class RestoreService {
             int serverMajor;
             String contents;
             try (Connection maintenance = ScratchDatabase.connect(server, server.maintenanceDatabase())) {
-                serverMajor = major(maintenance);
+                serverMajor = ScratchDatabase.serverMajor(maintenance);
                 contents = exists(maintenance, request.database()) ? contents(server, request.database()) : null;
             }
             List<String> tooOld = EnvironmentProblems.serverVersion(serverMajor, sourceMajor);
@@ -247,13 +247,6 @@ public class RestoreService {
             return Optional.of("database '" + name + "' is a template or the maintenance database the verifier connects to; choose another name");
         }
         return Optional.empty();
-    }
-
-    private static int major(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); var rs = statement.executeQuery("show server_version_num")) {
-            rs.next();
-            return Integer.parseInt(rs.getString(1)) / 10000;
-        }
     }
 
     private static boolean exists(Connection connection, String database) throws SQLException {

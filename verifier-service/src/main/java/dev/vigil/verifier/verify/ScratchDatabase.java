@@ -51,8 +51,14 @@ final class ScratchDatabase implements AutoCloseable {
 
     /** The verification server's major version. */
     static int serverMajor(VerifierProperties.Scratch server) throws SQLException {
-        try (Connection connection = connect(server, server.maintenanceDatabase()); Statement statement = connection.createStatement();
-                var rs = statement.executeQuery("show server_version_num")) {
+        try (Connection connection = connect(server, server.maintenanceDatabase())) {
+            return serverMajor(connection);
+        }
+    }
+
+    /** The major version of the server {@code connection} is connected to. */
+    static int serverMajor(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); var rs = statement.executeQuery("show server_version_num")) {
             rs.next();
             return Integer.parseInt(rs.getString(1)) / 10000;
         }
@@ -104,10 +110,7 @@ final class ScratchDatabase implements AutoCloseable {
             java.util.concurrent.FutureTask<Void> counter = new java.util.concurrent.FutureTask<>(() -> {
                 try (Connection connection = connect(server, name)) {
                     for (RowCounts.TableRows table; (table = queue.poll()) != null; ) {
-                        String schema = table.schema();
-                        String relation = table.table();
-                        RowCounts.exact(connection, (s, t) -> s.equals(schema) && t.equals(relation), true)
-                                .forEach(t -> found.put(t.qualifiedName(), t.rows()));
+                        found.put(table.qualifiedName(), RowCounts.count(connection, table.schema(), table.table()));
                     }
                 }
                 return null;
