@@ -125,8 +125,13 @@ public class RetentionService {
                 log.info("retention deleted backup {} of target {} ({}, taken {}): {}", backup.jobId(), targetId, backup.objectKey(),
                         backup.takenAt(), decision.reasons());
             }
+            java.util.Map<JobId, java.time.Instant> locked = new java.util.HashMap<>();
+            jdbc.sql("select job_id, retain_until from stored_artifacts where target_id = ? and retain_until is not null").param(targetId.value())
+                    .query(rs -> {
+                        locked.put(new JobId(rs.getObject(1, java.util.UUID.class)), rs.getTimestamp(2).toInstant());
+                    });
             List<dev.vigil.contracts.RetainedBackup> kept = plan.kept().stream().map(decision -> {
-                java.time.Instant lockedUntil = lock(rules, decision);
+                java.time.Instant lockedUntil = lock(rules, decision, locked.get(decision.backup().jobId()));
                 return new dev.vigil.contracts.RetainedBackup(decision.backup().jobId(), decision.backup().takenAt(), decision.backup().objectKey(),
                         decision.reasons(), lockedUntil);
             }).toList();
@@ -139,13 +144,11 @@ public class RetentionService {
     /**
      * Where a destination's bucket has Object Lock: sets (or extends) the retain-until date of every
      * copy of a kept backup to what its tiers keep it for ({@link ObjectLockDates}), and answers the
-     * date in force, or null where none is. Never shortens a date; asks the bucket only to extend the
+     * date in force, or null where none is; {@code recorded} is the date last set, or null. Never shortens a date; asks the bucket only to extend the
      * date last recorded. A store that fails is logged, and the next run tries again.
      */
-    private java.time.Instant lock(RetentionPolicy rules, RetentionPlan.Decision decision) {
+    private java.time.Instant lock(RetentionPolicy rules, RetentionPlan.Decision decision, java.time.Instant recorded) {
         StoredBackup backup = decision.backup();
-        java.time.Instant recorded = jdbc.sql("select retain_until from stored_artifacts where job_id = ?").param(backup.jobId().value())
-                .query((rs, n) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant()).optional().orElse(null);
         Optional<java.time.Instant> wanted = ObjectLockDates.retainUntil(rules, backup.takenAt(), decision.reasons())
                 .filter(until -> until.isAfter(clock.instant()));
         if (wanted.isEmpty() || recorded != null && !recorded.isBefore(wanted.get())) {
