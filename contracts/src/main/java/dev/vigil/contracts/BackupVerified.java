@@ -20,7 +20,7 @@ public record BackupVerified(
         Verdict verdict,
         @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found") List<String> differences,
         @JsonPropertyDescription("Per-table row counts, expected and found") List<TableCheck> tables,
-        @JsonProperty(required = true) @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis,
+        @JsonProperty(required = true) @JsonPropertyDescription("How long downloading, decoding and restoring took, in milliseconds: the measured recovery time") long restoreMillis,
         @JsonPropertyDescription("What the verification server lacks, each with what to install or configure (since v2); "
                 + "not empty exactly when the verdict is INCONCLUSIVE")
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> environmentProblems,
