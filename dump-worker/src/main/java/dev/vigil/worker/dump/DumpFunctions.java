@@ -12,9 +12,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import dev.vigil.worker.WorkerProperties;
-import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.TargetSettings;
 import java.util.function.Consumer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,11 +22,6 @@ import org.springframework.messaging.Message;
 /** Binds the worker to {@code vigil.backup.requested} (binding {@code dump-in-0}). */
 @Configuration(proxyBeanMethods = false)
 class DumpFunctions {
-
-    @Bean
-    TargetDirectory targetDirectory(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new TargetDirectory(brokers);
-    }
 
     /** The pg_dump programs this worker has, found once at start-up. */
     @Bean
@@ -63,7 +57,7 @@ class DumpFunctions {
     }
 
     @Bean
-    DumpService dumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
+    DumpService dumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
             Staging staging) {
         return new DumpService(targets, publisher, properties, pgDumps, staging);
     }

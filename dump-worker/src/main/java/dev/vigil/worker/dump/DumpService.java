@@ -20,7 +20,7 @@ import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.worker.WorkerProperties;
-import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.TargetSettings;
 import software.amazon.awssdk.core.exception.SdkException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -45,7 +45,7 @@ public class DumpService {
 
     private static final Logger log = LoggerFactory.getLogger(DumpService.class);
 
-    private final TargetDirectory targets;
+    private final TargetSettings targets;
     private final EventPublisher publisher;
     private final WorkerProperties properties;
     private final PostgresClients pgDumps;
@@ -56,7 +56,7 @@ public class DumpService {
     private final ScheduledExecutorService progressReports = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("dump-progress").daemon().factory());
 
-    public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps, Staging staging) {
+    public DumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps, Staging staging) {
         this.staging = staging;
         this.targets = targets;
         this.publisher = publisher;
@@ -112,14 +112,23 @@ public class DumpService {
             fail(request, FailureClass.STAGING, "could not read staging: " + e.getMessage());
             return;
         }
-        Optional<TargetConfigured> settings = targets.find(request.targetId(), properties.unknownTargetWait());
-        if (settings.isEmpty()) {
-            fail(request, FailureClass.UNKNOWN_TARGET, "no target named '" + request.targetId()
-                    + "' is configured; add it to the scheduler's targets file, or fix the targetId of the request");
-            return;
+        TargetConfigured settings;
+        switch (targets.lookup(request.targetId(), properties.unknownTargetWait())) {
+            case TargetSettings.Lookup.Known known -> settings = known.settings();
+            case TargetSettings.Lookup.NotConfigured notConfigured -> {
+                fail(request, FailureClass.UNKNOWN_TARGET, "no target named '" + request.targetId()
+                        + "' is configured; add it to the scheduler's targets file, or fix the targetId of the request");
+                return;
+            }
+            case TargetSettings.Lookup.NotReadYet notRead -> {
+                fail(request, FailureClass.INTERNAL, "this worker could not read the targets topic within " + notRead.waited()
+                        + " (vigil.targets.read-wait), so the settings of target " + request.targetId() + " are not known; check that it "
+                        + "reaches the broker, then request the backup again");
+                return;
+            }
         }
-        Connection target = settings.get().connection();
-        DumpOptions options = settings.get().dumpOptions();
+        Connection target = settings.connection();
+        DumpOptions options = settings.dumpOptions();
         cancellation.check();
         publisher.publish(DumpStarted.now(request.jobId(), request.targetId(), workerId));
         log.info("dump started: job {} target {} ({})", request.jobId(), request.targetId(), target.describe());

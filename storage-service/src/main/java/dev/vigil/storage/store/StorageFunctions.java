@@ -3,7 +3,7 @@ package dev.vigil.storage.store;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Verdict;
-import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.TargetSettings;
 import dev.vigil.storage.catalog.CatalogRebuild;
 import dev.vigil.storage.catalog.Manifests;
 import dev.vigil.storage.retention.RetentionService;
@@ -135,13 +135,8 @@ class StorageFunctions {
     }
 
     @Bean
-    TargetDirectory targetDirectory(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new TargetDirectory(brokers);
-    }
-
-    @Bean
     RetentionService retentionService(DataSource dataSource, PlatformTransactionManager transactionManager, Outbox outbox,
-            Destinations destinations, TargetDirectory targets, StorageProperties properties, Manifests manifests) {
+            Destinations destinations, TargetSettings targets, StorageProperties properties, Manifests manifests) {
         return new RetentionService(JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox, destinations, targets,
                 properties.retention().policy(), Clock.systemUTC(), manifests);
     }

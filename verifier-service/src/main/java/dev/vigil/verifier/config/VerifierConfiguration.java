@@ -2,11 +2,10 @@ package dev.vigil.verifier.config;
 
 import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.SqlCheck;
-import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.messaging.OffThreadDispatcher;
-import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.TargetSettings;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
@@ -17,14 +16,12 @@ import dev.vigil.verifier.pipeline.RestorePipeline;
 import dev.vigil.verifier.pipeline.RestoreProgram;
 import dev.vigil.verifier.restore.RestoreService;
 import dev.vigil.verifier.verify.VerificationService;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,12 +40,6 @@ class VerifierConfiguration {
         return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
     }
 
-    /** Every target's settings, for its own checks. */
-    @Bean
-    TargetDirectory targetDirectory(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new TargetDirectory(brokers);
-    }
-
     @Bean
     RestorePipeline restorePipeline(S3Client s3, VerifierProperties properties) {
         return new RestorePipeline(new ArtifactFetch(s3, Keyring.parse(properties.encryptionKeys())),
@@ -59,7 +50,7 @@ class VerifierConfiguration {
 
     @Bean
     VerificationService verificationService(RestorePipeline pipeline, VerifierProperties properties, DataSource dataSource,
-            PlatformTransactionManager transactionManager, Outbox outbox, TargetDirectory targets) {
+            PlatformTransactionManager transactionManager, Outbox outbox, TargetSettings targets) {
         return new VerificationService(pipeline, properties, JdbcClient.create(dataSource),
                 new TransactionTemplate(transactionManager), outbox, target -> checksOf(targets, target));
     }
@@ -70,18 +61,24 @@ class VerifierConfiguration {
         return new RestoreService(pipeline, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox);
     }
 
-    /** A target's checks once the targets topic has been read (none for a target not, or no longer, configured); empty when it was not read in time. */
-    private static Optional<List<SqlCheck>> checksOf(TargetDirectory targets, TargetId target) {
+    /**
+     * A target's own checks: none for a target not (or no longer) configured; empty when its settings
+     * were not read in time, so that the verification cannot pass without them.
+     */
+    private static Optional<List<SqlCheck>> checksOf(TargetSettings targets, TargetId target) {
         try {
-            if (!targets.awaitCaughtUp(Duration.ofSeconds(30))) {
-                log.warn("the targets topic has not been read within 30 s; verifying {} without its own checks", target);
-                return Optional.empty();
-            }
+            return switch (targets.lookup(target)) {
+                case TargetSettings.Lookup.Known known -> Optional.of(known.settings().checkList());
+                case TargetSettings.Lookup.NotConfigured notConfigured -> Optional.of(List.of());
+                case TargetSettings.Lookup.NotReadYet notRead -> {
+                    log.warn("the targets topic was not read within {}; verifying {} without its own checks, which cannot pass", notRead.waited(), target);
+                    yield Optional.empty();
+                }
+            };
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
-        return Optional.of(targets.current(target).map(TargetConfigured::checkList).orElse(List.of()));
     }
 
     /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification or restore runs. */

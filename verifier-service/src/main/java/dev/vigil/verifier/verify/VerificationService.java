@@ -97,8 +97,8 @@ public class VerificationService {
             drop(scratch);
         }
         if (targetChecks.isEmpty()) {
-            outcome = outcome.notFullyJudged("the settings of target " + stored.targetId() + " were not read from the targets topic in time, "
-                    + "so its own checks did not run; check that the verifier reaches the broker, then verify again");
+            outcome = outcome.notFullyJudged("the settings of target " + stored.targetId() + " were not read from the targets topic in time "
+                    + "(vigil.targets.read-wait), so its own checks did not run; check that the verifier reaches the broker");
         }
         BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), outcome.verdict(), outcome.differences(), outcome.tables(),
                 outcome.restoreMillis(), outcome.environmentProblems(), outcome.checks());
