@@ -177,7 +177,7 @@ class WorkerFailoverEndToEndTest {
         String consumer = "--spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.";
         return ServiceProcesses.java("dump-worker", log, List.of(
                 "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
-                "--vigil.worker.staging-dir=" + staging, "--vigil.worker.worker-id=" + name,
+                "--vigil.staging.dir=" + staging, "--vigil.worker.worker-id=" + name,
                 // Notice a dead worker within seconds, not the default 45.
                 consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")).start();
     }

@@ -5,9 +5,8 @@ import dev.vigil.contracts.Topics;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.messaging.IncomingEvent;
 import dev.vigil.messaging.OffThreadDispatcher;
-import dev.vigil.objectstore.S3Clients;
-import dev.vigil.objectstore.S3Settings;
 import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.staging.Staging;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
@@ -44,16 +43,6 @@ class DumpFunctions {
                 .description("A pg_dump of this major version is installed on the worker")
                 .tag("major", String.valueOf(program.major()))
                 .register(registry));
-    }
-
-    /** A local directory by default; an S3 bucket when vigil.worker.staging-bucket is set. */
-    @Bean
-    Staging staging(WorkerProperties properties) {
-        if (properties.stagingBucket().isBlank()) {
-            return new LocalStaging(properties.stagingDir());
-        }
-        return new S3Staging(S3Clients.create(new S3Settings(properties.stagingEndpoint(), properties.stagingRegion(), true)),
-                properties.stagingBucket(), properties.stagingPrefix(), properties.stagingPartSizeMb() * 1024 * 1024, properties.stagingDir());
     }
 
     @Bean

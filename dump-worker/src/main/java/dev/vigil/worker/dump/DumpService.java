@@ -19,6 +19,7 @@ import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.staging.Staging;
 import dev.vigil.worker.WorkerProperties;
 import dev.vigil.messaging.TargetSettings;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -65,7 +66,7 @@ public class DumpService {
         this.credentials = new Credentials(System.getenv());
         this.wrapping = wrapping(properties);
         this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
-        log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
+        log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, staging,
                 wrapping.compression().wireName(), wrapping.level(), wrapping.key() == null ? "not encrypted" : "encrypted under key " + wrapping.key().id(),
                 pgDumps.installed().stream().map(PostgresClients.Program::version).toList());
     }
@@ -102,7 +103,7 @@ public class DumpService {
      */
     public void handle(BackupRequested request, Cancellation cancellation) throws InterruptedException {
         try {
-            Optional<ArtifactCreated> staged = staging.find(request);
+            Optional<ArtifactCreated> staged = staging.find(request.targetId(), request.jobId());
             if (staged.isPresent()) {
                 log.info("job {} target {} already staged; announcing it again", request.jobId(), request.targetId());
                 publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), staged.get().stagingUri(), staged.get().artifact()));
@@ -191,7 +192,7 @@ public class DumpService {
     private ArtifactCreated dump(BackupRequested request, Connection target, DumpOptions options, Optional<String> password,
             Cancellation cancellation) throws DumpFailure, IOException, InterruptedException {
         String extension = Artifact.extensionFor(options.format(), wrapping.compression().wireName(), wrapping.key() != null);
-        try (Staging.Write write = staging.open(request, extension);
+        try (Staging.Write write = staging.open(request.targetId(), request.jobId(), extension);
                 SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
             // Counting rows can take long on a big source; a cancellation ends it by dropping the connection.
             cancellation.onCancel(snapshot::abort);
