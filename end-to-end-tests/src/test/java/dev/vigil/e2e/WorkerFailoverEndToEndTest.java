@@ -157,7 +157,8 @@ class WorkerFailoverEndToEndTest {
      * is surely still running.
      */
     private static String workerDumping(String jobId) throws Exception {
-        Path partial = staging.resolve("big").resolve(jobId + ".dump.partial");
+        // Staged as <jobId>.<ext>.partial, the extension saying how the worker wraps it (zstd by default).
+        Path partial = staging.resolve("big").resolve(jobId + "." + dev.vigil.contracts.Artifact.extensionFor("custom", "zstd", false) + ".partial");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!(Files.exists(partial) && Files.size(partial) > 0)) {
             assertThat(System.nanoTime()).as("the dump of %s streams into staging", jobId).isLessThan(deadline);
