@@ -25,7 +25,7 @@ public record BackupVerified(
                 + "not empty exactly when the verdict is INCONCLUSIVE")
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> environmentProblems,
         @JsonPropertyDescription("The target's own checks, each with how it came out (since v3); a failed one is also a difference")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<CheckResult> checks) implements VigilEvent {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<CheckResult> checks) implements JobEvent {
 
     /**
      * 2: the INCONCLUSIVE verdict and environmentProblems, telling a broken verification server from a

@@ -26,9 +26,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 /**
- * Loads the target catalog and announces every target on the compacted targets topic at start-up,
+ * Loads the target list and announces every target on the compacted targets topic at start-up,
  * so dump workers learn how to reach each target without reading the scheduler's tables; a target
- * no longer in the catalog gets a tombstone, so workers forget it.
+ * no longer in the list gets a tombstone, so workers forget it.
  */
 @Configuration(proxyBeanMethods = false)
 class TargetConfiguration {
@@ -36,30 +36,30 @@ class TargetConfiguration {
     private static final Logger log = LoggerFactory.getLogger(TargetConfiguration.class);
 
     @Bean
-    TargetCatalog targetCatalog(SchedulerProperties properties) {
+    TargetList targetList(SchedulerProperties properties) {
         List<Target> targets = TargetsFile.read(properties.targetsFile(),
                 TargetsFile.normalizeCron("vigil.scheduler.default-schedule", properties.defaultSchedule()),
                 ZoneId.of(properties.defaultTimeZone()));
         log.info("loaded {} target(s) from {}: {}", targets.size(), properties.targetsFile(),
                 targets.stream().map(t -> t.id().value()).toList());
-        return new TargetCatalog(targets);
+        return new TargetList(targets);
     }
 
     @Bean
-    TargetAnnouncer targetAnnouncer(TargetCatalog catalog, EventPublisher publisher, TargetSettings announced,
+    TargetAnnouncer targetAnnouncer(TargetList targets, EventPublisher publisher, TargetSettings announced,
             @Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new TargetAnnouncer(catalog, publisher, announced, brokers);
+        return new TargetAnnouncer(targets, publisher, announced, brokers);
     }
 
     static final class TargetAnnouncer {
 
-        private final TargetCatalog catalog;
+        private final TargetList targets;
         private final EventPublisher publisher;
         private final TargetSettings announced;
         private final String brokers;
 
-        TargetAnnouncer(TargetCatalog catalog, EventPublisher publisher, TargetSettings announced, String brokers) {
-            this.catalog = catalog;
+        TargetAnnouncer(TargetList targets, EventPublisher publisher, TargetSettings announced, String brokers) {
+            this.targets = targets;
             this.publisher = publisher;
             this.announced = announced;
             this.brokers = brokers;
@@ -68,7 +68,7 @@ class TargetConfiguration {
         @EventListener(ApplicationReadyEvent.class)
         void announce() throws InterruptedException {
             ensureCompactedTopic();
-            for (Target target : catalog.all()) {
+            for (Target target : targets.all()) {
                 publisher.publish(TargetConfigured.now(target.id(), target.connection(), target.dump(), target.retention(), target.checks()));
                 log.info("announced target {} ({})", target.id(), target.connection().describe());
             }
@@ -79,7 +79,7 @@ class TargetConfiguration {
                 return;
             }
             for (TargetId removed : live.get()) {
-                if (!catalog.ids().contains(removed.value())) {
+                if (!targets.ids().contains(removed.value())) {
                     publisher.withdraw(removed);
                     log.info("target {} is no longer in the targets file: withdrawn from the dump workers", removed);
                 }
