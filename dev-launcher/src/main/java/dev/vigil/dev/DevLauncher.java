@@ -189,6 +189,9 @@ public final class DevLauncher {
                         "vigil.worker.encryption-key-id", "dev",
                         "vigil.worker.encryption-keys", keyring,
                         "vigil.verifier.encryption-keys", keyring,
+                        // The embedded S3 endpoint has no Object Lock (S3Proxy answers 501 and logs an
+                        // ERROR for each question about it): do not ask.
+                        "vigil.storage.object-lock-mode", "OFF",
                         // A second copy of every backup, in a local directory.
                         "vigil.storage.replicas[0].name", "local-copy",
                         "vigil.storage.replicas[0].path", dataDir.resolve("replica").toAbsolutePath().toString())));
