@@ -15,8 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -29,6 +34,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
@@ -68,6 +74,12 @@ public final class DevLauncher {
         }
         Path dataDir = options.dataDir().toAbsolutePath();
         Files.createDirectories(dataDir.resolve("logs"));
+        Optional<String> otherLauncher = lockDataDir(dataDir);
+        if (otherLauncher.isPresent()) {
+            System.err.println("vigil: another ./vigil dev (" + otherLauncher.get() + ") is using " + dataDir
+                    + "; stop it, or pass --data-dir DIR to run a second one");
+            System.exit(1);
+        }
         System.setProperty("VIGIL_LOG_FILE", dataDir.resolve("logs/vigil.log").toString());
         System.setProperty("logback.configurationFile", "vigil-dev-logback.xml");
         if (PostgresBinaries.find().isEmpty()) {
@@ -84,6 +96,29 @@ public final class DevLauncher {
             System.err.println("vigil: could not start: " + rootMessage(e) + " (details in " + dataDir.resolve("logs/vigil.log") + ")");
             System.exit(1);
         }
+    }
+
+    /**
+     * One launcher per data directory: whoever holds this lock owns everything under it, so a
+     * PostgreSQL still running there was left by a launcher that died and may be stopped. The
+     * operating system releases the lock when the process ends in any way, SIGKILL included. Held in
+     * a field for the launcher's whole life, since an unreachable channel is closed by the JVM.
+     */
+    private static FileChannel dataDirLock;
+
+    /** Takes the data directory's lock; answers who holds it when another launcher does. */
+    static Optional<String> lockDataDir(Path dataDir) throws IOException {
+        FileChannel channel = FileChannel.open(dataDir.resolve("launcher.lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            String holder = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8).strip();
+            channel.close();
+            return Optional.of(holder.isEmpty() ? "another process" : holder);
+        }
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+        dataDirLock = channel;
+        return Optional.empty();
     }
 
     private static String rootMessage(Throwable e) {
