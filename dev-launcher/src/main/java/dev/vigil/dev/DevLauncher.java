@@ -191,7 +191,8 @@ public final class DevLauncher {
         DemoDatabase.load(postgres, "demo");
         Map<String, Long> demoCounts = DemoDatabase.rowCounts(postgres, "demo");
         done("127.0.0.1:" + postgres.port() + ", demo database: " + demoCounts.size() + " tables, "
-                + demoCounts.values().stream().mapToLong(Long::longValue).sum() + " rows");
+                + demoCounts.values().stream().mapToLong(Long::longValue).sum() + " rows"
+                + (postgres.stoppedLeftover() ? " (stopped the server an earlier launcher left running)" : ""));
 
         step("Kafka broker");
         // Kafka's storage formatter prints to standard output; keep the console to the launcher's lines.
