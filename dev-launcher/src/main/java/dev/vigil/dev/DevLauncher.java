@@ -20,6 +20,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,12 +32,14 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import sun.misc.Signal;
 import tools.jackson.databind.JsonNode;
 
@@ -80,6 +83,7 @@ public final class DevLauncher {
                     + "; stop it, or pass --data-dir DIR to run a second one");
             System.exit(1);
         }
+        removeLeftoverTemporaryFiles(dataDir);
         System.setProperty("VIGIL_LOG_FILE", dataDir.resolve("logs/vigil.log").toString());
         System.setProperty("logback.configurationFile", "vigil-dev-logback.xml");
         if (PostgresBinaries.find().isEmpty()) {
@@ -119,6 +123,40 @@ public final class DevLauncher {
         channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
         dataDirLock = channel;
         return Optional.empty();
+    }
+
+    /**
+     * A launcher that did not end normally leaves the broker's log directories (with their lock
+     * files) and the web servers' work directories in its temporary directory, which ./vigil puts
+     * in the data directory. Whoever holds the data directory's lock owns them, so entries older than
+     * this JVM are removed; a temporary directory outside the data directory is not ours to clean.
+     */
+    private static void removeLeftoverTemporaryFiles(Path dataDir) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        if (!tmp.startsWith(dataDir.normalize()) || tmp.equals(dataDir.normalize()) || !Files.isDirectory(tmp)) {
+            return;
+        }
+        Instant started = ProcessHandle.current().info().startInstant().orElseThrow();
+        try (Stream<Path> entries = Files.list(tmp)) {
+            for (Path entry : entries.toList()) {
+                try {
+                    if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(started)) {
+                        deleteRecursively(entry);
+                    }
+                } catch (IOException e) {
+                    // Only disk space is at stake: say so and start anyway.
+                    System.err.println("vigil: could not remove " + entry + " left by an earlier run: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path each : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
+        }
     }
 
     private static String rootMessage(Throwable e) {
