@@ -9,6 +9,7 @@ import dev.vigil.local.LocalS3;
 import dev.vigil.local.PostgresBinaries;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -36,10 +37,12 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.springframework.boot.web.server.PortInUseException;
 import sun.misc.Signal;
 import tools.jackson.databind.JsonNode;
 
@@ -90,16 +93,41 @@ public final class DevLauncher {
             System.err.println("vigil: PostgreSQL binaries not found: install them (Debian: apt-get install -y postgresql), or set VIGIL_PG_BIN");
             System.exit(1);
         }
-        if (!portFree(options.port())) {
-            System.err.println("vigil: port " + options.port() + " is in use; stop what uses it or pass --port N");
+        if (!apiPortFree(options.port())) {
+            System.err.println(apiPortTaken(options.port()));
             System.exit(1);
         }
         try {
             System.exit(run(options, dataDir));
         } catch (Exception e) {
-            System.err.println("vigil: could not start: " + rootMessage(e) + " (details in " + dataDir.resolve("logs/vigil.log") + ")");
+            System.err.println(startFailure(e, options.port(), dataDir.resolve("logs/vigil.log")));
             System.exit(1);
         }
+    }
+
+    static String apiPortTaken(int port) {
+        return "vigil: port " + port + " is in use; stop what uses it or pass --port N";
+    }
+
+    /**
+     * What to tell the user when the stack did not start. A port taken between the check and the
+     * bind is said plainly: the API port as before the start; one the launcher picked itself (broker,
+     * S3 endpoint, PostgreSQL, the other services) was free a moment earlier, so running again helps.
+     */
+    static String startFailure(Throwable e, int apiPort, Path log) {
+        if (causes(e).anyMatch(cause -> cause instanceof PortInUseException taken && taken.getPort() == apiPort)) {
+            return apiPortTaken(apiPort);
+        }
+        String root = rootMessage(e);
+        if (root.contains("Address already in use") || causes(e).anyMatch(BindException.class::isInstance)) {
+            return "vigil: could not start: another program took a port the launcher had picked (" + root + "); run it again (details in "
+                    + log + ")";
+        }
+        return "vigil: could not start: " + root + " (details in " + log + ")";
+    }
+
+    private static Stream<Throwable> causes(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, cause -> cause.getCause() == cause ? null : cause.getCause());
     }
 
     /**
@@ -394,6 +422,15 @@ public final class DevLauncher {
                 .append("\n    database: demo\n    username: ").append(LocalPostgres.SUPERUSER).append('\n');
         targets.forEach(target -> yaml.append(target.yaml()));
         return Files.writeString(dataDir.resolve("targets.yml"), yaml.toString());
+    }
+
+    /** Whether the API port can be bound on every address, as the scheduler's web server binds it. */
+    private static boolean apiPortFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean portFree(int port) {
