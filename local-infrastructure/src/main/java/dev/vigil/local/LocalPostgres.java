@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -90,8 +91,8 @@ public final class LocalPostgres implements AutoCloseable {
         if (process.isEmpty()) {
             return false;
         }
-        Optional<String> commandLine = process.get().info().commandLine();
-        if (commandLine.isPresent() && !commandLine.get().contains(data.toString())) {
+        Optional<String[]> arguments = process.get().info().arguments();
+        if (arguments.isPresent() && !servesDirectory(arguments.get(), data)) {
             log.info("PostgreSQL under {}: removing a stale postmaster.pid naming process {}, which is not its server",
                     data, process.get().pid());
             Files.deleteIfExists(pidFile);
@@ -102,6 +103,16 @@ public final class LocalPostgres implements AutoCloseable {
         return true;
     }
 
+    /** Whether a process's arguments are those of the server of {@code data}, as pg_ctl started it ({@code -D data}). */
+    private static boolean servesDirectory(String[] arguments, Path data) {
+        for (int i = 0; i + 1 < arguments.length; i++) {
+            if (arguments[i].equals("-D") && Path.of(arguments[i + 1]).normalize().equals(data.normalize())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The server's PID, the first line of {@code postmaster.pid}; empty when there is no such file or it is torn. */
     private static Optional<Long> leftoverPid(Path pidFile) throws IOException {
         if (!Files.exists(pidFile)) {
@@ -109,7 +120,8 @@ public final class LocalPostgres implements AutoCloseable {
         }
         try (var lines = Files.lines(pidFile)) {
             return lines.findFirst().map(String::strip).filter(line -> line.matches("[0-9]+")).map(Long::parseLong);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
+            // the server removed it between the two looks: nothing left over
             return Optional.empty();
         }
     }
