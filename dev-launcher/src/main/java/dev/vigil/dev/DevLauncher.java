@@ -164,7 +164,8 @@ public final class DevLauncher {
         if (!tmp.startsWith(dataDir.normalize()) || tmp.equals(dataDir.normalize()) || !Files.isDirectory(tmp)) {
             return;
         }
-        Instant started = ProcessHandle.current().info().startInstant().orElseThrow();
+        // Where the system does not say when this JVM started, now is as late as can be: nothing of this run is in tmp yet.
+        Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
         try (Stream<Path> entries = Files.list(tmp)) {
             for (Path entry : entries.toList()) {
                 try {
