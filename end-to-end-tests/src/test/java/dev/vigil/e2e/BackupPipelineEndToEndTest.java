@@ -1,6 +1,7 @@
 package dev.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.JobId;
@@ -9,6 +10,7 @@ import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Trigger;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.Arrivals;
 import dev.vigil.local.DemoDatabase;
 import dev.vigil.local.FreePorts;
 import dev.vigil.local.KafkaProbe;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,8 +162,11 @@ class BackupPipelineEndToEndTest {
         assertThat(traceId).isNotBlank();
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED,
                 Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED)) {
-            probe.await(r -> r.topic().equals(Topics.BACKUP_VERIFIED) && r.value().contains(jobId), Duration.ofSeconds(30));
-            Map<String, Set<String>> traceIdsByTopic = probe.seen(Duration.ofMillis(500)).stream()
+            for (String topic : List.of(Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED,
+                    Topics.BACKUP_VERIFIED)) {
+                probe.await(r -> r.topic().equals(topic) && r.value().contains(jobId), Duration.ofSeconds(30));
+            }
+            Map<String, Set<String>> traceIdsByTopic = probe.seen(Duration.ZERO).stream()
                     .filter(r -> r.value().contains(jobId))
                     .collect(Collectors.groupingBy(KafkaProbe.Seen::topic,
                             Collectors.mapping(r -> traceIdOf(r.header("traceparent")), Collectors.toSet())));
@@ -228,9 +234,7 @@ class BackupPipelineEndToEndTest {
                 throw new IllegalStateException(e);
             }
         });
-        while (written.get() < 200) {
-            Thread.sleep(20);
-        }
+        await("rows written before the dump").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> written.get() >= 200);
         long eventsBefore = DemoDatabase.rowCounts(postgres, "busy_e2e").get("shop.events");
 
         JsonNode job = api.awaitFinal(api.requestBackup("busy"), Duration.ofSeconds(120));
@@ -258,9 +262,13 @@ class BackupPipelineEndToEndTest {
         assertThat(failure.get("failureClass").asString()).isEqualTo("UNREACHABLE");
         assertThat(failure.get("reason").asString()).contains("could not connect");
 
-        List<WebhookReceiver.Received> posts = await(() -> slack.received().stream().filter(r -> r.body().contains(jobId)).toList());
-        List<MimeMessage> mails = await(() -> smtp.messages().stream().filter(m -> text(m).contains(jobId)).toList());
-        Thread.sleep(1500);
+        List<WebhookReceiver.Received> posts = Arrivals.of("Slack messages for the job", () -> slack.received().stream()
+                .filter(r -> r.body().contains(jobId)).toList()).arriveWithin(Duration.ofSeconds(30), 1);
+        List<MimeMessage> mails = Arrivals.of("emails for the job", () -> smtp.messages().stream()
+                .filter(m -> text(m).contains(jobId)).toList()).arriveWithin(Duration.ofSeconds(30), 1);
+        // A second alert for the job, from a failure announced or read twice, would follow the first within moments.
+        Arrivals.of("alerts for the job", () -> Stream.concat(slack.received().stream().filter(r -> r.body().contains(jobId)),
+                smtp.messages().stream().filter(m -> text(m).contains(jobId))).toList()).noMoreArriveWithin(Duration.ofMillis(1500));
         assertThat(slack.received().stream().filter(r -> r.body().contains(jobId))).as("Slack messages for the job").hasSize(1);
         assertThat(smtp.messages().stream().filter(m -> text(m).contains(jobId))).as("emails for the job").hasSize(1);
         assertThat(posts.getFirst().body()).contains("offline").contains("could not connect");
@@ -291,14 +299,6 @@ class BackupPipelineEndToEndTest {
 
         JsonNode good = api.awaitFinal(api.requestBackup("shop"), Duration.ofSeconds(120));
         assertThat(good.get("status").asString()).isEqualTo("VERIFIED");
-    }
-
-    private static <T> List<T> await(java.util.function.Supplier<List<T>> found) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (found.get().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-        }
-        return found.get();
     }
 
     private static String traceIdOf(String traceparent) {
