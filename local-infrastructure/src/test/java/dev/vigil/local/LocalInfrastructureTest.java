@@ -85,7 +85,7 @@ class LocalInfrastructureTest {
             GreenMailUtil.sendTextEmail("oncall@example.com", "vigil@example.com", "backup failed", "orders-db",
                     new ServerSetup(smtp.port(), smtp.host(), ServerSetup.PROTOCOL_SMTP));
 
-            assertThat(smtp.awaitMessages(1, 10_000)).singleElement()
+            assertThat(Arrivals.of("messages", smtp::messages).arriveWithin(Duration.ofSeconds(10), 1)).singleElement()
                     .satisfies(m -> assertThat(m.getSubject()).isEqualTo("backup failed"));
         }
     }
@@ -98,7 +98,7 @@ class LocalInfrastructureTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(receiver.await(1, 5_000)).singleElement()
+            assertThat(Arrivals.of("requests", receiver::received).arriveWithin(Duration.ofSeconds(5), 1)).singleElement()
                     .satisfies(r -> assertThat(r.path() + " " + r.body()).isEqualTo("/services/T1/B2/x {\"text\":\"hi\"}"));
         }
     }
