@@ -160,8 +160,9 @@ class DumpWorkerTest {
 
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED)) {
             probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(jobId.toString()), Duration.ofSeconds(120));
-            List<DumpProgressed> reports = probe.seen(Duration.ofMillis(300)).stream()
-                    .filter(r -> r.topic().equals(Topics.DUMP_PROGRESSED) && r.value().contains(jobId.toString()))
+            List<DumpProgressed> reports = probe.arrivals("progress reports of job " + jobId,
+                            r -> r.topic().equals(Topics.DUMP_PROGRESSED) && r.value().contains(jobId.toString()))
+                    .arriveWithin(Duration.ofSeconds(30), 2).stream()
                     .map(r -> EventJson.read(r.value().getBytes(), DumpProgressed.class)).toList();
 
             assertThat(reports).as("progress reports of a dump lasting several intervals").hasSizeGreaterThanOrEqualTo(2);
