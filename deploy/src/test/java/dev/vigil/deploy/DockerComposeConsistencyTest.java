@@ -1,16 +1,16 @@
 package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.vigil.contracts.Connection;
-import dev.vigil.contracts.TargetId;
+import dev.vigil.scheduler.target.Target;
+import dev.vigil.scheduler.target.TargetsFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -50,10 +50,6 @@ class DockerComposeConsistencyTest {
     /** Read by the JVM or the AWS SDK itself, not through a placeholder in the settings files. */
     private static final Set<String> READ_OUTSIDE_SETTINGS =
             Set.of("JAVA_TOOL_OPTIONS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION");
-
-    /** The fields the scheduler's targets file accepts (TargetsFile; "password" is refused on purpose). */
-    private static final Set<String> TARGET_FIELDS = Set.of("id", "host", "port", "database", "username",
-            "passwordEnv", "passwordFile", "schedule", "timeZone");
 
     /** {@code ${NAME}} or {@code ${NAME:default}}; also finds the inner one of {@code ${A:${B}}}. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}\\s]+)[:}]");
@@ -291,22 +287,9 @@ class DockerComposeConsistencyTest {
     @Test
     void theMountedTargetsFileIsOneTheSchedulerAccepts() {
         Path file = mountedTargetsFile();
-        List<Map<String, Object>> targets = targets();
+        // The scheduler's own reader: a field it does not accept, or a bad value, fails here with its message naming target and field.
+        List<Target> targets = schedulerTargets();
         assertThat(targets).as("%s should list at least one target", root.relativize(file)).isNotEmpty();
-        for (Map<String, Object> target : targets) {
-            String where = root.relativize(file) + ", target " + target.get("id");
-            assertThat(TARGET_FIELDS).as("%s: fields the scheduler accepts", where).containsAll(target.keySet());
-            assertThatCode(() -> new TargetId(String.valueOf(target.get("id")))).as("%s: id", where).doesNotThrowAnyException();
-            assertThatCode(() -> new Connection(
-                    (String) target.get("host"),
-                    target.containsKey("port") ? Integer.parseInt(String.valueOf(target.get("port"))) : 5432,
-                    (String) target.get("database"),
-                    (String) target.get("username"),
-                    (String) target.get("passwordEnv"),
-                    (String) target.get("passwordFile")))
-                    .as("%s: host, port, database, username", where)
-                    .doesNotThrowAnyException();
-        }
     }
 
     @Test
@@ -436,19 +419,16 @@ class DockerComposeConsistencyTest {
         return file;
     }
 
-    private static List<Map<String, Object>> targets() {
-        Path file = mountedTargetsFile();
-        Map<String, Object> document = asMap(loadYaml(file), root.relativize(file).toString());
-        return asList(document.get("targets")).stream()
-                .map(target -> asMap(target, "a target in " + root.relativize(file)))
-                .toList();
+    /** The mounted targets file as the scheduler reads it: with its own reader and defaults, so the fields it accepts are its own. */
+    private static List<Target> schedulerTargets() {
+        return TargetsFile.read(mountedTargetsFile(), setting("scheduler-service", "vigil.scheduler.default-schedule"),
+                ZoneId.of(setting("scheduler-service", "vigil.scheduler.default-time-zone")));
     }
 
     private static Set<String> passwordVariablesOfTargets() {
-        return targets().stream()
-                .map(target -> target.get("passwordEnv"))
+        return schedulerTargets().stream()
+                .map(target -> target.connection().passwordEnv())
                 .filter(variable -> variable != null)
-                .map(String::valueOf)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 

@@ -2,6 +2,7 @@ package dev.vigil.worker;
 
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
@@ -26,6 +27,8 @@ import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.ServiceTestSettings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,8 +160,9 @@ class DumpWorkerTest {
 
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED)) {
             probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(jobId.toString()), Duration.ofSeconds(120));
-            List<DumpProgressed> reports = probe.seen(Duration.ofMillis(300)).stream()
-                    .filter(r -> r.topic().equals(Topics.DUMP_PROGRESSED) && r.value().contains(jobId.toString()))
+            List<DumpProgressed> reports = probe.arrivals("progress reports of job " + jobId,
+                            r -> r.topic().equals(Topics.DUMP_PROGRESSED) && r.value().contains(jobId.toString()))
+                    .arriveWithin(Duration.ofSeconds(30), 2).stream()
                     .map(r -> EventJson.read(r.value().getBytes(), DumpProgressed.class)).toList();
 
             assertThat(reports).as("progress reports of a dump lasting several intervals").hasSizeGreaterThanOrEqualTo(2);
@@ -179,13 +183,16 @@ class DumpWorkerTest {
                 jobId = request("worker-shop");
                 JobId waiting = jobId;
                 probe.await(r -> r.topic().equals(Topics.DUMP_STARTED) && r.value().contains(waiting.toString()), Duration.ofSeconds(30));
+                await("the dump waiting for the lock").atMost(Duration.ofSeconds(30)).until(() -> sessionsWaitingForALock("worker_shop") > 0);
+                // About time itself: the dump must last several poll intervals while it holds its partition.
                 Thread.sleep(4L * POLL_INTERVAL_MILLIS);
                 locker.rollback();
             }
             JobId done = jobId;
             probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(done.toString()), Duration.ofSeconds(60));
-            List<String> topicsOfJob = probe.seen(Duration.ofSeconds(3)).stream().filter(r -> r.value().contains(done.toString()))
-                    .map(KafkaProbe.Seen::topic).toList();
+            // A consumer that lost its partition would get the request again and dump it a second time, right after the first.
+            List<String> topicsOfJob = probe.arrivals("records of job " + done, r -> r.value().contains(done.toString()))
+                    .noMoreArriveWithin(Duration.ofSeconds(3)).stream().map(KafkaProbe.Seen::topic).toList();
 
             assertThat(topicsOfJob).as("one dump, announced once").containsExactly(Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED);
         }
@@ -205,10 +212,14 @@ class DumpWorkerTest {
     void aTargetThatComesUpWhileTheWorkerRetriesIsBackedUp() throws Exception {
         int port = FreePorts.next();
         announce(brokers(), "worker-late", new Connection("127.0.0.1", port, "postgres", LocalPostgres.SUPERUSER, null, null));
-        JobId jobId = request("worker-late");
-        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED);
+                ServerSocket notUpYet = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            JobId jobId = request("worker-late");
             probe.await(r -> r.topic().equals(Topics.DUMP_STARTED) && r.value().contains(jobId.toString()), Duration.ofSeconds(30));
-            Thread.sleep(500);
+            // Where the target will run, a listener takes the worker's first attempt and hangs up, as a server still starting does.
+            notUpYet.setSoTimeout(30_000);
+            notUpYet.accept().close();
+            notUpYet.close();
             try (LocalPostgres late = LocalPostgres.start(Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "late-"), port)) {
                 KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()) && !r.topic().equals(Topics.DUMP_STARTED),
                         Duration.ofSeconds(60));
@@ -296,6 +307,17 @@ class DumpWorkerTest {
             });
         }
         assertThat(output.getAll()).contains("dump finished: job " + jobId).doesNotContain(SECRET);
+    }
+
+    private static long sessionsWaitingForALock(String database) throws Exception {
+        try (java.sql.Connection connection = LocalPostgres.shared().connect("postgres");
+                var statement = connection.prepareStatement("select count(*) from pg_stat_activity where datname = ? and wait_event_type = 'Lock'")) {
+            statement.setString(1, database);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private static BackupFailed awaitFailure(JobId jobId) {

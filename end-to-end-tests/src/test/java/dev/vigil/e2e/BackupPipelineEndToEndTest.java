@@ -1,6 +1,7 @@
 package dev.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.JobId;
@@ -9,6 +10,7 @@ import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Trigger;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.Arrivals;
 import dev.vigil.local.DemoDatabase;
 import dev.vigil.local.FreePorts;
 import dev.vigil.local.KafkaProbe;
@@ -21,6 +23,7 @@ import dev.vigil.local.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +63,7 @@ class BackupPipelineEndToEndTest {
         ServiceTestSettings.s3Credentials();
         postgres.createDatabase("vigil_e2e");
         DemoDatabase.load(postgres, "shop_e2e");
-        sourceCounts = DemoDatabase.rowCounts(postgres, "shop_e2e");
+        sourceCounts = demoRows("shop_e2e");
         DemoDatabase.load(postgres, "busy_e2e");
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path targets = Files.writeString(tmp.resolve("e2e-targets.yml"), """
@@ -159,8 +163,11 @@ class BackupPipelineEndToEndTest {
         assertThat(traceId).isNotBlank();
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED,
                 Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED)) {
-            probe.await(r -> r.topic().equals(Topics.BACKUP_VERIFIED) && r.value().contains(jobId), Duration.ofSeconds(30));
-            Map<String, Set<String>> traceIdsByTopic = probe.seen(Duration.ofMillis(500)).stream()
+            for (String topic : List.of(Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED, Topics.ARTIFACT_STORED,
+                    Topics.BACKUP_VERIFIED)) {
+                probe.await(r -> r.topic().equals(topic) && r.value().contains(jobId), Duration.ofSeconds(30));
+            }
+            Map<String, Set<String>> traceIdsByTopic = probe.seen(Duration.ZERO).stream()
                     .filter(r -> r.value().contains(jobId))
                     .collect(Collectors.groupingBy(KafkaProbe.Seen::topic,
                             Collectors.mapping(r -> traceIdOf(r.header("traceparent")), Collectors.toSet())));
@@ -228,15 +235,13 @@ class BackupPipelineEndToEndTest {
                 throw new IllegalStateException(e);
             }
         });
-        while (written.get() < 200) {
-            Thread.sleep(20);
-        }
-        long eventsBefore = DemoDatabase.rowCounts(postgres, "busy_e2e").get("shop.events");
+        await("rows written before the dump").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> written.get() >= 200);
+        long eventsBefore = rows("busy_e2e", "shop", "events");
 
         JsonNode job = api.awaitFinal(api.requestBackup("busy"), Duration.ofSeconds(120));
         writing.set(false);
         writer.join();
-        long eventsAfter = DemoDatabase.rowCounts(postgres, "busy_e2e").get("shop.events");
+        long eventsAfter = rows("busy_e2e", "shop", "events");
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         JsonNode events = job.get("verification").get("tables").valueStream()
@@ -258,9 +263,13 @@ class BackupPipelineEndToEndTest {
         assertThat(failure.get("failureClass").asString()).isEqualTo("UNREACHABLE");
         assertThat(failure.get("reason").asString()).contains("could not connect");
 
-        List<WebhookReceiver.Received> posts = await(() -> slack.received().stream().filter(r -> r.body().contains(jobId)).toList());
-        List<MimeMessage> mails = await(() -> smtp.messages().stream().filter(m -> text(m).contains(jobId)).toList());
-        Thread.sleep(1500);
+        List<WebhookReceiver.Received> posts = Arrivals.of("Slack messages for the job", () -> slack.received().stream()
+                .filter(r -> r.body().contains(jobId)).toList()).arriveWithin(Duration.ofSeconds(30), 1);
+        List<MimeMessage> mails = Arrivals.of("emails for the job", () -> smtp.messages().stream()
+                .filter(m -> text(m).contains(jobId)).toList()).arriveWithin(Duration.ofSeconds(30), 1);
+        // A second alert for the job, from a failure announced or read twice, would follow the first within moments.
+        Arrivals.of("alerts for the job", () -> Stream.concat(slack.received().stream().filter(r -> r.body().contains(jobId)),
+                smtp.messages().stream().filter(m -> text(m).contains(jobId))).toList()).noMoreArriveWithin(Duration.ofMillis(1500));
         assertThat(slack.received().stream().filter(r -> r.body().contains(jobId))).as("Slack messages for the job").hasSize(1);
         assertThat(smtp.messages().stream().filter(m -> text(m).contains(jobId))).as("emails for the job").hasSize(1);
         assertThat(posts.getFirst().body()).contains("offline").contains("could not connect");
@@ -293,12 +302,29 @@ class BackupPipelineEndToEndTest {
         assertThat(good.get("status").asString()).isEqualTo("VERIFIED");
     }
 
-    private static <T> List<T> await(java.util.function.Supplier<List<T>> found) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (found.get().isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
+    /**
+     * Rows per table of the demo database, counted by this test itself: each table that holds rows of
+     * its own in local-infrastructure's demo/shop.sql (partitions and the inheritance child each on
+     * their own, as a dump holds them), keyed {@code schema.table}.
+     */
+    private static Map<String, Long> demoRows(String database) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String table : List.of("shop.customers", "shop.products", "shop.orders_2025", "shop.orders_2026", "shop.Order Lines",
+                "shop.events", "shop.audit_events", "shop.empty_wishlist", "Sales Ops.Zielmärkte")) {
+            int dot = table.indexOf('.');
+            counts.put(table, rows(database, table.substring(0, dot), table.substring(dot + 1)));
         }
-        return found.get();
+        return counts;
+    }
+
+    /** {@code count(*)} of the table's own rows, without those of tables inheriting from it. */
+    private static long rows(String database, String schema, String table) throws SQLException {
+        try (Connection connection = LocalPostgres.shared().connect(database);
+                ResultSet rs = connection.createStatement().executeQuery(
+                        "select count(*) from only \"" + schema + "\".\"" + table + "\"")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static String traceIdOf(String traceparent) {

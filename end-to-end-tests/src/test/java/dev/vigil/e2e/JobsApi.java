@@ -1,6 +1,7 @@
 package dev.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.json.EventJson;
 import java.net.URI;
@@ -8,10 +9,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /** The scheduler's job API as the end-to-end tests use it: request a backup, wait for its job to finish. */
 final class JobsApi implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(250);
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
@@ -29,24 +34,24 @@ final class JobsApi implements AutoCloseable {
     }
 
     /** Waits until the job is VERIFIED, INCONCLUSIVE or FAILED, with all its events read; answers it as the API shows it. */
-    JsonNode awaitFinal(String jobId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode job = null;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                job = EventJson.mapper().readTree(response.body());
+    JsonNode awaitFinal(String jobId, Duration timeout) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            return await("job " + jobId + " finished").atMost(timeout).pollInterval(POLL).until(() -> {
+                last.set(find(jobId));
+                return last.get();
+            }, job -> {
+                if (job == null) {
+                    return false;
+                }
                 String status = job.get("status").asString();
                 // The registry reads each topic on its own, so a verdict may arrive before the artifact's own event: wait for both.
                 boolean complete = status.equals("FAILED") || job.hasNonNull("artifact") && job.hasNonNull("location");
-                if ((status.equals("VERIFIED") || status.equals("FAILED") || status.equals("INCONCLUSIVE")) && complete) {
-                    return job;
-                }
-            }
-            Thread.sleep(250);
+                return (status.equals("VERIFIED") || status.equals("FAILED") || status.equals("INCONCLUSIVE")) && complete;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("job " + jobId + " did not finish within " + timeout + "; last seen: " + last.get(), e);
         }
-        throw new AssertionError("job " + jobId + " did not finish within " + timeout + "; last seen: " + job);
     }
 
     /** The job as the API shows it now. */
@@ -57,22 +62,30 @@ final class JobsApi implements AutoCloseable {
     }
 
     /** Waits until the job's status is {@code status}; fails at once if it ends in another. */
-    void awaitStatus(String jobId, String status, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String seen = null;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                seen = EventJson.mapper().readTree(response.body()).get("status").asString();
-                if (seen.equals(status)) {
-                    return;
+    void awaitStatus(String jobId, String status, Duration timeout) {
+        AtomicReference<String> last = new AtomicReference<>();
+        try {
+            await("job " + jobId + " reaching " + status).atMost(timeout).pollInterval(POLL).until(() -> {
+                JsonNode job = find(jobId);
+                if (job == null) {
+                    return false;
                 }
-                assertThat(seen).as("job %s ended before reaching %s", jobId, status).isNotIn("VERIFIED", "FAILED", "INCONCLUSIVE");
-            }
-            Thread.sleep(250);
+                last.set(job.get("status").asString());
+                if (last.get().equals(status)) {
+                    return true;
+                }
+                assertThat(last.get()).as("job %s ended before reaching %s", jobId, status).isNotIn("VERIFIED", "FAILED", "INCONCLUSIVE");
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("job " + jobId + " did not reach " + status + " within " + timeout + "; last seen: " + last.get(), e);
         }
-        throw new AssertionError("job " + jobId + " did not reach " + status + " within " + timeout + "; last seen: " + seen);
+    }
+
+    /** The job as the API shows it now; null while the API does not know it yet. */
+    private JsonNode find(String jobId) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? EventJson.mapper().readTree(response.body()) : null;
     }
 
     private URI uri(String path) {

@@ -1,13 +1,22 @@
 package dev.vigil.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.local.LocalKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.GroupState;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /** Services run as processes of their own, from the executable jars the images run. */
 final class ServiceProcesses {
@@ -29,15 +38,20 @@ final class ServiceProcesses {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     }
 
-    /** Waits until {@code log} holds {@code line}; fails with the log after {@code timeout}. */
-    static void awaitLog(Path log, String line, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return;
-            }
-            Thread.sleep(250);
+    /**
+     * Waits until {@code process}, whose consumers were started with client id {@code clientId}, is a
+     * member of the consumer group {@code group} and the group has settled: from then on the process
+     * takes its share of the group's work. Fails at once, with the process's log, if the process ends.
+     */
+    static void awaitGroupMember(Process process, Path log, String group, String clientId, Duration timeout) throws IOException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.shared().bootstrapServers()))) {
+            await(clientId + " in consumer group " + group).atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .failFast(clientId + " ended", () -> !process.isAlive())
+                    .until(() -> admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(),
+                            found -> found.groupState() == GroupState.STABLE
+                                    && found.members().stream().anyMatch(member -> member.clientId().startsWith(clientId)));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "; its log " + log + ":\n" + (Files.exists(log) ? Files.readString(log) : ""), e);
         }
-        throw new AssertionError("no '" + line + "' in " + log + " within " + timeout + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.Arrivals;
 import dev.vigil.local.DemoDatabase;
 import dev.vigil.local.FaultyProxy;
 import dev.vigil.local.FreePorts;
@@ -81,7 +82,10 @@ class StoreOutageEndToEndTest {
             for (String jobId : jobs) {
                 api.awaitStatus(jobId, "DUMPED", Duration.ofSeconds(120));
             }
-            Thread.sleep(3000);
+            // Long enough for the storage service's upload attempts, open circuit and pending rechecks to go round more than once.
+            List<String> dumped = jobs;
+            Arrivals.of("jobs past DUMPED while the store is down", () -> dumped.stream().filter(jobId -> !status(jobId).equals("DUMPED")).toList())
+                    .noMoreArriveWithin(Duration.ofSeconds(3));
             for (String jobId : jobs) {
                 assertThat(api.job(jobId).get("status").asString()).as("a job whose store is down, after 3 s").isEqualTo("DUMPED");
             }
@@ -94,6 +98,14 @@ class StoreOutageEndToEndTest {
             assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
             assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET)).contents())
                     .filteredOn(o -> o.key().contains(jobId) && !o.key().endsWith(".manifest.json")).as("copies of job %s", jobId).hasSize(1);
+        }
+    }
+
+    private static String status(String jobId) {
+        try {
+            return api.job(jobId).get("status").asString();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read job " + jobId, e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.dev.EmbeddedStack;
 import dev.vigil.local.FreePorts;
@@ -71,21 +72,19 @@ class VerifierKillEndToEndTest {
 
     @Test
     void aVerifierKilledMidRestoreLeavesNoScratchDatabaseAfterItsRestartAndTheBackupIsVerified() throws Exception {
-        Process first = startVerifier(tmp.resolve("vkill-1.log"));
-        ServiceProcesses.awaitLog(tmp.resolve("vkill-1.log"), "target directory caught up", Duration.ofSeconds(120));
+        Process first = startVerifier(tmp.resolve("vkill-1.log"), "vkill-1");
+        ServiceProcesses.awaitGroupMember(first, tmp.resolve("vkill-1.log"), "verifier-service", "vkill-1", Duration.ofSeconds(120));
         String jobId = api.requestBackup("big");
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (scratchDatabases().isEmpty()) {
-            assertThat(System.nanoTime()).as("a scratch database appears while the backup is restored").isLessThan(deadline);
-            Thread.sleep(50);
-        }
-        Thread.sleep(300);
+        String scratch = await("a scratch database while the backup is restored").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50))
+                .until(VerifierKillEndToEndTest::scratchDatabases, names -> !names.isEmpty()).getFirst();
+        await("the restore connected to " + scratch).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> sessionsIn(scratch) > 0);
         first.destroyForcibly().waitFor();
         assertThat(scratchDatabases()).as("what the killed verifier left behind").hasSize(1);
         assertThat(api.job(jobId).get("status").asString()).isEqualTo("STORED");
 
-        startVerifier(tmp.resolve("vkill-2.log"));
+        startVerifier(tmp.resolve("vkill-2.log"), "vkill-2");
         JsonNode job = api.awaitFinal(jobId, Duration.ofSeconds(240));
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
@@ -93,7 +92,7 @@ class VerifierKillEndToEndTest {
         assertThat(scratchDatabases()).as("scratch databases after the verdict").isEmpty();
     }
 
-    private static Process startVerifier(Path log) throws IOException {
+    private static Process startVerifier(Path log, String clientId) throws IOException {
         LocalPostgres postgres = LocalPostgres.shared();
         String consumer = "--spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.";
         ProcessBuilder builder = ServiceProcesses.java("verifier-service", log, List.of(
@@ -104,12 +103,26 @@ class VerifierKillEndToEndTest {
                 "--vigil.verifier.scratch.username=" + LocalPostgres.SUPERUSER, "--vigil.verifier.instance-id=" + INSTANCE,
                 "--vigil.verifier.work-dir=" + tmp.resolve("vkill-verify-process"),
                 // Notice a dead verifier within seconds, not the default 45.
-                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000"));
+                consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000",
+                // Its consumers' client ids, so the test sees when it has joined the group.
+                consumer + "client.id=" + clientId));
         builder.environment().put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
         builder.environment().put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
         Process process = builder.start();
         verifiers.add(process);
         return process;
+    }
+
+    /** Sessions connected to {@code database}, as the server lists them. */
+    private static long sessionsIn(String database) throws Exception {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                var statement = connection.prepareStatement("select count(*) from pg_stat_activity where datname = ?")) {
+            statement.setString(1, database);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static List<String> scratchDatabases() throws Exception {

@@ -1,6 +1,7 @@
 package dev.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.Topics;
@@ -71,7 +72,7 @@ class WorkerFailoverEndToEndTest {
             workers.put(name, startWorker(name, tmp.resolve(name + ".log")));
         }
         for (String name : workers.keySet()) {
-            ServiceProcesses.awaitLog(tmp.resolve(name + ".log"), "target directory caught up", Duration.ofSeconds(120));
+            ServiceProcesses.awaitGroupMember(workers.get(name), tmp.resolve(name + ".log"), "dump-worker", name, Duration.ofSeconds(120));
         }
     }
 
@@ -109,8 +110,8 @@ class WorkerFailoverEndToEndTest {
             for (String jobId : small) {
                 assertThat(api.awaitFinal(jobId, Duration.ofSeconds(180)).get("status").asString()).isEqualTo("VERIFIED");
             }
-            List<String> dumpedBy = starts.seen(Duration.ofMillis(500)).stream().filter(r -> r.value().contains(big))
-                    .map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
+            List<String> dumpedBy = starts.arrivals("starts of the big dump", r -> r.value().contains(big)).arriveWithin(Duration.ofSeconds(30), 2)
+                    .stream().map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
             assertThat(dumpedBy).as("workers that started the big dump").first().isEqualTo(first.workerId());
             assertThat(dumpedBy).last().isNotEqualTo(first.workerId());
         }
@@ -124,7 +125,7 @@ class WorkerFailoverEndToEndTest {
         // Whichever test ran first, at least two workers are alive from here on.
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         workers.put("worker-c", startWorker("worker-c", tmp.resolve("worker-c.log")));
-        ServiceProcesses.awaitLog(tmp.resolve("worker-c.log"), "target directory caught up", Duration.ofSeconds(120));
+        ServiceProcesses.awaitGroupMember(workers.get("worker-c"), tmp.resolve("worker-c.log"), "dump-worker", "worker-c", Duration.ofSeconds(120));
         try (KafkaProbe starts = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.DUMP_STARTED)) {
             String big = api.requestBackup("big");
             String dumping = workerDumping(big);
@@ -139,8 +140,8 @@ class WorkerFailoverEndToEndTest {
 
             JsonNode bigJob = api.awaitFinal(big, Duration.ofSeconds(180));
             assertThat(bigJob.get("status").asString()).as(bigJob.toString()).isEqualTo("VERIFIED");
-            List<String> dumpedBy = starts.seen(Duration.ofMillis(500)).stream().filter(r -> r.value().contains(big))
-                    .map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
+            List<String> dumpedBy = starts.arrivals("starts of the big dump", r -> r.value().contains(big)).arriveWithin(Duration.ofSeconds(30), 2)
+                    .stream().map(r -> EventJson.read(r.value().getBytes(), DumpStarted.class).workerId()).toList();
             assertThat(dumpedBy).as("workers that started the big dump").hasSize(2).last().isNotEqualTo(first.workerId());
             assertThat(Files.readString(tmp.resolve(first.workerId() + ".log"))).as("the stopped worker's log (stopped in %s)", tookToStop)
                     .contains("dump of job " + big).contains("stopped: this instance no longer holds its record")
@@ -159,11 +160,8 @@ class WorkerFailoverEndToEndTest {
     private static String workerDumping(String jobId) throws Exception {
         // Staged as <jobId>.<ext>.partial, the extension saying how the worker wraps it (zstd by default).
         Path partial = staging.resolve("big").resolve(jobId + "." + dev.vigil.contracts.Artifact.extensionFor("custom", "zstd", false) + ".partial");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!(Files.exists(partial) && Files.size(partial) > 0)) {
-            assertThat(System.nanoTime()).as("the dump of %s streams into staging", jobId).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        await("the dump of " + jobId + " streaming into staging").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Files.exists(partial) && Files.size(partial) > 0);
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         for (String name : workers.keySet()) {
             Path log = tmp.resolve(name + ".log");
@@ -179,6 +177,8 @@ class WorkerFailoverEndToEndTest {
         return ServiceProcesses.java("dump-worker", log, List.of(
                 "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
                 "--vigil.staging.dir=" + staging, "--vigil.worker.worker-id=" + name,
+                // Its consumers' client ids, so the test sees when it has joined the group.
+                consumer + "client.id=" + name,
                 // Notice a dead worker within seconds, not the default 45.
                 consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")).start();
     }

@@ -45,18 +45,22 @@ public final class KafkaProbe implements AutoCloseable {
 
     /** Polls until a record matching {@code condition} was seen, or fails after {@code timeout}. */
     public Seen await(Predicate<Seen> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (Seen record : seen) {
-                if (condition.test(record)) {
-                    return record;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no matching record within " + timeout + "; saw " + seen.size() + ": " + seen);
-            }
-            poll(Duration.ofMillis(200));
+        try {
+            return arrivals("matching records", condition).arriveWithin(timeout, 1).getFirst();
+        } catch (AssertionError e) {
+            throw new AssertionError("no matching record within " + timeout + "; saw " + seen.size() + ": " + seen, e);
         }
+    }
+
+    /**
+     * The records matching {@code condition} as they arrive, polling the topics each time they are
+     * looked at: to wait for some, or to assert that no more arrive within a window.
+     */
+    public Arrivals<Seen> arrivals(String what, Predicate<Seen> condition) {
+        return Arrivals.of(what, () -> {
+            poll(Duration.ofMillis(100));
+            return seen.stream().filter(condition).toList();
+        });
     }
 
     /** Everything seen so far, after one more poll of {@code wait}. */

@@ -31,12 +31,7 @@ public final class LocalSmtp implements AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** Waits up to {@code millis} for at least {@code count} messages; returns all received so far. */
-    public List<MimeMessage> awaitMessages(int count, long millis) {
-        mail.waitForIncomingEmail(millis, count);
-        return List.of(mail.getReceivedMessages());
-    }
-
+    /** Every message accepted so far; wait for more with {@link Arrivals}. */
     public List<MimeMessage> messages() {
         return List.of(mail.getReceivedMessages());
     }

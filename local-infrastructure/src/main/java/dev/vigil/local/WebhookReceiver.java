@@ -58,19 +58,10 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private synchronized void record(Received request) {
         received.add(request);
-        notifyAll();
     }
 
+    /** Every request received so far; wait for more with {@link Arrivals}. */
     public synchronized List<Received> received() {
-        return List.copyOf(received);
-    }
-
-    /** Waits up to {@code millis} for at least {@code count} requests; returns all received so far. */
-    public synchronized List<Received> await(int count, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (received.size() < count && System.currentTimeMillis() < deadline) {
-            wait(Math.max(1, deadline - System.currentTimeMillis()));
-        }
         return List.copyOf(received);
     }
 

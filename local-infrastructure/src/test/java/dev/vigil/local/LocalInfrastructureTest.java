@@ -11,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,12 +41,12 @@ class LocalInfrastructureTest {
         try (var consumer = new KafkaConsumer<String, String>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                 "group.id", "infra-check", "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("infra-check"));
-            ConsumerRecords<String, String> records = ConsumerRecords.empty();
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (records.isEmpty() && System.currentTimeMillis() < deadline) {
-                records = consumer.poll(Duration.ofMillis(200));
-            }
-            assertThat(records.records("infra-check")).extracting(r -> r.key() + "=" + r.value()).containsExactly("orders-db=hello");
+            List<String> received = new ArrayList<>();
+            List<String> records = Arrivals.of("records on infra-check", () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.key() + "=" + r.value()));
+                return received;
+            }).arriveWithin(Duration.ofSeconds(20), 1);
+            assertThat(records).containsExactly("orders-db=hello");
         }
     }
 
@@ -85,7 +85,7 @@ class LocalInfrastructureTest {
             GreenMailUtil.sendTextEmail("oncall@example.com", "vigil@example.com", "backup failed", "orders-db",
                     new ServerSetup(smtp.port(), smtp.host(), ServerSetup.PROTOCOL_SMTP));
 
-            assertThat(smtp.awaitMessages(1, 10_000)).singleElement()
+            assertThat(Arrivals.of("messages", smtp::messages).arriveWithin(Duration.ofSeconds(10), 1)).singleElement()
                     .satisfies(m -> assertThat(m.getSubject()).isEqualTo("backup failed"));
         }
     }
@@ -98,7 +98,7 @@ class LocalInfrastructureTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(receiver.await(1, 5_000)).singleElement()
+            assertThat(Arrivals.of("requests", receiver::received).arriveWithin(Duration.ofSeconds(5), 1)).singleElement()
                     .satisfies(r -> assertThat(r.path() + " " + r.body()).isEqualTo("/services/T1/B2/x {\"text\":\"hi\"}"));
         }
     }

@@ -12,13 +12,16 @@ import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.Arrivals;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.LocalSmtp;
 import dev.vigil.local.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -59,9 +62,11 @@ class NotifierServiceTest {
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_FAILED, "billing-db", payload);
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_FAILED, "billing-db", payload);
 
-        List<WebhookReceiver.Received> posts = awaitPosts(failed.jobId(), 1);
-        List<MimeMessage> mails = awaitMails(failed.jobId(), 1);
-        Thread.sleep(2000);
+        List<WebhookReceiver.Received> posts = awaitPosts(failed.jobId());
+        List<MimeMessage> mails = awaitMails(failed.jobId());
+        // The redelivery was sent right behind the first delivery: alerts it caused would follow the first ones within milliseconds.
+        Arrivals.of("alerts for job " + failed.jobId(), () -> Stream.concat(posts(failed.jobId()).stream(), mails(failed.jobId()).stream()).toList())
+                .noMoreArriveWithin(Duration.ofSeconds(1));
         assertThat(posts(failed.jobId())).hasSize(1);
         assertThat(mails(failed.jobId())).hasSize(1);
         assertThat(posts.getFirst().body()).contains("billing-db").contains("Connection refused").contains("UNREACHABLE");
@@ -81,28 +86,18 @@ class NotifierServiceTest {
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, "billing-db", EventJson.writeString(passed));
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, "billing-db", EventJson.writeString(failed));
 
-        assertThat(awaitPosts(failed.jobId(), 1).getFirst().body()).contains("failed verification").contains("expected 2 rows, found 1");
-        assertThat(awaitMails(failed.jobId(), 1)).hasSize(1);
+        assertThat(awaitPosts(failed.jobId()).getFirst().body()).contains("failed verification").contains("expected 2 rows, found 1");
+        assertThat(awaitMails(failed.jobId())).hasSize(1);
         assertThat(posts(passed.jobId())).isEmpty();
         assertThat(mails(passed.jobId())).isEmpty();
     }
 
-    private static List<WebhookReceiver.Received> awaitPosts(JobId jobId, int count) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (posts(jobId).size() < count && System.currentTimeMillis() < deadline) {
-            slack.await(slack.received().size() + 1, 500);
-        }
-        assertThat(posts(jobId)).as("webhook posts for job %s", jobId).hasSizeGreaterThanOrEqualTo(count);
-        return posts(jobId);
+    private static List<WebhookReceiver.Received> awaitPosts(JobId jobId) {
+        return Arrivals.of("Slack posts for job " + jobId, () -> posts(jobId)).arriveWithin(Duration.ofSeconds(30), 1);
     }
 
-    private static List<MimeMessage> awaitMails(JobId jobId, int count) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (mails(jobId).size() < count && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(mails(jobId)).as("emails for job %s", jobId).hasSizeGreaterThanOrEqualTo(count);
-        return mails(jobId);
+    private static List<MimeMessage> awaitMails(JobId jobId) {
+        return Arrivals.of("emails for job " + jobId, () -> mails(jobId)).arriveWithin(Duration.ofSeconds(30), 1);
     }
 
     private static List<WebhookReceiver.Received> posts(JobId jobId) {

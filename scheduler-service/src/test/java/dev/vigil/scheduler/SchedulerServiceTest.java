@@ -1,6 +1,7 @@
 package dev.vigil.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
@@ -45,6 +46,8 @@ import tools.jackson.databind.JsonNode;
 class SchedulerServiceTest {
 
     private static final HttpClient http = HttpClient.newHttpClient();
+    /** How long an event may take to show in the registry. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @LocalServerPort
     int port;
@@ -147,14 +150,14 @@ class SchedulerServiceTest {
         KafkaProbe.send(brokers, Topics.DUMP_PROGRESSED, "orders-db", EventJson.writeString(new DumpProgressed(java.util.UUID.randomUUID(),
                 start.plusSeconds(5), 1, jobId, target, 1_000_000, "public.customers")));
 
-        JsonNode job = awaitStatus(jobId, "DUMPING");
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!job.has("progress") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            job = getJson("/api/v1/jobs/" + jobId);
-        }
-        Thread.sleep(1000);
-        job = getJson("/api/v1/jobs/" + jobId);
+        awaitStatus(jobId, "DUMPING");
+        // A report on the same topic and key lands behind the late one in its partition and is read after it.
+        JobId behind = JobId.random();
+        KafkaProbe.send(brokers, Topics.DUMP_PROGRESSED, "orders-db", EventJson.writeString(new DumpProgressed(java.util.UUID.randomUUID(),
+                start.plusSeconds(1), 1, behind, target, 1, "public.behind")));
+        await("the progress of the report sent behind the late one").atMost(TIMEOUT)
+                .until(() -> find(behind), behindJob -> behindJob != null && behindJob.hasNonNull("progress"));
+        JsonNode job = getJson("/api/v1/jobs/" + jobId);
         assertThat(job.get("progress").get("bytesWritten").asLong()).isEqualTo(2_000_000);
         assertThat(job.get("progress").get("currentTable").asString()).isEqualTo("public.orders");
     }
@@ -173,8 +176,8 @@ class SchedulerServiceTest {
             KafkaProbe.send(brokers, Topics.BACKUP_VERIFIED, "history-db", EventJson.writeString(BackupVerified.now(jobId, target, Verdict.PASSED,
                     List.of(), List.of(new TableCheck("public", "orders", 7, 7L)), millis, List.of(),
                     List.of(new dev.vigil.contracts.CheckResult("orders exist", true, "answered true")))));
+            // The next verdict is made after this one is recorded, so their times are in the order they are sent.
             awaitStatus(jobId, "VERIFIED");
-            Thread.sleep(20);
         }
 
         JsonNode history = getJson("/api/v1/targets/history-db/verifications");
@@ -208,15 +211,8 @@ class SchedulerServiceTest {
 
     @Test
     void aTargetScheduleFiresAndTheJobIsRecordedAsScheduled() throws Exception {
-        JsonNode jobs = null;
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < deadline) {
-            jobs = getJson("/api/v1/jobs?targetId=ticking-db").get("jobs");
-            if (!jobs.isEmpty()) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        JsonNode jobs = await("a job of ticking-db").atMost(Duration.ofSeconds(20))
+                .until(() -> getJson("/api/v1/jobs?targetId=ticking-db").get("jobs"), found -> !found.isEmpty());
         assertThat(jobs).isNotEmpty();
         assertThat(jobs.get(0).get("trigger").asString()).isEqualTo("SCHEDULE");
     }
@@ -240,20 +236,15 @@ class SchedulerServiceTest {
         }
     }
 
-    private JsonNode awaitStatus(JobId jobId, String status) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        JsonNode job = null;
-        while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> response = get("/api/v1/jobs/" + jobId);
-            if (response.statusCode() == 200) {
-                job = EventJson.mapper().readTree(response.body());
-                if (status.equals(job.get("status").asString())) {
-                    return job;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + jobId + " did not reach " + status + "; last seen: " + job);
+    private JsonNode awaitStatus(JobId jobId, String status) {
+        return await("job " + jobId + " reaching " + status).atMost(TIMEOUT)
+                .until(() -> find(jobId), job -> job != null && status.equals(job.get("status").asString()));
+    }
+
+    /** The job as the API shows it; null while the API does not know it yet. */
+    private JsonNode find(JobId jobId) throws Exception {
+        HttpResponse<String> response = get("/api/v1/jobs/" + jobId);
+        return response.statusCode() == 200 ? EventJson.mapper().readTree(response.body()) : null;
     }
 
     private HttpResponse<String> post(String path) throws Exception {
