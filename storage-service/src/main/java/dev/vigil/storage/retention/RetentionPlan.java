@@ -1,6 +1,7 @@
 package dev.vigil.storage.retention;
 
 import dev.vigil.contracts.RetainedBackup;
+import dev.vigil.storage.catalog.StoredBackup;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ public record RetentionPlan(List<Decision> kept, List<Decision> deleted) {
     public record Decision(StoredBackup backup, List<String> reasons) {
 
         RetainedBackup retained() {
-            return backup.with(reasons);
+            return new RetainedBackup(backup.jobId(), backup.takenAt(), backup.objectKey(), reasons);
         }
     }
 

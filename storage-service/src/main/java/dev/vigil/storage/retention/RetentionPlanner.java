@@ -1,7 +1,8 @@
 package dev.vigil.storage.retention;
 
 import dev.vigil.contracts.RetentionPolicy;
-import dev.vigil.storage.retention.StoredBackup.State;
+import dev.vigil.storage.catalog.StoredBackup;
+import dev.vigil.storage.catalog.StoredBackup.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -4,6 +4,7 @@ import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.storage.catalog.Catalog;
 import dev.vigil.storage.catalog.CatalogRebuild;
 import dev.vigil.storage.catalog.Manifests;
 import dev.vigil.storage.retention.RetentionService;
@@ -68,20 +69,24 @@ class StorageFunctions {
     }
 
     @Bean
-    Manifests manifests(DataSource dataSource, Destinations destinations) {
-        return new Manifests(JdbcClient.create(dataSource), destinations);
+    Catalog catalog(DataSource dataSource) {
+        return new Catalog(JdbcClient.create(dataSource));
     }
 
     @Bean
-    CatalogRebuild catalogRebuild(DataSource dataSource, ArtifactStore store, StorageProperties properties) {
-        return new CatalogRebuild(JdbcClient.create(dataSource), store, properties.prefix());
+    Manifests manifests(Catalog catalog, Destinations destinations) {
+        return new Manifests(catalog, destinations);
     }
 
     @Bean
-    StorageService storageService(Destinations destinations, StorageProperties properties, DataSource dataSource,
-            PlatformTransactionManager transactionManager, Outbox outbox, PendingUploads pending, Manifests manifests) {
-        return new StorageService(destinations, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox,
-                pending, manifests);
+    CatalogRebuild catalogRebuild(Catalog catalog, ArtifactStore store, StorageProperties properties) {
+        return new CatalogRebuild(catalog, store, properties.prefix());
+    }
+
+    @Bean
+    StorageService storageService(Destinations destinations, Catalog catalog, PlatformTransactionManager transactionManager, Outbox outbox,
+            PendingUploads pending, Manifests manifests) {
+        return new StorageService(destinations, catalog, new TransactionTemplate(transactionManager), outbox, pending, manifests);
     }
 
     /**
@@ -140,9 +145,9 @@ class StorageFunctions {
     }
 
     @Bean
-    RetentionService retentionService(DataSource dataSource, PlatformTransactionManager transactionManager, Outbox outbox,
+    RetentionService retentionService(Catalog catalog, PlatformTransactionManager transactionManager, Outbox outbox,
             Destinations destinations, TargetDirectory targets, StorageProperties properties, Manifests manifests) {
-        return new RetentionService(JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox, destinations, targets,
+        return new RetentionService(catalog, new TransactionTemplate(transactionManager), outbox, destinations, targets,
                 properties.retention().policy(), Clock.systemUTC(), manifests);
     }
 
