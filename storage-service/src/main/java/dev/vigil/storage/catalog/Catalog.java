@@ -54,7 +54,7 @@ public final class Catalog {
     }
 
     /** What a live backup's manifest says now; empty when there is no such backup or retention deleted it. */
-    public Optional<Manifest> manifest(JobId jobId) {
+    Optional<Manifest> manifest(JobId jobId) {
         return jdbc.sql("""
                 select event::text, taken_at, state, verified_at, legal_hold from stored_artifacts where job_id = ? and state <> 'DELETED'""")
                 .param(jobId.value())

@@ -1,7 +1,7 @@
 package dev.vigil.storage.catalog;
 
 import dev.vigil.contracts.json.EventJson;
-import dev.vigil.storage.store.ArtifactStore;
+import dev.vigil.storage.destination.ArtifactStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

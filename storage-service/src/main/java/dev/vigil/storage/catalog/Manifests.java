@@ -4,8 +4,8 @@ import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.contracts.StoredObject;
-import dev.vigil.storage.store.Destination;
-import dev.vigil.storage.store.Destinations;
+import dev.vigil.storage.destination.Destination;
+import dev.vigil.storage.destination.Destinations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

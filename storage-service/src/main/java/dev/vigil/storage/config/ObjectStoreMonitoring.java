@@ -1,6 +1,6 @@
 package dev.vigil.storage.config;
 
-import dev.vigil.storage.store.Destinations;
+import dev.vigil.storage.destination.Destinations;
 import dev.vigil.storage.store.PendingUploads;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;

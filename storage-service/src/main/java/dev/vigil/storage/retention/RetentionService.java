@@ -12,8 +12,8 @@ import dev.vigil.contracts.StoredObject;
 import dev.vigil.storage.catalog.Catalog;
 import dev.vigil.storage.catalog.Manifests;
 import dev.vigil.storage.catalog.StoredBackup;
-import dev.vigil.storage.store.Destination;
-import dev.vigil.storage.store.Destinations;
+import dev.vigil.storage.destination.Destination;
+import dev.vigil.storage.destination.Destinations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,7 @@ public class RetentionService {
     }
 
     /** The policy for a target, or why there is none to apply. */
-    public sealed interface Policy {
+    sealed interface Policy {
         record Known(RetentionPolicy policy, boolean targetsOwn) implements Policy {
         }
 
@@ -65,7 +65,7 @@ public class RetentionService {
         }
     }
 
-    public Policy policyFor(TargetId targetId) {
+    Policy policyFor(TargetId targetId) {
         try {
             if (!targets.awaitCaughtUp(Duration.ofSeconds(30))) {
                 return new Policy.Unknown("the targets topic has not been read yet; retention waits rather than guess a policy");
@@ -83,7 +83,7 @@ public class RetentionService {
     }
 
     /** What the policy would keep and delete now, changing nothing. */
-    public RetentionPlan preview(TargetId targetId, RetentionPolicy policy) {
+    RetentionPlan preview(TargetId targetId, RetentionPolicy policy) {
         return RetentionPlanner.plan(policy, catalog.live(targetId), clock.instant());
     }
 

@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 /**
  * How a destination asks the store to keep objects: server-side encryption ({@code AES256} or

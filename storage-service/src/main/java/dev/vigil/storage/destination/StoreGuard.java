@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.storage.StorageProperties;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;

@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.contracts.Sha256;
 import dev.vigil.objectstore.S3MultipartOutputStream;
@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 public class S3ArtifactStore implements ArtifactStore {
 
     /** Object metadata key holding the artifact's SHA-256, as {@code x-amz-meta-sha256}. */
-    public static final String SHA256_METADATA = "sha256";
+    static final String SHA256_METADATA = "sha256";
     private static final Logger log = LoggerFactory.getLogger(S3ArtifactStore.class);
 
     private final S3Client s3;

@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.contracts.TargetId;
 import dev.vigil.objectstore.S3Clients;
