@@ -83,6 +83,18 @@ class ServiceBoundariesTest {
                 .check(CLASSES);
     }
 
+    /** Each storage table has one owner: {@code stored_artifacts} the catalog, {@code pending_uploads} the pending uploads. */
+    @Test
+    void onlyTheOwnersOfStorageTablesUseJdbc() {
+        noClasses().that().resideInAPackage("dev.vigil.storage..")
+                .and().doNotHaveFullyQualifiedName("dev.vigil.storage.catalog.Catalog")
+                .and().doNotHaveFullyQualifiedName("dev.vigil.storage.store.PendingUploads")
+                .and().resideOutsideOfPackage("dev.vigil.storage.config..")
+                .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..")
+                .because("the stored backups are read and changed through Catalog, the waiting artifacts through PendingUploads")
+                .check(CLASSES);
+    }
+
     /**
      * A {@code *Functions} class maps messages to application services; the services, clients,
      * health and jobs are wired in configuration classes. Enforced in the services whose
