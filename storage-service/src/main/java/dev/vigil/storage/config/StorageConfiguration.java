@@ -8,12 +8,7 @@ import dev.vigil.storage.StorageProperties;
 import dev.vigil.storage.catalog.Catalog;
 import dev.vigil.storage.catalog.CatalogRebuild;
 import dev.vigil.storage.catalog.Manifests;
-import dev.vigil.storage.destination.ArtifactStore;
-import dev.vigil.storage.destination.Destination;
 import dev.vigil.storage.destination.Destinations;
-import dev.vigil.storage.destination.ObjectOptions;
-import dev.vigil.storage.destination.S3ArtifactStore;
-import dev.vigil.storage.destination.StoreGuard;
 import dev.vigil.storage.retention.RetentionService;
 import dev.vigil.storage.store.PendingUploads;
 import dev.vigil.storage.store.StorageService;
@@ -39,18 +34,10 @@ class StorageConfiguration {
         return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
     }
 
-    @Bean
-    ArtifactStore artifactStore(S3Client s3, StorageProperties properties) {
-        return new S3ArtifactStore(s3, properties.bucket(), properties.createBucket(), properties.partSizeMb() * 1024 * 1024, properties.maxParts(),
-                new ObjectOptions(properties.serverSideEncryption(), properties.kmsKeyId(), properties.storageClass(),
-                        properties.objectLockMode()));
-    }
-
-    /** The primary (the store above) and the replicas from vigil.storage.replicas. */
+    /** The primary (a bucket reached with the client above) and the replicas from vigil.storage.replicas. */
     @Bean(destroyMethod = "close")
-    Destinations destinations(ArtifactStore primary, StorageProperties properties) {
-        return new Destinations(new Destination(properties.destination(), primary, properties.prefix(),
-                new StoreGuard(properties.destination(), properties.upload())), properties);
+    Destinations destinations(StorageProperties properties, S3Client s3) {
+        return new Destinations(properties, s3);
     }
 
     @Bean
@@ -64,8 +51,8 @@ class StorageConfiguration {
     }
 
     @Bean
-    CatalogRebuild catalogRebuild(Catalog catalog, ArtifactStore store, StorageProperties properties) {
-        return new CatalogRebuild(catalog, store, properties.prefix());
+    CatalogRebuild catalogRebuild(Catalog catalog, Destinations destinations, StorageProperties properties) {
+        return new CatalogRebuild(catalog, destinations.primary().store(), properties.prefix());
     }
 
     @Bean

@@ -22,7 +22,7 @@ public final class StoreGuard {
     private final Retry retry;
 
     /** @param destination the destination's name: each destination has a circuit of its own */
-    public StoreGuard(String destination, StorageProperties.Upload settings) {
+    StoreGuard(String destination, StorageProperties.Upload settings) {
         this.breaker = CircuitBreaker.of("object-store-" + destination, CircuitBreakerConfig.custom()
                 .slidingWindow(10, 3, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(50)

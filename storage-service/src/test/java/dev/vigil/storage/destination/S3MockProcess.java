@@ -1,4 +1,4 @@
-package dev.vigil.storage;
+package dev.vigil.storage.destination;
 
 import static org.awaitility.Awaitility.await;
 
@@ -18,9 +18,10 @@ import org.awaitility.core.TerminalFailureException;
 /**
  * Adobe's S3Mock (from Maven Central, copied into {@code target/s3mock} by the build) as a process of
  * its own: a real S3 API endpoint that keeps Object Lock settings (bucket configuration, object
- * retention), which S3Proxy does not implement. It stores them without enforcing them.
+ * retention), which S3Proxy does not implement. It stores them without enforcing them. Public for the
+ * service tests in {@code dev.vigil.storage}.
  */
-final class S3MockProcess implements AutoCloseable {
+public final class S3MockProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -32,7 +33,7 @@ final class S3MockProcess implements AutoCloseable {
         this.root = root;
     }
 
-    static S3MockProcess start() throws Exception {
+    public static S3MockProcess start() throws Exception {
         Path jar = Path.of("target", "s3mock", "s3mock-exec.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing; the build copies it (./mvnw -pl storage-service verify)");
@@ -59,7 +60,7 @@ final class S3MockProcess implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
