@@ -34,10 +34,13 @@ public final class ArtifactCodec {
     }
 
     /**
+     * Unwraps an artifact as its event describes it: decrypted under the key the event names (the
+     * artifact's header must name the same key), then decompressed.
+     *
      * @param keyId the key id the artifact's event names, null when it says the artifact is not encrypted
      */
     public static InputStream decoder(InputStream source, Compression compression, String keyId, Keyring keyring) throws IOException {
-        InputStream decrypted = keyId == null ? source : SegmentedAesGcm.decrypt(source, keyring);
+        InputStream decrypted = keyId == null ? source : SegmentedAesGcm.decrypt(source, keyId, keyring);
         return compression.decompress(decrypted);
     }
 }

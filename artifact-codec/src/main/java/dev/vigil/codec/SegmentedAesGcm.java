@@ -45,8 +45,11 @@ public final class SegmentedAesGcm {
         return new Encrypting(out, key, header, prefix);
     }
 
-    /** Decrypts a stream written by {@link #encrypt}, taking the key its header names from {@code keyring}. */
-    public static InputStream decrypt(InputStream in, Keyring keyring) throws IOException {
+    /**
+     * Decrypts a stream written by {@link #encrypt} under {@code expectedKeyId}, taking that key from
+     * {@code keyring}. A header naming another key is damage: the artifact is not what its event says.
+     */
+    public static InputStream decrypt(InputStream in, String expectedKeyId, Keyring keyring) throws IOException {
         byte[] magic = in.readNBytes(MAGIC.length + 2);
         if (magic.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(magic, MAGIC.length), MAGIC) || magic[MAGIC.length] != FORMAT) {
             throw new ArtifactDamagedException("not a Vigil-encrypted artifact (its header is missing or damaged)");
@@ -57,6 +60,10 @@ public final class SegmentedAesGcm {
             throw new ArtifactDamagedException("the artifact ends inside its encryption header (truncated)");
         }
         String keyId = new String(id, StandardCharsets.UTF_8);
+        if (!keyId.equals(expectedKeyId)) {
+            throw new ArtifactDamagedException("the artifact is encrypted under key '" + keyId + "' but its event names key '" + expectedKeyId
+                    + "'; the artifact is not the one the event describes");
+        }
         SecretKey key = keyring.key(keyId).orElseThrow(() -> new UnknownKeyException(keyId, keyring.ids()));
         return new Decrypting(in, key, header(keyId, prefix), prefix);
     }

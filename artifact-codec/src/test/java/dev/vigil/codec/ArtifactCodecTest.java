@@ -83,6 +83,15 @@ class ArtifactCodecTest {
     }
 
     @Test
+    void anArtifactEncryptedUnderAnotherKeyThanItsEventNamesIsDamageNotDecrypted() throws IOException {
+        byte[] encoded = encode(pgDumpLike(1000), Compression.ZSTD, "2026-a");
+
+        assertThatThrownBy(() -> decode(encoded, Compression.ZSTD, "2026-b"))
+                .isInstanceOf(ArtifactDamagedException.class)
+                .hasMessageContaining("encrypted under key '2026-a'").hasMessageContaining("its event names key '2026-b'");
+    }
+
+    @Test
     void somethingThatWasNeverEncryptedIsNotMistakenForAnArtifact() {
         assertThatThrownBy(() -> decode("PGDMP plain custom dump".getBytes(), Compression.NONE, "2026-a"))
                 .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("not a Vigil-encrypted artifact");

@@ -15,7 +15,7 @@ public record ArtifactCreated(
         JobId jobId,
         TargetId targetId,
         @JsonPropertyDescription("Where the artifact waits, as a URI (file:/... for a local staging directory)") String stagingUri,
-        Artifact artifact) implements VigilEvent {
+        Artifact artifact) implements JobEvent {
 
     /** 2: the artifact says how its bytes are compressed and encrypted. */
     public static final int SCHEMA_VERSION = 2;

@@ -20,7 +20,7 @@ public record ArtifactStored(
         @JsonPropertyDescription("The primary copy, which the verifier restores") StoredObject location,
         Artifact artifact,
         @JsonPropertyDescription("Further copies, one per replica destination (since v3); absent: none")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<StoredObject> replicas) implements VigilEvent {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<StoredObject> replicas) implements JobEvent {
 
     /** 2: the artifact says how its bytes are compressed and encrypted. 3: replicas. */
     public static final int SCHEMA_VERSION = 3;

@@ -16,7 +16,7 @@ public record BackupFailed(
         TargetId targetId,
         Stage stage,
         FailureClass failureClass,
-        @JsonPropertyDescription("What went wrong and what to do about it, for a human") String reason) implements VigilEvent {
+        @JsonPropertyDescription("What went wrong and what to do about it, for a human") String reason) implements JobEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -16,7 +16,7 @@ public record BackupRequested(
         JobId jobId,
         TargetId targetId,
         @JsonPropertyDescription("SCHEDULE, API or EXTERNAL") Trigger trigger,
-        @JsonPropertyDescription("Who asked, free text for the audit trail (a team, a pipeline, a user)") @Nullable String requestedBy) implements VigilEvent {
+        @JsonPropertyDescription("Who asked, free text for the audit trail (a team, a pipeline, a user)") @Nullable String requestedBy) implements JobEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

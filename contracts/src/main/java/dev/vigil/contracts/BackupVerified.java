@@ -20,12 +20,12 @@ public record BackupVerified(
         Verdict verdict,
         @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found") List<String> differences,
         @JsonPropertyDescription("Per-table row counts, expected and found") List<TableCheck> tables,
-        @JsonProperty(required = true) @JsonPropertyDescription("How long pg_restore took, in milliseconds: the measured recovery time") long restoreMillis,
+        @JsonProperty(required = true) @JsonPropertyDescription("How long downloading, decoding and restoring took, in milliseconds: the measured recovery time") long restoreMillis,
         @JsonPropertyDescription("What the verification server lacks, each with what to install or configure (since v2); "
                 + "not empty exactly when the verdict is INCONCLUSIVE")
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> environmentProblems,
         @JsonPropertyDescription("The target's own checks, each with how it came out (since v3); a failed one is also a difference")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<CheckResult> checks) implements VigilEvent {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<CheckResult> checks) implements JobEvent {
 
     /**
      * 2: the INCONCLUSIVE verdict and environmentProblems, telling a broken verification server from a

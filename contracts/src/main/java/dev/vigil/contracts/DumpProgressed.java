@@ -16,7 +16,7 @@ public record DumpProgressed(
         JobId jobId,
         TargetId targetId,
         @JsonProperty(required = true) @JsonPropertyDescription("Bytes written to staging so far, as stored (compressed, encrypted)") long bytesWritten,
-        @JsonPropertyDescription("The table pg_dump is dumping now, as schema.table, when it says") @Nullable String currentTable) implements VigilEvent {
+        @JsonPropertyDescription("The table pg_dump is dumping now, as schema.table, when it says") @Nullable String currentTable) implements JobEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

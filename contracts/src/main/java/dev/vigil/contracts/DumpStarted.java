@@ -14,7 +14,7 @@ public record DumpStarted(
         @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
-        @JsonPropertyDescription("The worker instance running the dump") String workerId) implements VigilEvent {
+        @JsonPropertyDescription("The worker instance running the dump") String workerId) implements JobEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

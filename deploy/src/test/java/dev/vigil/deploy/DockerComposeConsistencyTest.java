@@ -247,7 +247,11 @@ class DockerComposeConsistencyTest {
 
     @Test
     void theDumpWorkerAndTheStorageServiceShareTheStagingDirectory() {
-        String stagingDir = effective(setting("dump-worker", "vigil.worker.staging-dir"), environment(service("dump-worker")));
+        String stagingDir = effective(setting("dump-worker", "vigil.staging.dir"), environment(service("dump-worker")));
+        assertThat(effective(setting("storage-service", "vigil.staging.dir"), environment(service("storage-service"))))
+                .as("storage-service: vigil.staging.dir should be the dump worker's (%s): storage reads only what that staging area holds",
+                        stagingDir)
+                .isEqualTo(stagingDir);
         Optional<Mount> worker = mounts("dump-worker").stream().filter(m -> m.target().equals(stagingDir)).findFirst();
         assertThat(worker).as("dump-worker: its staging directory %s should be a mounted volume the storage service can read", stagingDir)
                 .isPresent();
@@ -505,17 +509,20 @@ class DockerComposeConsistencyTest {
     }
 
     /** A property of the service's own settings file (nested or dotted keys), from a document not bound to a profile. */
+    /** A setting as the service's own settings file gives it, else as the shared vigil-common.yml does. */
     private static String setting(String service, String property) {
-        for (Object document : settingsDocuments(settingsPath(service))) {
-            if (lookup(document, "spring.config.activate") != null) {
-                continue;
-            }
-            Object value = lookup(document, property);
-            if (value != null) {
-                return String.valueOf(value);
+        for (Path file : List.of(settingsPath(service), commonSettingsPath())) {
+            for (Object document : settingsDocuments(file)) {
+                if (lookup(document, "spring.config.activate") != null) {
+                    continue;
+                }
+                Object value = lookup(document, property);
+                if (value != null) {
+                    return String.valueOf(value);
+                }
             }
         }
-        return fail("%s: %s sets no %s", service, settingsPath(service), property);
+        return fail("%s: neither %s nor %s sets %s", service, settingsPath(service), commonSettingsPath(), property);
     }
 
     private static Object lookup(Object node, String property) {

@@ -9,14 +9,21 @@ import dev.vigil.local.LocalS3;
 import dev.vigil.local.PostgresBinaries;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -26,11 +33,16 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.springframework.boot.web.server.PortInUseException;
 import sun.misc.Signal;
 import tools.jackson.databind.JsonNode;
 
@@ -68,21 +80,111 @@ public final class DevLauncher {
         }
         Path dataDir = options.dataDir().toAbsolutePath();
         Files.createDirectories(dataDir.resolve("logs"));
+        Optional<String> otherLauncher = lockDataDir(dataDir);
+        if (otherLauncher.isPresent()) {
+            System.err.println("vigil: another ./vigil dev (" + otherLauncher.get() + ") is using " + dataDir
+                    + "; stop it, or pass --data-dir DIR to run a second one");
+            System.exit(1);
+        }
+        removeLeftoverTemporaryFiles(dataDir);
         System.setProperty("VIGIL_LOG_FILE", dataDir.resolve("logs/vigil.log").toString());
         System.setProperty("logback.configurationFile", "vigil-dev-logback.xml");
         if (PostgresBinaries.find().isEmpty()) {
             System.err.println("vigil: PostgreSQL binaries not found: install them (Debian: apt-get install -y postgresql), or set VIGIL_PG_BIN");
             System.exit(1);
         }
-        if (!portFree(options.port())) {
-            System.err.println("vigil: port " + options.port() + " is in use; stop what uses it or pass --port N");
+        if (!apiPortFree(options.port())) {
+            System.err.println(apiPortTaken(options.port()));
             System.exit(1);
         }
         try {
             System.exit(run(options, dataDir));
         } catch (Exception e) {
-            System.err.println("vigil: could not start: " + rootMessage(e) + " (details in " + dataDir.resolve("logs/vigil.log") + ")");
+            System.err.println(startFailure(e, options.port(), dataDir.resolve("logs/vigil.log")));
             System.exit(1);
+        }
+    }
+
+    static String apiPortTaken(int port) {
+        return "vigil: port " + port + " is in use; stop what uses it or pass --port N";
+    }
+
+    /**
+     * What to tell the user when the stack did not start. A port taken between the check and the
+     * bind is said plainly: the API port as before the start; one the launcher picked itself (broker,
+     * S3 endpoint, PostgreSQL, the other services) was free a moment earlier, so running again helps.
+     */
+    static String startFailure(Throwable e, int apiPort, Path log) {
+        if (causes(e).anyMatch(cause -> cause instanceof PortInUseException taken && taken.getPort() == apiPort)) {
+            return apiPortTaken(apiPort);
+        }
+        String root = rootMessage(e);
+        if (root.contains("Address already in use") || causes(e).anyMatch(BindException.class::isInstance)) {
+            return "vigil: could not start: another program took a port the launcher had picked (" + root + "); run it again (details in "
+                    + log + ")";
+        }
+        return "vigil: could not start: " + root + " (details in " + log + ")";
+    }
+
+    private static Stream<Throwable> causes(Throwable e) {
+        return Stream.iterate(e, Objects::nonNull, cause -> cause.getCause() == cause ? null : cause.getCause());
+    }
+
+    /**
+     * One launcher per data directory: whoever holds this lock owns everything under it, so a
+     * PostgreSQL still running there was left by a launcher that died and may be stopped. The
+     * operating system releases the lock when the process ends in any way, SIGKILL included. Held in
+     * a field for the launcher's whole life, since an unreachable channel is closed by the JVM.
+     */
+    private static FileChannel dataDirLock;
+
+    /** Takes the data directory's lock; answers who holds it when another launcher does. */
+    static Optional<String> lockDataDir(Path dataDir) throws IOException {
+        FileChannel channel = FileChannel.open(dataDir.resolve("launcher.lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            String holder = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8).strip();
+            channel.close();
+            return Optional.of(holder.isEmpty() ? "another process" : holder);
+        }
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+        dataDirLock = channel;
+        return Optional.empty();
+    }
+
+    /**
+     * A launcher that did not end normally leaves the broker's log directories (with their lock
+     * files) and the web servers' work directories in its temporary directory, which ./vigil puts
+     * in the data directory. Whoever holds the data directory's lock owns them, so entries older than
+     * this JVM are removed; a temporary directory outside the data directory is not ours to clean.
+     */
+    private static void removeLeftoverTemporaryFiles(Path dataDir) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        if (!tmp.startsWith(dataDir.normalize()) || tmp.equals(dataDir.normalize()) || !Files.isDirectory(tmp)) {
+            return;
+        }
+        // Where the system does not say when this JVM started, now is as late as can be: nothing of this run is in tmp yet.
+        Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+        try (Stream<Path> entries = Files.list(tmp)) {
+            for (Path entry : entries.toList()) {
+                try {
+                    if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(started)) {
+                        deleteRecursively(entry);
+                    }
+                } catch (IOException e) {
+                    // Only disk space is at stake: say so and start anyway.
+                    System.err.println("vigil: could not remove " + entry + " left by an earlier run: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path each : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
         }
     }
 
@@ -156,7 +258,8 @@ public final class DevLauncher {
         DemoDatabase.load(postgres, "demo");
         Map<String, Long> demoCounts = DemoDatabase.rowCounts(postgres, "demo");
         done("127.0.0.1:" + postgres.port() + ", demo database: " + demoCounts.size() + " tables, "
-                + demoCounts.values().stream().mapToLong(Long::longValue).sum() + " rows");
+                + demoCounts.values().stream().mapToLong(Long::longValue).sum() + " rows"
+                + (postgres.stoppedLeftover() ? " (stopped the server an earlier launcher left running)" : ""));
 
         step("Kafka broker");
         // Kafka's storage formatter prints to standard output; keep the console to the launcher's lines.
@@ -189,6 +292,9 @@ public final class DevLauncher {
                         "vigil.worker.encryption-key-id", "dev",
                         "vigil.worker.encryption-keys", keyring,
                         "vigil.verifier.encryption-keys", keyring,
+                        // The embedded S3 endpoint has no Object Lock (S3Proxy answers 501 and logs an
+                        // ERROR for each question about it): do not ask.
+                        "vigil.storage.object-lock-mode", "OFF",
                         // A second copy of every backup, in a local directory.
                         "vigil.storage.replicas[0].name", "local-copy",
                         "vigil.storage.replicas[0].path", dataDir.resolve("replica").toAbsolutePath().toString())));
@@ -317,6 +423,15 @@ public final class DevLauncher {
                 .append("\n    database: demo\n    username: ").append(LocalPostgres.SUPERUSER).append('\n');
         targets.forEach(target -> yaml.append(target.yaml()));
         return Files.writeString(dataDir.resolve("targets.yml"), yaml.toString());
+    }
+
+    /** Whether the API port can be bound on every address, as the scheduler's web server binds it. */
+    private static boolean apiPortFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean portFree(int port) {

@@ -77,10 +77,11 @@ public final class EmbeddedStack implements AutoCloseable {
             started.add(run(StorageApplication.class, StorageApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.storage.endpoint=" + settings.s3Endpoint(),
                     "--vigil.storage.bucket=" + settings.bucket(),
-                    "--vigil.storage.create-bucket=true"))));
+                    "--vigil.storage.create-bucket=true",
+                    "--vigil.staging.dir=" + settings.stagingDir()))));
             if (withWorker) {
                 started.add(run(WorkerApplication.class, WorkerApplication.NAME, settings, List.of(
-                        "--vigil.worker.staging-dir=" + settings.stagingDir())));
+                        "--vigil.staging.dir=" + settings.stagingDir())));
             }
             started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.scheduler.targets-file=" + settings.targetsFile()))));

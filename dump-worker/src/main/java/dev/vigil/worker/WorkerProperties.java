@@ -6,9 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings of the dump worker ({@code vigil.worker.*}).
+ * Settings of the dump worker ({@code vigil.worker.*}); where artifacts are staged is {@code vigil.staging.*}.
  *
- * @param stagingDir        where finished artifacts wait for the storage service
  * @param pgBinRoot         directory holding one {@code <major>/bin} per installed PostgreSQL client (Debian's layout)
  * @param pgBinDir          a single directory holding pg_dump, used instead of {@code pgBinRoot} when set
  * @param connectTimeout    how long to wait for a target to accept a connection
@@ -21,15 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param encryptionKeyId   the key to encrypt under (AES-256-GCM); empty for no encryption
  * @param encryptionKeys    the keyring, {@code id:base64-32-bytes[,...]}, given by reference ({@code VIGIL_ENCRYPTION_KEYS})
  * @param progressInterval  how often a running dump publishes {@code DumpProgressed}
- * @param stagingBucket     stage in this S3 bucket instead of {@code stagingDir} (workers on several hosts); empty: local
- * @param stagingPrefix     key prefix in the staging bucket
- * @param stagingEndpoint   the staging bucket's S3-compatible endpoint; empty for AWS S3. It must be the storage service's endpoint
- * @param stagingRegion     signing region of the staging endpoint
- * @param stagingPartSizeMb multipart part size for S3 staging, the memory one upload holds (at least 5)
  */
 @ConfigurationProperties("vigil.worker")
 public record WorkerProperties(
-        Path stagingDir,
         @DefaultValue("/usr/lib/postgresql") Path pgBinRoot,
         Path pgBinDir,
         @DefaultValue("10s") Duration connectTimeout,
@@ -41,17 +34,12 @@ public record WorkerProperties(
         @DefaultValue("2") int compressionWorkers,
         @DefaultValue("") String encryptionKeyId,
         @DefaultValue("") String encryptionKeys,
-        @DefaultValue("5s") Duration progressInterval,
-        @DefaultValue("") String stagingBucket,
-        @DefaultValue("staging") String stagingPrefix,
-        java.net.URI stagingEndpoint,
-        @DefaultValue("us-east-1") String stagingRegion,
-        @DefaultValue("16") int stagingPartSizeMb) {
+        @DefaultValue("5s") Duration progressInterval) {
 
     @Override
     public String toString() {
         // The keyring never leaves in a log line or an error report.
-        return "WorkerProperties[stagingDir=" + stagingDir + ", compression=" + compression + ", encryptionKeyId=" + encryptionKeyId + "]";
+        return "WorkerProperties[compression=" + compression + ", encryptionKeyId=" + encryptionKeyId + "]";
     }
 
     /**

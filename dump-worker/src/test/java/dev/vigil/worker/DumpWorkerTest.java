@@ -64,7 +64,7 @@ class DumpWorkerTest {
         registry.add("vigil.worker.encryption-key-id", () -> "worker-key");
         registry.add("vigil.worker.progress-interval", () -> "50ms");
         registry.add("vigil.worker.encryption-keys", () -> KEYS);
-        registry.add("vigil.worker.staging-dir", () -> tmp.resolve("staging").toString());
+        registry.add("vigil.staging.dir", () -> tmp.resolve("staging").toString());
         registry.add("vigil.worker.unknown-target-wait", () -> "2s");
         registry.add("vigil.worker.retry.attempts", () -> "6");
         registry.add("vigil.worker.retry.initial-backoff", () -> "250ms");
@@ -237,15 +237,17 @@ class DumpWorkerTest {
     void aFullStagingDiskFailsTheJobAsStagingAndSaysToFreeSpace() throws IOException {
         JobId jobId = JobId.random();
         Path stagingDir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "staging", "worker-shop"));
+        // What the worker is set to write here: custom format, zstd, encrypted.
+        String artifact = jobId + "." + dev.vigil.contracts.Artifact.extensionFor("custom", "zstd", true);
         // The kernel answers every write to /dev/full with ENOSPC, as a full disk does.
-        Path partial = Files.createSymbolicLink(stagingDir.resolve(jobId + ".dump.partial"), Path.of("/dev/full"));
+        Path partial = Files.createSymbolicLink(stagingDir.resolve(artifact + ".partial"), Path.of("/dev/full"));
         request(jobId, "worker-shop");
 
         BackupFailed failed = awaitFailure(jobId);
         assertThat(failed.failureClass()).isEqualTo(FailureClass.STAGING);
         assertThat(failed.reason()).contains("No space left on device").contains("check free space");
         assertThat(partial).as("the half-written artifact is removed").doesNotExist();
-        assertThat(stagingDir.resolve(jobId + ".dump")).doesNotExist();
+        assertThat(stagingDir.resolve(artifact)).doesNotExist();
     }
 
     @Test

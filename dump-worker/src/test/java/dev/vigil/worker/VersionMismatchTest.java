@@ -50,7 +50,7 @@ class VersionMismatchTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.kafka(registry);
-        registry.add("vigil.worker.staging-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "staging").toString());
+        registry.add("vigil.staging.dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "staging").toString());
     }
 
     @BeforeAll

@@ -157,7 +157,8 @@ class WorkerFailoverEndToEndTest {
      * is surely still running.
      */
     private static String workerDumping(String jobId) throws Exception {
-        Path partial = staging.resolve("big").resolve(jobId + ".dump.partial");
+        // Staged as <jobId>.<ext>.partial, the extension saying how the worker wraps it (zstd by default).
+        Path partial = staging.resolve("big").resolve(jobId + "." + dev.vigil.contracts.Artifact.extensionFor("custom", "zstd", false) + ".partial");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!(Files.exists(partial) && Files.size(partial) > 0)) {
             assertThat(System.nanoTime()).as("the dump of %s streams into staging", jobId).isLessThan(deadline);
@@ -177,7 +178,7 @@ class WorkerFailoverEndToEndTest {
         String consumer = "--spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.";
         return ServiceProcesses.java("dump-worker", log, List.of(
                 "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
-                "--vigil.worker.staging-dir=" + staging, "--vigil.worker.worker-id=" + name,
+                "--vigil.staging.dir=" + staging, "--vigil.worker.worker-id=" + name,
                 // Notice a dead worker within seconds, not the default 45.
                 consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000")).start();
     }

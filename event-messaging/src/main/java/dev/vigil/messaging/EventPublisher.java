@@ -2,11 +2,13 @@ package dev.vigil.messaging;
 
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.TargetEvent;
+import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.support.KafkaNull;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.MessageBuilder;
@@ -31,6 +33,19 @@ public class EventPublisher {
     /** Sends an event to its topic, keyed by its target id. */
     public void publish(TargetEvent event) {
         send(Topics.of(event.getClass()), event.targetId().value(), event.getClass().getSimpleName(), EventJson.write(event), Map.of());
+    }
+
+    /**
+     * Withdraws a target's settings: a tombstone (a record without a value) keyed by its id on the
+     * compacted targets topic, so every reader forgets the target and compaction removes its settings.
+     */
+    public void withdraw(TargetId targetId) {
+        Message<KafkaNull> tombstone = MessageBuilder.withPayload(KafkaNull.INSTANCE)
+                .setHeader(KafkaHeaders.KEY, targetId.value().getBytes(StandardCharsets.UTF_8))
+                .build();
+        if (!bridge.send(Topics.TARGETS, tombstone)) {
+            throw new IllegalStateException("the binder did not accept the tombstone of target " + targetId + " for " + Topics.TARGETS);
+        }
     }
 
     /** Sends an already serialized event, e.g. from the outbox, with extra headers. */

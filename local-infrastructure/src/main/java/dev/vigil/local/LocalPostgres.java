@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,27 +12,36 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL cluster of its own, made with the OS's {@code initdb} and run with {@code pg_ctl}
  * on a loopback port, trust authentication, superuser {@code postgres}. As root it runs the programs
  * as the {@code postgres} OS user, since initdb refuses root. A data directory that already holds a
- * cluster is reused, so the embedded default keeps its data between runs.
+ * cluster is reused, so the embedded default keeps its data between runs. The caller owns the
+ * directory alone (the launcher holds a lock on its data directory): a server still running there
+ * was left by an owner that died, and is stopped before the cluster starts again.
  */
 public final class LocalPostgres implements AutoCloseable {
 
     public static final String SUPERUSER = "postgres";
     private static final Shared<LocalPostgres> SHARED = new Shared<>(() -> start(tempDirectory(), FreePorts.next()));
 
+    private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
+
     private final Path dir;
     private final int port;
     private final Path bin;
+    private final boolean stoppedLeftover;
 
-    private LocalPostgres(Path dir, int port, Path bin) {
+    private LocalPostgres(Path dir, int port, Path bin, boolean stoppedLeftover) {
         this.dir = dir;
         this.port = port;
         this.bin = bin;
+        this.stoppedLeftover = stoppedLeftover;
     }
 
     /** The cluster every test in this JVM shares; tests create databases of their own in it. */
@@ -45,9 +55,12 @@ public final class LocalPostgres implements AutoCloseable {
         try {
             Path dir = usableDirectory(requestedDir.toAbsolutePath());
             Path data = dir.resolve("data");
+            boolean stoppedLeftover = false;
             if (!Files.exists(data.resolve("PG_VERSION"))) {
                 runAsOwner(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER,
                         "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"));
+            } else {
+                stoppedLeftover = clearLeftover(bin, data);
             }
             Path socketDir = dir.resolve("socket");
             if (!Files.exists(socketDir)) {
@@ -58,10 +71,64 @@ public final class LocalPostgres implements AutoCloseable {
                     "-o", "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1 -c fsync=off"
                             + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
                     "start"));
-            return new LocalPostgres(dir, port, bin);
+            return new LocalPostgres(dir, port, bin, stoppedLeftover);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL under " + requestedDir, e);
         }
+    }
+
+    /**
+     * An owner killed without stopping its server (SIGKILL, a closed terminal) leaves the server
+     * running, and {@code pg_ctl start} then fails with "another server might be running". Such a
+     * server is stopped. A {@code postmaster.pid} whose process is gone is left to PostgreSQL, which
+     * replaces it; one naming a live process that is not this directory's server (the PID was reused
+     * after a crash) is removed, since PostgreSQL refuses to start while that process lives.
+     * Answers whether a leftover server was stopped.
+     */
+    private static boolean clearLeftover(Path bin, Path data) throws IOException {
+        Path pidFile = data.resolve("postmaster.pid");
+        Optional<ProcessHandle> process = leftoverPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) {
+            return false;
+        }
+        Optional<String[]> arguments = process.get().info().arguments();
+        if (arguments.isPresent() && !servesDirectory(arguments.get(), data)) {
+            log.info("PostgreSQL under {}: removing a stale postmaster.pid naming process {}, which is not its server",
+                    data, process.get().pid());
+            Files.deleteIfExists(pidFile);
+            return false;
+        }
+        log.info("PostgreSQL under {}: stopping the server (pid {}) an earlier owner left running", data, process.get().pid());
+        runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop"));
+        return true;
+    }
+
+    /** Whether a process's arguments are those of the server of {@code data}, as pg_ctl started it ({@code -D data}). */
+    private static boolean servesDirectory(String[] arguments, Path data) {
+        for (int i = 0; i + 1 < arguments.length; i++) {
+            if (arguments[i].equals("-D") && Path.of(arguments[i + 1]).normalize().equals(data.normalize())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The server's PID, the first line of {@code postmaster.pid}; empty when there is no such file or it is torn. */
+    private static Optional<Long> leftoverPid(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        try (var lines = Files.lines(pidFile)) {
+            return lines.findFirst().map(String::strip).filter(line -> line.matches("[0-9]+")).map(Long::parseLong);
+        } catch (NoSuchFileException e) {
+            // the server removed it between the two looks: nothing left over
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@link #start} found a server an earlier owner had left running in the directory, and stopped it. */
+    public boolean stoppedLeftover() {
+        return stoppedLeftover;
     }
 
     /**

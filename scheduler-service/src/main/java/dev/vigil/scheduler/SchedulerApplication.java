@@ -5,7 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Target catalog, schedules, job registry and REST API. Configuration: {@code scheduler-service.yml}. */
+/** Target list, schedules, job registry and REST API. Configuration: {@code scheduler-service.yml}. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling

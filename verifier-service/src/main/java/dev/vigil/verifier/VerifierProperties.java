@@ -29,7 +29,7 @@ public record VerifierProperties(
         URI endpoint,
         @DefaultValue("us-east-1") String region,
         @DefaultValue("true") boolean pathStyle,
-        Scratch scratch,
+        Server scratch,
         @DefaultValue("/usr/lib/postgresql") Path pgBinRoot,
         Path pgBinDir,
         Path workDir,
@@ -38,7 +38,7 @@ public record VerifierProperties(
         @DefaultValue("2") int restoreJobs,
         @DefaultValue("60s") java.time.Duration checkTimeout,
         @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree,
-        java.util.Map<String, Scratch> restoreServers) {
+        java.util.Map<String, Server> restoreServers) {
 
     public VerifierProperties {
         restoreServers = restoreServers == null ? java.util.Map.of() : java.util.Map.copyOf(restoreServers);
@@ -51,10 +51,12 @@ public record VerifierProperties(
     }
 
     /**
-     * The scratch server. The password is taken from the environment by reference
-     * ({@code VIGIL_SCRATCH_PASSWORD}), never written in a settings file.
+     * A PostgreSQL server the verifier restores into: the verification (scratch) server, or a server a
+     * restore on demand may name. The password is taken from the environment by reference
+     * ({@code VIGIL_SCRATCH_PASSWORD}, {@code VIGIL_VERIFIER_RESTORESERVERS_<NAME>_PASSWORD}), never
+     * written in a settings file.
      */
-    public record Scratch(
+    public record Server(
             @DefaultValue("localhost") String host,
             @DefaultValue("5432") int port,
             @DefaultValue("vigil") String username,
@@ -63,7 +65,7 @@ public record VerifierProperties(
 
         @Override
         public String toString() {
-            return "Scratch[" + username + "@" + host + ":" + port + "]";
+            return "Server[" + username + "@" + host + ":" + port + "]";
         }
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Resolves a target's password from its reference, here where the dump runs: the named environment
  * variable, else the named file, else {@code PGPASSWORD}, else none (libpq then reads {@code .pgpass}).
- * The password goes only into a JDBC property and pg_dump's environment.
+ * The password goes only into a JDBC property and a passfile only this process may read, which
+ * pg_dump is pointed at ({@code PGPASSFILE}); never into an argument list, an event or a log.
  */
 final class Credentials {
 

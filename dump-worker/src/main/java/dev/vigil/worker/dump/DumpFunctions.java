@@ -1,21 +1,9 @@
 package dev.vigil.worker.dump;
 
 import dev.vigil.contracts.BackupRequested;
-import dev.vigil.contracts.Topics;
-import dev.vigil.messaging.EventPublisher;
 import dev.vigil.messaging.IncomingEvent;
 import dev.vigil.messaging.OffThreadDispatcher;
-import dev.vigil.objectstore.S3Clients;
-import dev.vigil.objectstore.S3Settings;
-import dev.vigil.pgclients.PostgresClients;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Map;
-import dev.vigil.worker.WorkerProperties;
-import dev.vigil.messaging.TargetDirectory;
 import java.util.function.Consumer;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -23,56 +11,6 @@ import org.springframework.messaging.Message;
 /** Binds the worker to {@code vigil.backup.requested} (binding {@code dump-in-0}). */
 @Configuration(proxyBeanMethods = false)
 class DumpFunctions {
-
-    @Bean
-    TargetDirectory targetDirectory(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new TargetDirectory(brokers);
-    }
-
-    /** The pg_dump programs this worker has, found once at start-up. */
-    @Bean
-    PostgresClients pgDumps(WorkerProperties properties) {
-        return PostgresClients.find("pg_dump", properties.pgBinRoot(), properties.pgBinDir());
-    }
-
-    /** {@code /actuator/info}: which pg_dump versions this worker has, so operators see what servers it can dump. */
-    @Bean
-    InfoContributor pgDumpInfo(PostgresClients pgDumps) {
-        return info -> info.withDetail("pgDump", Map.of(
-                "versions", pgDumps.installed().stream().map(PostgresClients.Program::version).toList(),
-                "majors", pgDumps.installed().stream().map(PostgresClients.Program::major).toList()));
-    }
-
-    /** {@code vigil_worker_pg_dump_available{major="15"} 1} per installed major; no series at all means no pg_dump. */
-    @Bean
-    MeterBinder pgDumpMetric(PostgresClients pgDumps) {
-        return registry -> pgDumps.installed().forEach(program -> Gauge.builder("vigil.worker.pg_dump.available", () -> 1)
-                .description("A pg_dump of this major version is installed on the worker")
-                .tag("major", String.valueOf(program.major()))
-                .register(registry));
-    }
-
-    /** A local directory by default; an S3 bucket when vigil.worker.staging-bucket is set. */
-    @Bean
-    Staging staging(WorkerProperties properties) {
-        if (properties.stagingBucket().isBlank()) {
-            return new LocalStaging(properties.stagingDir());
-        }
-        return new S3Staging(S3Clients.create(new S3Settings(properties.stagingEndpoint(), properties.stagingRegion(), true)),
-                properties.stagingBucket(), properties.stagingPrefix(), properties.stagingPartSizeMb() * 1024 * 1024, properties.stagingDir());
-    }
-
-    @Bean
-    DumpService dumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
-            Staging staging) {
-        return new DumpService(targets, publisher, properties, pgDumps, staging);
-    }
-
-    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its dump runs. */
-    @Bean
-    OffThreadDispatcher dumpDispatcher() {
-        return new OffThreadDispatcher(Topics.BACKUP_REQUESTED, "dump-in-0", "dump");
-    }
 
     /** Reads the request on the consumer thread (a malformed one lands in the dead-letter topic), then dumps it on a thread of its own. */
     @Bean

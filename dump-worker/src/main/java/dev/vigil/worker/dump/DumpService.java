@@ -19,8 +19,9 @@ import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.staging.Staging;
 import dev.vigil.worker.WorkerProperties;
-import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.TargetSettings;
 import software.amazon.awssdk.core.exception.SdkException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -45,7 +46,7 @@ public class DumpService {
 
     private static final Logger log = LoggerFactory.getLogger(DumpService.class);
 
-    private final TargetDirectory targets;
+    private final TargetSettings targets;
     private final EventPublisher publisher;
     private final WorkerProperties properties;
     private final PostgresClients pgDumps;
@@ -56,7 +57,7 @@ public class DumpService {
     private final ScheduledExecutorService progressReports = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("dump-progress").daemon().factory());
 
-    public DumpService(TargetDirectory targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps, Staging staging) {
+    public DumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps, Staging staging) {
         this.staging = staging;
         this.targets = targets;
         this.publisher = publisher;
@@ -65,7 +66,7 @@ public class DumpService {
         this.credentials = new Credentials(System.getenv());
         this.wrapping = wrapping(properties);
         this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
-        log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, properties.stagingDir(),
+        log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, staging,
                 wrapping.compression().wireName(), wrapping.level(), wrapping.key() == null ? "not encrypted" : "encrypted under key " + wrapping.key().id(),
                 pgDumps.installed().stream().map(PostgresClients.Program::version).toList());
     }
@@ -102,7 +103,7 @@ public class DumpService {
      */
     public void handle(BackupRequested request, Cancellation cancellation) throws InterruptedException {
         try {
-            Optional<ArtifactCreated> staged = staging.find(request);
+            Optional<ArtifactCreated> staged = staging.find(request.targetId(), request.jobId());
             if (staged.isPresent()) {
                 log.info("job {} target {} already staged; announcing it again", request.jobId(), request.targetId());
                 publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), staged.get().stagingUri(), staged.get().artifact()));
@@ -112,14 +113,23 @@ public class DumpService {
             fail(request, FailureClass.STAGING, "could not read staging: " + e.getMessage());
             return;
         }
-        Optional<TargetConfigured> settings = targets.find(request.targetId(), properties.unknownTargetWait());
-        if (settings.isEmpty()) {
-            fail(request, FailureClass.UNKNOWN_TARGET, "no target named '" + request.targetId()
-                    + "' is configured; add it to the scheduler's targets file, or fix the targetId of the request");
-            return;
+        TargetConfigured settings;
+        switch (targets.lookup(request.targetId(), properties.unknownTargetWait())) {
+            case TargetSettings.Lookup.Known known -> settings = known.settings();
+            case TargetSettings.Lookup.NotConfigured notConfigured -> {
+                fail(request, FailureClass.UNKNOWN_TARGET, "no target named '" + request.targetId()
+                        + "' is configured; add it to the scheduler's targets file, or fix the targetId of the request");
+                return;
+            }
+            case TargetSettings.Lookup.NotReadYet notRead -> {
+                fail(request, FailureClass.INTERNAL, "this worker could not read the targets topic within " + notRead.waited()
+                        + " (vigil.targets.read-wait), so the settings of target " + request.targetId() + " are not known; check that it "
+                        + "reaches the broker, then request the backup again");
+                return;
+            }
         }
-        Connection target = settings.get().connection();
-        DumpOptions options = settings.get().dumpOptions();
+        Connection target = settings.connection();
+        DumpOptions options = settings.dumpOptions();
         cancellation.check();
         publisher.publish(DumpStarted.now(request.jobId(), request.targetId(), workerId));
         log.info("dump started: job {} target {} ({})", request.jobId(), request.targetId(), target.describe());
@@ -182,7 +192,7 @@ public class DumpService {
     private ArtifactCreated dump(BackupRequested request, Connection target, DumpOptions options, Optional<String> password,
             Cancellation cancellation) throws DumpFailure, IOException, InterruptedException {
         String extension = Artifact.extensionFor(options.format(), wrapping.compression().wireName(), wrapping.key() != null);
-        try (Staging.Write write = staging.open(request, extension);
+        try (Staging.Write write = staging.open(request.targetId(), request.jobId(), extension);
                 SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
             // Counting rows can take long on a big source; a cancellation ends it by dropping the connection.
             cancellation.onCancel(snapshot::abort);

@@ -110,7 +110,7 @@ final class PgDumpProcess {
         } catch (IOException e) {
             process.destroyForcibly();
             throw new DumpFailure(FailureClass.STAGING, "could not write the artifact to staging: " + e.getMessage()
-                    + "; check free space and permissions of vigil.worker.staging-dir, or the staging bucket");
+                    + "; check free space and permissions of vigil.staging.dir, or the staging bucket");
         } finally {
             deleteDirectory(directory);
         }

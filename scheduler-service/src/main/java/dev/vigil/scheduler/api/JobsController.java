@@ -7,7 +7,7 @@ import dev.vigil.scheduler.job.Job;
 import dev.vigil.scheduler.job.JobRegistry;
 import dev.vigil.scheduler.job.JobStatus;
 import dev.vigil.scheduler.target.Target;
-import dev.vigil.scheduler.target.TargetCatalog;
+import dev.vigil.scheduler.target.TargetList;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 class JobsController {
 
     private final JobRegistry registry;
-    private final TargetCatalog targets;
+    private final TargetList targets;
 
-    JobsController(JobRegistry registry, TargetCatalog targets) {
+    JobsController(JobRegistry registry, TargetList targets) {
         this.registry = registry;
         this.targets = targets;
     }

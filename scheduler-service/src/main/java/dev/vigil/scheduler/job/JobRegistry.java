@@ -14,10 +14,10 @@ import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Trigger;
 import dev.vigil.contracts.Verdict;
-import dev.vigil.contracts.VigilEvent;
+import dev.vigil.contracts.JobEvent;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.outbox.Outbox;
-import dev.vigil.scheduler.target.TargetCatalog;
+import dev.vigil.scheduler.target.TargetList;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import java.util.List;
@@ -39,11 +39,11 @@ public class JobRegistry {
     private static final Logger log = LoggerFactory.getLogger(JobRegistry.class);
 
     private final JobRepository jobs;
-    private final TargetCatalog targets;
+    private final TargetList targets;
     private final Outbox outbox;
     private final Tracer tracer;
 
-    JobRegistry(JobRepository jobs, TargetCatalog targets, Outbox outbox, Tracer tracer) {
+    JobRegistry(JobRepository jobs, TargetList targets, Outbox outbox, Tracer tracer) {
         this.jobs = jobs;
         this.targets = targets;
         this.outbox = outbox;
@@ -118,7 +118,7 @@ public class JobRegistry {
         return jobs.findByTarget(targetId.value(), limit);
     }
 
-    private <E extends VigilEvent> E begin(E event) {
+    private <E extends JobEvent> E begin(E event) {
         jobs.ensureExists(event.jobId(), event.targetId());
         return event;
     }

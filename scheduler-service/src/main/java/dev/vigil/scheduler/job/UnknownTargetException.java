@@ -3,7 +3,7 @@ package dev.vigil.scheduler.job;
 import dev.vigil.contracts.TargetId;
 import java.util.List;
 
-/** A backup was asked for a target the catalog does not hold. */
+/** A backup was asked for a target the targets file does not list. */
 public class UnknownTargetException extends RuntimeException {
 
     public UnknownTargetException(TargetId targetId, List<String> known) {

@@ -3,7 +3,7 @@ package dev.vigil.scheduler.schedule;
 import dev.vigil.contracts.Trigger;
 import dev.vigil.scheduler.job.JobRegistry;
 import dev.vigil.scheduler.target.Target;
-import dev.vigil.scheduler.target.TargetCatalog;
+import dev.vigil.scheduler.target.TargetList;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
@@ -20,13 +20,13 @@ class BackupSchedules {
 
     private static final Logger log = LoggerFactory.getLogger(BackupSchedules.class);
 
-    private final TargetCatalog catalog;
+    private final TargetList targets;
     private final JobRegistry registry;
     private final TaskScheduler scheduler;
     private final Tracer tracer;
 
-    BackupSchedules(TargetCatalog catalog, JobRegistry registry, TaskScheduler scheduler, Tracer tracer) {
-        this.catalog = catalog;
+    BackupSchedules(TargetList targets, JobRegistry registry, TaskScheduler scheduler, Tracer tracer) {
+        this.targets = targets;
         this.registry = registry;
         this.scheduler = scheduler;
         this.tracer = tracer;
@@ -34,7 +34,7 @@ class BackupSchedules {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        for (Target target : catalog.all()) {
+        for (Target target : targets.all()) {
             scheduler.schedule(() -> fire(target), new CronTrigger(target.schedule(), target.timeZone()));
             log.info("scheduled target {} at '{}' ({})", target.id(), target.schedule(), target.timeZone());
         }

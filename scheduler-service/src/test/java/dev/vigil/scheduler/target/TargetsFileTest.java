@@ -186,7 +186,7 @@ class TargetsFileTest {
                   - {id: a, host: h, database: e, username: u}
                 """);
 
-        assertThatThrownBy(() -> new TargetCatalog(targets)).hasMessageContaining("'a' is defined twice");
+        assertThatThrownBy(() -> new TargetList(targets)).hasMessageContaining("'a' is defined twice");
     }
 
     private List<Target> read(String yaml) throws IOException {

@@ -1,6 +1,6 @@
 package dev.vigil.storage.config;
 
-import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.TargetSettings;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
@@ -14,7 +14,6 @@ import dev.vigil.storage.store.PendingUploads;
 import dev.vigil.storage.store.StorageService;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -67,13 +66,8 @@ class StorageConfiguration {
     }
 
     @Bean
-    TargetDirectory targetDirectory(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new TargetDirectory(brokers);
-    }
-
-    @Bean
     RetentionService retentionService(Catalog catalog, PlatformTransactionManager transactionManager, Outbox outbox,
-            Destinations destinations, TargetDirectory targets, StorageProperties properties, Manifests manifests) {
+            Destinations destinations, TargetSettings targets, StorageProperties properties, Manifests manifests) {
         return new RetentionService(catalog, new TransactionTemplate(transactionManager), outbox, destinations, targets,
                 properties.retention().policy(), Clock.systemUTC(), manifests);
     }

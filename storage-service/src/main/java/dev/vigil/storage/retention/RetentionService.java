@@ -3,9 +3,8 @@ package dev.vigil.storage.retention;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.RetentionApplied;
 import dev.vigil.contracts.RetentionPolicy;
-import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
-import dev.vigil.messaging.TargetDirectory;
+import dev.vigil.messaging.TargetSettings;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.contracts.RetainedBackup;
 import dev.vigil.contracts.StoredObject;
@@ -15,7 +14,6 @@ import dev.vigil.storage.catalog.StoredBackup;
 import dev.vigil.storage.destination.Destination;
 import dev.vigil.storage.destination.Destinations;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +37,12 @@ public class RetentionService {
     private final TransactionTemplate transactions;
     private final Outbox outbox;
     private final Destinations destinations;
-    private final TargetDirectory targets;
+    private final TargetSettings targets;
     private final RetentionPolicy defaultPolicy;
     private final Clock clock;
     private final Manifests manifests;
 
-    public RetentionService(Catalog catalog, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetDirectory targets,
+    public RetentionService(Catalog catalog, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetSettings targets,
             RetentionPolicy defaultPolicy, Clock clock, Manifests manifests) {
         this.manifests = manifests;
         this.catalog = catalog;
@@ -67,19 +65,20 @@ public class RetentionService {
 
     Policy policyFor(TargetId targetId) {
         try {
-            if (!targets.awaitCaughtUp(Duration.ofSeconds(30))) {
-                return new Policy.Unknown("the targets topic has not been read yet; retention waits rather than guess a policy");
-            }
+            return switch (targets.lookup(targetId)) {
+                case TargetSettings.Lookup.Known known -> {
+                    RetentionPolicy own = known.settings().retention();
+                    yield new Policy.Known(own != null ? own : defaultPolicy, own != null);
+                }
+                case TargetSettings.Lookup.NotConfigured notConfigured ->
+                        new Policy.Unknown("target '" + targetId + "' is not configured; its backups are kept until it is configured again");
+                case TargetSettings.Lookup.NotReadYet notRead ->
+                        new Policy.Unknown("the targets topic has not been read yet; retention waits rather than guess a policy");
+            };
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Policy.Unknown("interrupted");
         }
-        Optional<TargetConfigured> target = targets.current(targetId);
-        if (target.isEmpty()) {
-            return new Policy.Unknown("target '" + targetId + "' is not configured; its backups are kept until it is configured again");
-        }
-        RetentionPolicy own = target.get().retention();
-        return new Policy.Known(own != null ? own : defaultPolicy, own != null);
     }
 
     /** What the policy would keep and delete now, changing nothing. */

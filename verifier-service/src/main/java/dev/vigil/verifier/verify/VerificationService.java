@@ -1,62 +1,57 @@
 package dev.vigil.verifier.verify;
 
 import dev.vigil.contracts.ArtifactStored;
-import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.Stage;
+import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
-import dev.vigil.contracts.CheckResult;
-import dev.vigil.contracts.SqlCheck;
-import dev.vigil.contracts.TargetId;
 import dev.vigil.messaging.Cancellation;
-import java.util.function.Function;
 import dev.vigil.messaging.outbox.Outbox;
-import dev.vigil.pgclients.CatalogFingerprint;
-import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.verifier.VerifierProperties;
+import dev.vigil.verifier.pipeline.Outcome;
+import dev.vigil.verifier.pipeline.RestoreException;
+import dev.vigil.verifier.pipeline.RestorePipeline;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Verifies one stored backup: downloads it, checks its SHA-256, restores it with pg_restore into a
- * fresh scratch database, compares per-table row counts with those taken in the dump's snapshot,
+ * Verifies one stored backup: restores it through the {@link RestorePipeline} into a fresh scratch
+ * database, compares it whole with the dump's snapshot (rows, catalog, the target's own checks),
  * drops the scratch database, and records and announces the verdict in one transaction. A job
- * already verified is announced again, unchanged.
+ * already verified is announced again, unchanged. Thread-safe.
  */
 public class VerificationService {
 
     private static final Logger log = LoggerFactory.getLogger(VerificationService.class);
 
-    private final ArtifactRestore artifacts;
+    private final RestorePipeline pipeline;
     private final VerifierProperties properties;
     private final String instance;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
-    private final Function<TargetId, List<SqlCheck>> checks;
+    private final Function<TargetId, Optional<List<SqlCheck>>> checks;
 
     /**
-     * @param checks a target's own checks, run against each of its restored backups
+     * @param checks a target's own checks, run against each of its restored backups; empty when its
+     *               settings could not be read in time, which keeps any verdict from being {@code PASSED}
      */
-    VerificationService(ArtifactRestore artifacts, VerifierProperties properties, JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox,
-            Function<TargetId, List<SqlCheck>> checks) {
-        this.checks = checks;
-        this.artifacts = artifacts;
+    public VerificationService(RestorePipeline pipeline, VerifierProperties properties, JdbcClient jdbc, TransactionTemplate transactions,
+            Outbox outbox, Function<TargetId, Optional<List<SqlCheck>>> checks) {
+        this.pipeline = pipeline;
         this.properties = properties;
+        this.checks = checks;
         this.instance = ScratchDatabase.instance(properties.instanceId() != null ? properties.instanceId() : hostName());
         // Before the bindings start: nothing of this instance can be restoring yet.
         try {
@@ -89,105 +84,36 @@ public class VerificationService {
             transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), BackupVerified.class)));
             return;
         }
-        int sourceMajor = Integer.parseInt(stored.artifact().serverVersion().split("\\.")[0]);
-        // A custom archive is restored by pg_restore, plain SQL replayed by psql.
-        PostgresClients restorers = artifacts.restorers(stored);
-        Optional<PostgresClients.Program> pgRestore = restorers.forServer(sourceMajor);
-        if (pgRestore.isEmpty()) {
-            fail(stored, restorers.noneFits(sourceMajor, stored.artifact().serverVersion()));
+        Optional<List<SqlCheck>> targetChecks = checks.apply(stored.targetId());
+        log.info("verification started: job {} target {}", stored.jobId(), stored.targetId());
+        ScratchDatabase scratch = new ScratchDatabase(properties.scratch(), instance, stored.jobId(), targetChecks.orElse(List.of()));
+        Outcome outcome;
+        try {
+            outcome = pipeline.run(stored, scratch, cancellation);
+        } catch (RestoreException e) {
+            fail(stored, e.getMessage());
             return;
+        } finally {
+            drop(scratch);
         }
-        try (ArtifactRestore.WorkFiles files = new ArtifactRestore.WorkFiles(properties.workDir(), stored.jobId().toString(), stored)) {
-            Files.createDirectories(properties.workDir());
-            List<String> noRoom = EnvironmentProblems.diskSpace(properties.workDir(), Files.getFileStore(properties.workDir()).getUsableSpace(),
-                    ArtifactRestore.spaceNeeded(stored), properties.keepFree().toBytes());
-            if (!noRoom.isEmpty()) {
-                announce(stored, BackupVerified.now(stored.jobId(), stored.targetId(), Verdict.INCONCLUSIVE, List.of(), List.of(), 0, noRoom));
-                return;
-            }
-            log.info("verification started: job {} target {}", stored.jobId(), stored.targetId());
-            List<String> differences = new ArrayList<>();
-            RowCountComparison.Result comparison = new RowCountComparison.Result(List.of(), List.of());
-            long restoreMillis = 0;
-            long fetchStarted = System.nanoTime();
-            artifacts.fetch(stored, files, cancellation).ifPresent(differences::add);
-            long fetchMillis = (System.nanoTime() - fetchStarted) / 1_000_000;
-            long pgRestoreMillis = 0;
-            long compareStarted = 0;
-            List<String> environment = new ArrayList<>();
-            List<CheckResult> checkResults = new ArrayList<>();
-            int serverMajor = ScratchDatabase.serverMajor(properties.scratch());
-            if (differences.isEmpty()) {
-                environment.addAll(EnvironmentProblems.serverVersion(serverMajor, sourceMajor));
-            }
-            if (differences.isEmpty() && environment.isEmpty()) {
-                try (ScratchDatabase scratch = ScratchDatabase.create(properties.scratch(), instance, stored.jobId())) {
-                    long started = System.nanoTime();
-                    ArtifactRestore.Restored restored = artifacts.restore(pgRestore.get().executable(), stored, files, properties.scratch(),
-                            scratch.name(), List.of(), cancellation);
-                    // The measured recovery time: downloading and decoding (one pass) where the artifact is decoded, and restoring.
-                    restoreMillis = (System.nanoTime() - started + files.decodeNanos) / 1_000_000;
-                    pgRestoreMillis = (System.nanoTime() - started) / 1_000_000;
-                    compareStarted = System.nanoTime();
-                    if (restored.restoreErrors() != null) {
-                        environment.addAll(EnvironmentProblems.in(restored.restoreErrors(), serverMajor));
-                    }
-                    if (restored.decodeProblem() != null) {
-                        // What a half-read artifact restored says nothing more: the artifact is the finding.
-                        differences.add(restored.decodeProblem());
-                    } else if (environment.isEmpty()) {
-                        if (restored.restoreErrors() != null) {
-                            differences.add("pg_restore reported errors: " + restored.restoreErrors());
-                        }
-                        // The catalog is read on a connection of its own while the rows are counted.
-                        Catalog catalog = stored.artifact().catalog();
-                        FutureTask<Map<String, String>> restoredCatalog = new FutureTask<>(
-                                () -> catalog == null ? Map.of() : scratch.catalog(catalog.withData(), catalog.wholeDatabase()));
-                        Thread.ofVirtual().start(restoredCatalog);
-                        comparison = RowCountComparison.compare(stored.artifact().tables(), scratch.countRows(properties.restoreJobs()));
-                        differences.addAll(comparison.differences());
-                        if (catalog != null) {
-                            differences.addAll(CatalogFingerprint.differences(catalog.objects(), catalogOf(restoredCatalog)));
-                        }
-                        for (SqlCheck check : checks.apply(stored.targetId())) {
-                            CheckResult result = scratch.check(check, properties.checkTimeout());
-                            checkResults.add(result);
-                            if (!result.passed()) {
-                                differences.add("check '" + check.name() + "' failed: " + result.detail());
-                            }
-                        }
-                    }
-                }
-            }
-            cancellation.check();
-            // A damaged artifact is a bad backup whatever the server lacks; otherwise what the server lacks leaves the backup unjudged.
-            Verdict verdict = !differences.isEmpty() ? Verdict.FAILED : !environment.isEmpty() ? Verdict.INCONCLUSIVE : Verdict.PASSED;
-            BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), verdict, differences, comparison.tables(), restoreMillis,
-                    verdict == Verdict.INCONCLUSIVE ? environment : List.of(), checkResults);
-            announce(stored, verified);
-            log.info("verification finished: job {} target {}: {} ({} tables, restore {} ms: download and decode {} ms, {} {} ms; "
-                    + "comparison {} ms){}{}", stored.jobId(), stored.targetId(), verdict, comparison.tables().size(), restoreMillis, fetchMillis,
-                    pgRestore.get().executable().getFileName(), pgRestoreMillis,
-                    compareStarted == 0 ? 0 : (System.nanoTime() - compareStarted) / 1_000_000, differences.isEmpty() ? "" : " " + differences,
-                    verified.environmentProblemList().isEmpty() ? "" : " environment: " + verified.environmentProblemList());
-        } catch (SdkException | IOException e) {
-            cancellation.check();
-            fail(stored, "could not read the stored backup " + stored.location().bucket() + "/" + stored.location().key() + ": " + e.getMessage());
-        } catch (SQLException e) {
-            cancellation.check();
-            fail(stored, "the scratch server " + properties.scratch().host() + ":" + properties.scratch().port()
-                    + " refused the verification: " + e.getMessage() + "; check vigil.verifier.scratch settings");
+        if (targetChecks.isEmpty()) {
+            outcome = outcome.notFullyJudged("the settings of target " + stored.targetId() + " were not read from the targets topic in time "
+                    + "(vigil.targets.read-wait), so its own checks did not run; check that the verifier reaches the broker");
         }
+        BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), outcome.verdict(), outcome.differences(), outcome.tables(),
+                outcome.restoreMillis(), outcome.environmentProblems(), outcome.checks());
+        announce(stored, verified);
+        log.info("verification finished: job {} target {}: {}{}{}", stored.jobId(), stored.targetId(), verified.verdict(),
+                outcome.differences().isEmpty() ? "" : " " + outcome.differences(),
+                outcome.environmentProblems().isEmpty() ? "" : " environment: " + outcome.environmentProblems());
     }
 
-    private static Map<String, String> catalogOf(FutureTask<Map<String, String>> read) throws SQLException, InterruptedException {
+    private void drop(ScratchDatabase scratch) {
         try {
-            return read.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw new IllegalStateException(e.getCause());
+            scratch.close();
+        } catch (SQLException e) {
+            // The verdict stands; the next start of this instance drops what is left.
+            log.warn("could not drop the scratch database {}: {}", scratch.database(), e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.vigil.contracts;
 
 /** What every lifecycle event of a backup job carries: a target event that also names its job. */
-public interface VigilEvent extends TargetEvent {
+public interface JobEvent extends TargetEvent {
 
     JobId jobId();
 }

@@ -1,4 +1,4 @@
-package dev.vigil.verifier.verify;
+package dev.vigil.verifier.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

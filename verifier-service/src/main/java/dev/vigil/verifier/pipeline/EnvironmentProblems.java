@@ -1,4 +1,4 @@
-package dev.vigil.verifier.verify;
+package dev.vigil.verifier.pipeline;
 
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The targets the scheduler knows, read once at start-up. Immutable, thread-safe. */
-public final class TargetCatalog {
+public final class TargetList {
 
     private final Map<TargetId, Target> targets;
 
-    public TargetCatalog(List<Target> targets) {
+    public TargetList(List<Target> targets) {
         Map<TargetId, Target> byId = new LinkedHashMap<>();
         for (Target target : targets) {
             if (byId.putIfAbsent(target.id(), target) != null) {

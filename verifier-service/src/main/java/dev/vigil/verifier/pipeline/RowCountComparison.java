@@ -1,4 +1,4 @@
-package dev.vigil.verifier.verify;
+package dev.vigil.verifier.pipeline;
 
 import dev.vigil.contracts.TableCheck;
 import dev.vigil.contracts.TableRowCount;

@@ -1,0 +1,56 @@
+package dev.vigil.worker.config;
+
+import dev.vigil.contracts.Topics;
+import dev.vigil.messaging.EventPublisher;
+import dev.vigil.messaging.OffThreadDispatcher;
+import dev.vigil.messaging.TargetSettings;
+import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.staging.Staging;
+import dev.vigil.worker.WorkerProperties;
+import dev.vigil.worker.dump.DumpService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Map;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The worker's wiring: the pg_dump programs it has and reports, the dump service, and the dispatcher that runs dumps off the consumer thread. */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+    /** The pg_dump programs this worker has, found once at start-up. */
+    @Bean
+    PostgresClients pgDumps(WorkerProperties properties) {
+        return PostgresClients.find("pg_dump", properties.pgBinRoot(), properties.pgBinDir());
+    }
+
+    /** {@code /actuator/info}: which pg_dump versions this worker has, so operators see what servers it can dump. */
+    @Bean
+    InfoContributor pgDumpInfo(PostgresClients pgDumps) {
+        return info -> info.withDetail("pgDump", Map.of(
+                "versions", pgDumps.installed().stream().map(PostgresClients.Program::version).toList(),
+                "majors", pgDumps.installed().stream().map(PostgresClients.Program::major).toList()));
+    }
+
+    /** {@code vigil_worker_pg_dump_available{major="15"} 1} per installed major; no series at all means no pg_dump. */
+    @Bean
+    MeterBinder pgDumpMetric(PostgresClients pgDumps) {
+        return registry -> pgDumps.installed().forEach(program -> Gauge.builder("vigil.worker.pg_dump.available", () -> 1)
+                .description("A pg_dump of this major version is installed on the worker")
+                .tag("major", String.valueOf(program.major()))
+                .register(registry));
+    }
+
+    @Bean
+    DumpService dumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
+            Staging staging) {
+        return new DumpService(targets, publisher, properties, pgDumps, staging);
+    }
+
+    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its dump runs. */
+    @Bean
+    OffThreadDispatcher dumpDispatcher() {
+        return new OffThreadDispatcher(Topics.BACKUP_REQUESTED, "dump-in-0", "dump");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.vigil.staging;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.json.EventJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * Staging in a directory: {@code <dir>/<targetId>/<jobId>.<ext>}, written as {@code .partial} and
+ * renamed when complete, with the descriptor {@code <jobId>.json} beside it; announced as a
+ * {@code file:} URI.
+ */
+final class LocalStaging implements Staging {
+
+    private final Path directory;
+
+    LocalStaging(Path directory) {
+        this.directory = directory.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Optional<ArtifactCreated> find(TargetId targetId, JobId jobId) throws IOException {
+        Path descriptor = folder(targetId).resolve(Staging.descriptorName(jobId));
+        if (!Files.exists(descriptor)) {
+            return Optional.empty();
+        }
+        ArtifactCreated created = EventJson.read(Files.readAllBytes(descriptor), ArtifactCreated.class);
+        return staged(created).filter(Files::exists).map(file -> created);
+    }
+
+    @Override
+    public Write open(TargetId targetId, JobId jobId, String extension) throws IOException {
+        Path artifact = folder(targetId).resolve(Staging.fileName(jobId, extension));
+        Files.createDirectories(artifact.getParent());
+        Path partial = artifact.resolveSibling(artifact.getFileName() + ".partial");
+        OutputStream out = Files.newOutputStream(partial);
+        return new Write() {
+            @Override
+            public OutputStream stream() {
+                return out;
+            }
+
+            @Override
+            public Path workDir() {
+                return partial.getParent();
+            }
+
+            @Override
+            public ArtifactCreated commit(Artifact created) throws IOException {
+                out.close();
+                Files.move(partial, artifact, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                ArtifactCreated event = ArtifactCreated.now(jobId, targetId, artifact.toUri().toString(), created);
+                Files.writeString(artifact.resolveSibling(Staging.descriptorName(jobId)), EventJson.writeString(event));
+                return event;
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.close();
+                Files.deleteIfExists(partial);
+            }
+        };
+    }
+
+    @Override
+    public InputStream read(ArtifactCreated created) throws StagingUnusableException {
+        Path file = staged(created).orElseThrow(() -> new StagingUnusableException("staging location " + created.stagingUri()
+                + " is not where the staging directory " + directory + " keeps job " + created.jobId() + " of target " + created.targetId()
+                + "; nothing was read. The dump worker and the storage service must use the same vigil.staging settings"));
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new StagingUnusableException("the staged artifact " + file + " is missing or unreadable on the storage service ("
+                    + e.getClass().getSimpleName() + "); the worker and the storage service must share the staging directory");
+        }
+    }
+
+    @Override
+    public void remove(ArtifactCreated created) throws IOException {
+        Optional<Path> file = staged(created);
+        if (file.isPresent()) {
+            Files.deleteIfExists(file.get());
+            Files.deleteIfExists(file.get().resolveSibling(Staging.descriptorName(created.jobId())));
+        }
+    }
+
+    /** The file the event's {@code file:} URI names, if it is where this directory stages the event's job. */
+    private Optional<Path> staged(ArtifactCreated created) {
+        String uri = created.stagingUri();
+        if (uri == null || !uri.startsWith("file:")) {
+            return Optional.empty();
+        }
+        Path file;
+        try {
+            file = Path.of(URI.create(uri)).normalize();
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            return Optional.empty();
+        }
+        boolean ours = folder(created.targetId()).equals(file.getParent()) && Staging.isArtifactOf(file.getFileName().toString(), created.jobId());
+        return ours ? Optional.of(file) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "directory " + directory;
+    }
+
+    private Path folder(TargetId targetId) {
+        return directory.resolve(targetId.value());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.vigil.staging;
+
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.TargetId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where finished artifacts wait between the dump worker, which writes them, and the storage service,
+ * which reads and removes them: a directory (one host, or a volume both mount at the same path) or an
+ * S3 bucket (workers on several hosts). The one owner of the layout
+ * ({@code <targetId>/<jobId>.<extension>}), of the descriptor beside each artifact (the
+ * {@link ArtifactCreated} that announced it, {@code <jobId>.json}, so a redelivered request is
+ * announced again unchanged), and of the staging URIs in events ({@code file:} or {@code s3://}).
+ * Reading and removing accept only what this staging area would have written for the event's job:
+ * an event cannot point them anywhere else. Implementations are thread-safe.
+ */
+public interface Staging {
+
+    /** The announcement of this job's artifact, if a complete one is staged. */
+    Optional<ArtifactCreated> find(TargetId targetId, JobId jobId) throws IOException;
+
+    /**
+     * Starts writing this job's artifact, named with {@code extension} ({@link Artifact#fileExtension()});
+     * nothing is visible to readers until {@link Write#commit}.
+     */
+    Write open(TargetId targetId, JobId jobId, String extension) throws IOException;
+
+    /**
+     * The staged artifact's bytes. The caller closes the stream.
+     *
+     * @throws StagingUnusableException the event names a place this staging area does not write for its
+     *                                  job, or the artifact is not there: a permanent failure, with what to fix
+     */
+    InputStream read(ArtifactCreated created) throws StagingUnusableException, IOException;
+
+    /** Removes the staged artifact and its descriptor, if they exist; an event naming another place removes nothing. */
+    void remove(ArtifactCreated created) throws IOException;
+
+    /** One artifact being written. Closing it without a commit removes what was written. */
+    interface Write extends AutoCloseable {
+
+        /** Where the artifact's bytes go; closing this stream does not commit. */
+        OutputStream stream();
+
+        /** Local scratch space, e.g. for pg_dump's directory format. */
+        Path workDir();
+
+        /** Makes the artifact visible, stores its descriptor and answers the announcement to publish. */
+        ArtifactCreated commit(Artifact artifact) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** The name a job's artifact is staged under: {@code <jobId>.<extension>}. */
+    static String fileName(JobId jobId, String extension) {
+        return jobId + "." + extension.replaceFirst("^\\.", "");
+    }
+
+    /** Whether {@code name} is what this layout names the job's artifact: {@code <jobId>.<extension>}, not its descriptor. */
+    static boolean isArtifactOf(String name, JobId jobId) {
+        return name.startsWith(jobId + ".") && name.length() > (jobId + ".").length() && !name.equals(descriptorName(jobId))
+                && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && !name.endsWith(".partial");
+    }
+
+    /** The descriptor's name beside the artifact. */
+    static String descriptorName(JobId jobId) {
+        return jobId + ".json";
+    }
+}

@@ -1,0 +1,89 @@
+package dev.vigil.verifier.config;
+
+import dev.vigil.codec.Keyring;
+import dev.vigil.contracts.SqlCheck;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.messaging.OffThreadDispatcher;
+import dev.vigil.messaging.TargetSettings;
+import dev.vigil.messaging.outbox.Outbox;
+import dev.vigil.objectstore.S3Clients;
+import dev.vigil.objectstore.S3Settings;
+import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.verifier.VerifierProperties;
+import dev.vigil.verifier.pipeline.ArtifactFetch;
+import dev.vigil.verifier.pipeline.RestorePipeline;
+import dev.vigil.verifier.pipeline.RestoreProgram;
+import dev.vigil.verifier.restore.RestoreService;
+import dev.vigil.verifier.verify.VerificationService;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The verifier's wiring: the store it reads, the restore pipeline, and the services verification and restores run in. */
+@Configuration(proxyBeanMethods = false)
+class VerifierConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(VerifierConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    S3Client s3Client(VerifierProperties properties) {
+        return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
+    }
+
+    @Bean
+    RestorePipeline restorePipeline(S3Client s3, VerifierProperties properties) {
+        return new RestorePipeline(new ArtifactFetch(s3, Keyring.parse(properties.encryptionKeys())),
+                new RestoreProgram(PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir()),
+                        PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir()), properties.restoreJobs()),
+                properties);
+    }
+
+    @Bean
+    VerificationService verificationService(RestorePipeline pipeline, VerifierProperties properties, DataSource dataSource,
+            PlatformTransactionManager transactionManager, Outbox outbox, TargetSettings targets) {
+        return new VerificationService(pipeline, properties, JdbcClient.create(dataSource),
+                new TransactionTemplate(transactionManager), outbox, target -> checksOf(targets, target));
+    }
+
+    @Bean
+    RestoreService restoreService(RestorePipeline pipeline, VerifierProperties properties, DataSource dataSource,
+            PlatformTransactionManager transactionManager, Outbox outbox) {
+        return new RestoreService(pipeline, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox);
+    }
+
+    /**
+     * A target's own checks: none for a target not (or no longer) configured; empty when its settings
+     * were not read in time, so that the verification cannot pass without them.
+     */
+    private static Optional<List<SqlCheck>> checksOf(TargetSettings targets, TargetId target) {
+        try {
+            return switch (targets.lookup(target)) {
+                case TargetSettings.Lookup.Known known -> Optional.of(known.settings().checkList());
+                case TargetSettings.Lookup.NotConfigured notConfigured -> Optional.of(List.of());
+                case TargetSettings.Lookup.NotReadYet notRead -> {
+                    log.warn("the targets topic was not read within {}; verifying {} without its own checks, which cannot pass", notRead.waited(), target);
+                    yield Optional.empty();
+                }
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification or restore runs. */
+    @Bean
+    OffThreadDispatcher verifyDispatcher() {
+        return new OffThreadDispatcher(Map.of(Topics.ARTIFACT_STORED, "verify-in-0", Topics.RESTORE_REQUESTED, "restore-in-0"), "verify");
+    }
+}

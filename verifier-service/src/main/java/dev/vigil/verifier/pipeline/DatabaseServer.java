@@ -1,0 +1,47 @@
+package dev.vigil.verifier.pipeline;
+
+import dev.vigil.verifier.VerifierProperties;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * Connections to a PostgreSQL server the verifier restores into: the verification (scratch) server
+ * or a restore server a request names. The only place that opens them.
+ */
+public final class DatabaseServer {
+
+    /** Every scratch database's name starts with this, so leftovers are recognisable and no restore on demand takes such a name. */
+    public static final String SCRATCH_PREFIX = "vigil_verify_";
+
+    private DatabaseServer() {
+    }
+
+    /** A connection to {@code database} on {@code server}, named {@code vigil-verifier} in pg_stat_activity. */
+    public static Connection connect(VerifierProperties.Server server, String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", server.username());
+        if (!server.password().isEmpty()) {
+            properties.setProperty("password", server.password());
+        }
+        properties.setProperty("ApplicationName", "vigil-verifier");
+        return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + database, properties);
+    }
+
+    /** The server's major version, asked on its maintenance database. */
+    public static int major(VerifierProperties.Server server) throws SQLException {
+        try (Connection connection = connect(server, server.maintenanceDatabase())) {
+            return major(connection);
+        }
+    }
+
+    /** The major version of the server {@code connection} is connected to. */
+    public static int major(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); var rs = statement.executeQuery("show server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.vigil.verifier.pipeline;
+
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.contracts.CheckResult;
+import dev.vigil.contracts.SqlCheck;
+import dev.vigil.contracts.TableRowCount;
+import dev.vigil.messaging.Cancellation;
+import dev.vigil.pgclients.CatalogFingerprint;
+import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.verifier.VerifierProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.FutureTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one way a stored backup is restored and judged, for verifications, restores on demand and
+ * whatever else restores: find the program, check the work directory's room, fetch and check the
+ * artifact, check the server's version, prepare the destination, restore, compare (rows, and where
+ * asked the catalog and the target's own checks) and make the {@link Outcome}. Thread-safe: runs at
+ * once share nothing but the settings.
+ */
+public final class RestorePipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(RestorePipeline.class);
+
+    private final ArtifactFetch fetch;
+    private final RestoreProgram programs;
+    private final VerifierProperties properties;
+
+    public RestorePipeline(ArtifactFetch fetch, RestoreProgram programs, VerifierProperties properties) {
+        this.fetch = fetch;
+        this.programs = programs;
+        this.properties = properties;
+    }
+
+    /**
+     * Restores the backup into the destination and tells what that showed. Cancelled (the record went
+     * to another instance, or the service stops), it stops the download or the restore program and
+     * throws {@link java.util.concurrent.CancellationException}; the destination is not closed here.
+     *
+     * @throws RestoreException the restore could not run: the object could not be read, or the server refused
+     */
+    public Outcome run(ArtifactStored stored, Destination destination, Cancellation cancellation) throws RestoreException, InterruptedException {
+        int sourceMajor = Integer.parseInt(stored.artifact().serverVersion().split("\\.")[0]);
+        Optional<PostgresClients.Program> program = programs.forSource(stored, sourceMajor);
+        if (program.isEmpty()) {
+            return Outcome.unjudged(List.of(programs.noneFits(stored, sourceMajor)));
+        }
+        try {
+            Files.createDirectories(properties.workDir());
+            List<String> noRoom = EnvironmentProblems.diskSpace(properties.workDir(), Files.getFileStore(properties.workDir()).getUsableSpace(),
+                    ArtifactFetch.spaceNeeded(stored), properties.keepFree().toBytes());
+            if (!noRoom.isEmpty()) {
+                return Outcome.unjudged(noRoom);
+            }
+            try (ArtifactFetch.WorkFiles files = new ArtifactFetch.WorkFiles(properties.workDir(), destination.workName(), stored)) {
+                return restore(stored, destination, program.get(), sourceMajor, files, cancellation);
+            }
+        } catch (SdkException | IOException e) {
+            cancellation.check();
+            throw new RestoreException("could not read the stored backup " + stored.location().bucket() + "/" + stored.location().key() + ": "
+                    + e.getMessage(), e);
+        } catch (SQLException e) {
+            cancellation.check();
+            throw RestoreException.serverRefused(destination, e);
+        }
+    }
+
+    private Outcome restore(ArtifactStored stored, Destination destination, PostgresClients.Program program, int sourceMajor,
+            ArtifactFetch.WorkFiles files, Cancellation cancellation) throws IOException, SQLException, InterruptedException {
+        long started = System.nanoTime();
+        // The artifact is fetched and checked before the destination is touched: a damaged backup destroys nothing.
+        Optional<String> unreadable = fetch.fetch(stored, files, cancellation);
+        long fetched = System.nanoTime();
+        if (unreadable.isPresent()) {
+            return Outcome.damaged(unreadable.get());
+        }
+        int serverMajor = DatabaseServer.major(destination.server());
+        List<String> tooOld = EnvironmentProblems.serverVersion(serverMajor, sourceMajor);
+        if (!tooOld.isEmpty()) {
+            return Outcome.unjudged(tooOld);
+        }
+        destination.prepare();
+        List<String> differences = new ArrayList<>();
+        List<String> environment = new ArrayList<>();
+        for (List<String> selection : "plain".equals(stored.artifact().format()) ? List.of(List.<String>of()) : destination.runs()) {
+            RestoreProgram.Run run = programs.run(program, stored, fetch, files, destination.server(), destination.database(), selection,
+                    cancellation);
+            if (run.decodeProblem() != null) {
+                // What a half-read artifact restored says nothing more: the artifact is the finding.
+                differences.add(run.decodeProblem());
+                break;
+            }
+            if (run.errors() != null) {
+                List<String> lacking = EnvironmentProblems.in(run.errors(), serverMajor);
+                environment.addAll(lacking);
+                if (lacking.isEmpty()) {
+                    differences.add(RestoreProgram.name(stored) + " reported errors: " + run.errors());
+                }
+            }
+        }
+        long restored = System.nanoTime();
+        long restoreMillis = (restored - started) / 1_000_000;
+        RowCountComparison.Result comparison = new RowCountComparison.Result(List.of(), List.of());
+        List<CheckResult> checks = new ArrayList<>();
+        if (differences.isEmpty() && environment.isEmpty()) {
+            comparison = compare(stored, destination, differences, checks);
+        }
+        cancellation.check();
+        Outcome outcome = Outcome.of(differences, environment, comparison.tables(), restoreMillis, checks);
+        log.info("restored job {} target {} into {} on {}: {} ({} tables, {} ms: download and decode {} ms, {} {} ms; comparison {} ms)",
+                stored.jobId(), stored.targetId(), destination.database(), destination.serverName(), outcome.verdict(),
+                comparison.tables().size(), restoreMillis, (fetched - started) / 1_000_000, program.executable().getFileName(),
+                (restored - fetched) / 1_000_000, (System.nanoTime() - restored) / 1_000_000);
+        return outcome;
+    }
+
+    /** Counts the restored rows (the catalog read beside them on a connection of its own), then runs the target's checks. */
+    private RowCountComparison.Result compare(ArtifactStored stored, Destination destination, List<String> differences, List<CheckResult> checks)
+            throws SQLException, InterruptedException {
+        RestoredDatabase database = new RestoredDatabase(destination.server(), destination.database());
+        Catalog catalog = destination.comparesCatalog() ? stored.artifact().catalog() : null;
+        FutureTask<Map<String, String>> restoredCatalog = new FutureTask<>(
+                () -> catalog == null ? Map.of() : database.catalog(catalog.withData(), catalog.wholeDatabase()));
+        Thread.ofVirtual().start(restoredCatalog);
+        List<TableRowCount> expected = stored.artifact().tables().stream().filter(t -> destination.includes(t.schema(), t.table())).toList();
+        RowCountComparison.Result comparison = RowCountComparison.compare(expected,
+                database.countRows(destination::includes, properties.restoreJobs()));
+        differences.addAll(comparison.differences());
+        Map<String, String> restoredObjects = RestoredDatabase.result(restoredCatalog);
+        if (catalog != null) {
+            differences.addAll(CatalogFingerprint.differences(catalog.objects(), restoredObjects));
+        }
+        for (SqlCheck check : destination.checks()) {
+            CheckResult result = database.check(check, properties.checkTimeout());
+            checks.add(result);
+            if (!result.passed()) {
+                differences.add("check '" + check.name() + "' failed: " + result.detail());
+            }
+        }
+        return comparison;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.vigil.verifier.pipeline;
+
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.messaging.Cancellation;
+import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.verifier.VerifierProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs the installed program that restores an artifact: pg_restore for custom and directory archives
+ * (in parallel, from the file or directory the fetch made), psql for plain SQL (decoded into its
+ * standard input). The password goes in the program's environment, never in its arguments.
+ * Thread-safe.
+ */
+public final class RestoreProgram {
+
+    private final PostgresClients pgRestores;
+    private final PostgresClients psqls;
+    private final int restoreJobs;
+
+    /**
+     * @param pgRestores  the installed pg_restore programs, for custom and directory archives
+     * @param psqls       the installed psql programs, for plain SQL
+     * @param restoreJobs pg_restore's {@code --jobs}
+     */
+    public RestoreProgram(PostgresClients pgRestores, PostgresClients psqls, int restoreJobs) {
+        this.pgRestores = pgRestores;
+        this.psqls = psqls;
+        this.restoreJobs = Math.max(1, restoreJobs);
+    }
+
+    private PostgresClients restorers(ArtifactStored stored) {
+        return isPlain(stored) ? psqls : pgRestores;
+    }
+
+    private static boolean isPlain(ArtifactStored stored) {
+        return "plain".equals(stored.artifact().format());
+    }
+
+    /** The program's name, as an operator reads it in a difference. */
+    static String name(ArtifactStored stored) {
+        return isPlain(stored) ? "psql" : "pg_restore";
+    }
+
+    /** The oldest installed program that restores what a server of {@code sourceMajor} dumped. */
+    Optional<PostgresClients.Program> forSource(ArtifactStored stored, int sourceMajor) {
+        return restorers(stored).forServer(sourceMajor);
+    }
+
+    /** Why no installed program restores this artifact, and what to install. */
+    String noneFits(ArtifactStored stored, int sourceMajor) {
+        return restorers(stored).noneFits(sourceMajor, stored.artifact().serverVersion());
+    }
+
+    /** What one run came to: a problem reading the artifact itself, or what the program reported; both null when it succeeded. */
+    record Run(String decodeProblem, String errors) {
+    }
+
+    /**
+     * Restores into {@code database} on {@code server}; {@code selection} are further pg_restore
+     * switches choosing what to restore. Cancelled, the program is killed.
+     */
+    Run run(PostgresClients.Program program, ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files,
+            VerifierProperties.Server server, String database, List<String> selection, Cancellation cancellation)
+            throws IOException, InterruptedException {
+        List<String> connection = List.of("--no-password", "--host=" + server.host(), "--port=" + server.port(),
+                "--username=" + server.username(), "--dbname=" + database);
+        List<String> command = new ArrayList<>(List.of(program.executable().toString()));
+        if (isPlain(stored)) {
+            command.addAll(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1"));
+            command.addAll(connection);
+        } else {
+            // Owners, grants and tablespaces belong to the source's server, not to what the backup holds.
+            command.addAll(List.of("--no-owner", "--no-privileges", "--no-tablespaces", "--jobs=" + restoreJobs));
+            command.addAll(selection);
+            command.addAll(connection);
+            command.add((ArtifactFetch.decodedBeforeRestore(stored) ? files.restorable : files.artifact).toString());
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("PGPASSWORD");
+        if (!server.password().isEmpty()) {
+            builder.environment().put("PGPASSWORD", server.password());
+        }
+        Process process = builder.start();
+        cancellation.onCancel(process::destroyForcibly);
+        AtomicReference<String> decodeProblem = new AtomicReference<>();
+        Thread feeder;
+        if (!isPlain(stored)) {
+            process.getOutputStream().close();
+            feeder = null;
+        } else {
+            feeder = Thread.ofVirtual().start(() -> feed(stored, fetch, files, process.getOutputStream(), decodeProblem));
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int exit = process.waitFor();
+        if (feeder != null) {
+            feeder.join();
+        }
+        if (decodeProblem.get() != null) {
+            return new Run(decodeProblem.get(), null);
+        }
+        if (exit == 0) {
+            return new Run(null, null);
+        }
+        return new Run(null, output.length() > 1500 ? "..." + output.substring(output.length() - 1500) : output);
+    }
+
+    /**
+     * Decodes the artifact into the restore program's input. A failure to read the artifact is the
+     * verdict; a failure to write means the program stopped reading, and its own output says why.
+     */
+    private static void feed(ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files, OutputStream stdin,
+            AtomicReference<String> decodeProblem) {
+        try (stdin) {
+            InputStream in;
+            try {
+                in = fetch.decoded(stored, files);
+            } catch (IOException e) {
+                decodeProblem.set(ArtifactFetch.describe(stored, e));
+                return;
+            }
+            try (in) {
+                byte[] buffer = new byte[64 * 1024];
+                while (true) {
+                    int read;
+                    try {
+                        read = in.read(buffer);
+                    } catch (IOException e) {
+                        decodeProblem.set(ArtifactFetch.describe(stored, e));
+                        return;
+                    }
+                    if (read < 0) {
+                        return;
+                    }
+                    stdin.write(buffer, 0, read);
+                }
+            }
+        } catch (IOException stoppedReading) {
+            // the restore program exited early; its output is the reason
+        }
+    }
+}

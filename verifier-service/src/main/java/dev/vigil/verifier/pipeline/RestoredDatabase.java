@@ -1,0 +1,134 @@
+package dev.vigil.verifier.pipeline;
+
+import dev.vigil.contracts.CheckResult;
+import dev.vigil.contracts.SqlCheck;
+import dev.vigil.pgclients.CatalogFingerprint;
+import dev.vigil.pgclients.RowCounts;
+import dev.vigil.verifier.VerifierProperties;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.BiPredicate;
+
+/** Reads what a restore made in a database: its tables' exact rows, its catalog, and a target's own checks run against it. */
+final class RestoredDatabase {
+
+    private final VerifierProperties.Server server;
+    private final String name;
+
+    RestoredDatabase(VerifierProperties.Server server, String name) {
+        this.server = server;
+        this.name = name;
+    }
+
+    /**
+     * Exact row counts of the restored tables {@code selected} accepts, keyed {@code schema.table},
+     * counted as the dump worker counted the source, on {@code connections} connections at once,
+     * largest tables first; in the order the worker lists tables.
+     */
+    Map<String, Long> countRows(BiPredicate<String, String> selected, int connections) throws SQLException, InterruptedException {
+        List<RowCounts.TableRows> tables;
+        Map<String, Long> bytes = new HashMap<>();
+        try (Connection connection = DatabaseServer.connect(server, name); Statement statement = connection.createStatement()) {
+            tables = RowCounts.exact(connection, selected, false);
+            try (ResultSet rs = statement.executeQuery("select n.nspname || '.' || c.relname, pg_relation_size(c.oid) from pg_class c "
+                    + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p')")) {
+                while (rs.next()) {
+                    bytes.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        ConcurrentLinkedQueue<RowCounts.TableRows> queue = new ConcurrentLinkedQueue<>(tables.stream()
+                .sorted(Comparator.comparingLong((RowCounts.TableRows t) -> bytes.getOrDefault(t.qualifiedName(), 0L)).reversed()).toList());
+        Map<String, Long> found = new ConcurrentHashMap<>();
+        List<FutureTask<Void>> counters = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, Math.min(connections, tables.size())); i++) {
+            FutureTask<Void> counter = new FutureTask<>(() -> {
+                try (Connection connection = DatabaseServer.connect(server, name)) {
+                    for (RowCounts.TableRows table; (table = queue.poll()) != null; ) {
+                        found.put(table.qualifiedName(), RowCounts.count(connection, table.schema(), table.table()));
+                    }
+                }
+                return null;
+            });
+            counters.add(counter);
+            Thread.ofVirtual().start(counter);
+        }
+        for (FutureTask<Void> counter : counters) {
+            result(counter);
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        tables.forEach(t -> counts.put(t.qualifiedName(), found.get(t.qualifiedName())));
+        return counts;
+    }
+
+    /** The restored catalog, read as the source's was ({@code withData}, {@code wholeDatabase} as the dump says). */
+    Map<String, String> catalog(boolean withData, boolean wholeDatabase) throws SQLException {
+        try (Connection connection = DatabaseServer.connect(server, name)) {
+            return CatalogFingerprint.take(connection, schema -> true, withData, wholeDatabase);
+        }
+    }
+
+    /**
+     * Runs one of the target's checks, read-only and bounded by {@code timeout}: it passes when it
+     * answers one row with one boolean column that is true.
+     */
+    CheckResult check(SqlCheck check, Duration timeout) {
+        try (Connection connection = DatabaseServer.connect(server, name)) {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("set local statement_timeout = " + Math.max(1, timeout.toMillis()));
+                try (ResultSet rs = statement.executeQuery(check.sql())) {
+                    if (!rs.next()) {
+                        return new CheckResult(check.name(), false, "answered no row; a check must answer one row with one boolean");
+                    }
+                    if (rs.getMetaData().getColumnCount() != 1 || !(rs.getObject(1) instanceof Boolean answer)) {
+                        return new CheckResult(check.name(), false, "answered " + describe(rs) + ", not one boolean; write e.g. select count(*) > 0 from …");
+                    }
+                    if (rs.next()) {
+                        return new CheckResult(check.name(), false, "answered more than one row; a check must answer one row with one boolean");
+                    }
+                    return new CheckResult(check.name(), answer, answer ? "answered true" : "answered false");
+                }
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip().lines().findFirst().orElse("");
+            return new CheckResult(check.name(), false, "raised: " + message);
+        }
+    }
+
+    private static String describe(ResultSet rs) throws SQLException {
+        List<String> values = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            values.add(String.valueOf(rs.getObject(i)));
+        }
+        return values.size() == 1 ? values.getFirst() : values.toString();
+    }
+
+    /** The task's result, its SQLException rethrown as it was. */
+    static <T> T result(FutureTask<T> task) throws SQLException, InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

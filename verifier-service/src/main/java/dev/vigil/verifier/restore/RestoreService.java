@@ -1,0 +1,166 @@
+package dev.vigil.verifier.restore;
+
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.RestoreCompleted;
+import dev.vigil.contracts.RestoreRequested;
+import dev.vigil.contracts.Verdict;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.messaging.Cancellation;
+import dev.vigil.messaging.outbox.Outbox;
+import dev.vigil.verifier.VerifierProperties;
+import dev.vigil.verifier.pipeline.DatabaseServer;
+import dev.vigil.verifier.pipeline.Outcome;
+import dev.vigil.verifier.pipeline.RestoreException;
+import dev.vigil.verifier.pipeline.RestorePipeline;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Restores a stored backup into a named database on request ({@link RestoreRequested}) through the
+ * {@link RestorePipeline} and reports the outcome like a verification ({@link RestoreCompleted}):
+ * every restored table's rows against the dump's count. A database holding anything is refused
+ * unless the request asks to clean it; a request is answered once, and delivered again it is
+ * answered again without restoring twice. Thread-safe.
+ */
+public class RestoreService {
+
+    private static final Logger log = LoggerFactory.getLogger(RestoreService.class);
+
+    private final RestorePipeline pipeline;
+    private final VerifierProperties properties;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Outbox outbox;
+
+    public RestoreService(RestorePipeline pipeline, VerifierProperties properties, JdbcClient jdbc,
+            TransactionTemplate transactions, Outbox outbox) {
+        this.pipeline = pipeline;
+        this.properties = properties;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.outbox = outbox;
+    }
+
+    /** Restores as requested and announces the outcome; cancelled, it stops and announces nothing (the request is delivered again). */
+    public void handle(RestoreRequested request, Cancellation cancellation) throws InterruptedException {
+        record Earlier(String event) {
+        }
+        Optional<Earlier> earlier = jdbc.sql("select event::text from restores where restore_id = ?").param(request.restoreId())
+                .query((rs, n) -> new Earlier(rs.getString(1))).optional();
+        if (earlier.isPresent() && earlier.get().event() != null) {
+            log.info("restore {} already answered; announcing its outcome again", request.restoreId());
+            transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(earlier.get().event(), RestoreCompleted.class)));
+            return;
+        }
+        // A restore that began and was stopped (a crash, a rebalance) left a database only this request filled: it may be cleaned.
+        boolean resumed = earlier.isPresent();
+        VerifierProperties.Server server = request.server() == null ? properties.scratch() : properties.restoreServers().get(request.server());
+        if (server == null) {
+            answer(request, RestoreCompleted.refused(request, request.jobId(), "no restore server is named '" + request.server()
+                    + "'; the verifier knows " + (properties.restoreServers().isEmpty() ? "none" : properties.restoreServers().keySet().stream().sorted().toList())
+                    + ": name one, leave server out for the verification server, or add it under vigil.verifier.restore-servers"));
+            return;
+        }
+        Optional<String> badName = badDatabaseName(request.database(), server);
+        if (badName.isPresent()) {
+            answer(request, RestoreCompleted.refused(request, request.jobId(), badName.get()));
+            return;
+        }
+        Optional<ArtifactStored> chosen = choose(request);
+        if (chosen.isEmpty()) {
+            answer(request, RestoreCompleted.refused(request, request.jobId(), request.jobId() != null
+                    ? "no stored backup of target " + request.targetId() + " with job id " + request.jobId() + " is known to the verifier"
+                    : "target " + request.targetId() + " has no backup whose verification passed; name one by its jobId"));
+            return;
+        }
+        ArtifactStored stored = chosen.get();
+        JobId jobId = stored.jobId();
+        Selection selection;
+        try {
+            selection = Selection.of(request, stored);
+        } catch (IllegalArgumentException e) {
+            answer(request, RestoreCompleted.refused(request, jobId, e.getMessage()));
+            return;
+        }
+        RequestedDatabase destination = new RequestedDatabase(request, server, selection, request.clean() || resumed, jdbc, jobId);
+        try {
+            Optional<String> notEmpty = destination.refusal();
+            if (notEmpty.isPresent()) {
+                answer(request, RestoreCompleted.refused(request, jobId, notEmpty.get()));
+                return;
+            }
+            log.info("restore {} started: job {} of target {} into {} on {}{}", request.restoreId(), jobId, request.targetId(), request.database(),
+                    destination.serverName(), selection.all() ? "" : " (" + selection + ")");
+            Outcome outcome = pipeline.run(stored, destination, cancellation);
+            answer(request, RestoreCompleted.of(request, jobId, outcome.verdict(), outcome.differences(), outcome.tables(), outcome.restoreMillis(),
+                    outcome.environmentProblems()));
+        } catch (SQLException e) {
+            cancellation.check();
+            answer(request, failed(request, jobId, RestoreException.serverRefused(destination, e)));
+        } catch (RestoreException e) {
+            answer(request, failed(request, jobId, e));
+        }
+    }
+
+    private static RestoreCompleted failed(RestoreRequested request, JobId jobId, RestoreException e) {
+        return RestoreCompleted.of(request, jobId, Verdict.FAILED, List.of(e.getMessage()), List.of(), 0, List.of());
+    }
+
+    /** The backup the request names, or the target's newest whose verification passed. */
+    private Optional<ArtifactStored> choose(RestoreRequested request) {
+        Optional<String> event = request.jobId() != null
+                ? jdbc.sql("select event::text from stored_backups where job_id = ? and target_id = ?")
+                        .params(request.jobId().value(), request.targetId().value()).query(String.class).optional()
+                : jdbc.sql("""
+                        select s.event::text from stored_backups s join verifications v on v.job_id = s.job_id
+                        where s.target_id = ? and v.verdict = 'PASSED' order by s.stored_at desc limit 1""")
+                        .param(request.targetId().value()).query(String.class).optional();
+        return event.map(json -> EventJson.read(json.getBytes(StandardCharsets.UTF_8), ArtifactStored.class));
+    }
+
+    /** Records the outcome and announces it, in one transaction. */
+    private void answer(RestoreRequested request, RestoreCompleted outcome) {
+        transactions.executeWithoutResult(s -> {
+            jdbc.sql("""
+                    insert into restores (restore_id, target_id, job_id, server, database, finished_at, verdict, event)
+                    values (?, ?, ?, ?, ?, now(), ?, cast(? as jsonb))
+                    on conflict (restore_id) do update set finished_at = now(), job_id = excluded.job_id, verdict = excluded.verdict,
+                        event = excluded.event""")
+                    .params(request.restoreId(), request.targetId().value(), outcome.jobId() == null ? null : outcome.jobId().value(),
+                            request.server(), request.database(), outcome.verdict().name(), EventJson.writeString(outcome))
+                    .update();
+            outbox.append(outcome);
+        });
+        if (outcome.refused() != null) {
+            log.warn("restore {} refused: {}", request.restoreId(), outcome.refused());
+        } else {
+            log.info("restore {} finished: job {} into {}: {} ({} tables, {} ms){}{}", request.restoreId(), outcome.jobId(), request.database(),
+                    outcome.verdict(), outcome.tables().size(), outcome.restoreMillis(),
+                    outcome.differences().isEmpty() ? "" : " " + outcome.differences(),
+                    outcome.environmentProblems().isEmpty() ? "" : " environment: " + outcome.environmentProblems());
+        }
+    }
+
+    /** Why a database name cannot be restored into: one the verifier itself uses, a template, or not a name PostgreSQL takes. */
+    static Optional<String> badDatabaseName(String name, VerifierProperties.Server server) {
+        if (name.isBlank() || name.getBytes(StandardCharsets.UTF_8).length > 63 || name.indexOf('\0') >= 0) {
+            return Optional.of("database name '" + name + "' is not one PostgreSQL takes: 1 to 63 bytes, no NUL");
+        }
+        if (name.startsWith(DatabaseServer.SCRATCH_PREFIX)) {
+            return Optional.of("database name '" + name + "' starts with " + DatabaseServer.SCRATCH_PREFIX + ", which names the verifier's scratch "
+                    + "databases (dropped on its start-up); choose another name");
+        }
+        if (Set.of("template0", "template1", server.maintenanceDatabase()).contains(name)) {
+            return Optional.of("database '" + name + "' is a template or the maintenance database the verifier connects to; choose another name");
+        }
+        return Optional.empty();
+    }
+}
