@@ -97,12 +97,10 @@ class ServiceBoundariesTest {
 
     /**
      * A {@code *Functions} class maps messages to application services; the services, clients,
-     * health and jobs are wired in configuration classes. Enforced in the services whose
-     * {@code *Functions} classes already hold function beans only; the dump worker's, verifier's
-     * and notifier's still wire their services (issue 10, item 4), and join this list when they do not.
+     * health and jobs are wired in configuration classes.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"storage", "scheduler"})
+    @ValueSource(strings = {"worker", "storage", "verifier", "notifier", "scheduler"})
     void functionsClassesHoldFunctionBeansOnly(String service) {
         Set<String> functionTypes = Set.of(Function.class.getName(), Consumer.class.getName(), Supplier.class.getName());
         methods().that().areDeclaredInClassesThat().resideInAPackage("dev.vigil." + service + "..")
