@@ -26,8 +26,9 @@ import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
-import dev.vigil.storage.store.ObjectOptions;
-import dev.vigil.storage.store.S3ArtifactStore;
+import dev.vigil.storage.destination.ArtifactStore;
+import dev.vigil.storage.destination.Destinations;
+import dev.vigil.storage.destination.S3MockProcess;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -59,6 +61,9 @@ class ObjectLockTest {
     private static final String LOCKED = "locked-backups";
     private static final RetentionPolicy POLICY = new RetentionPolicy(7, 4, 12, 3, 7, 1);
     private static S3MockProcess s3mock;
+
+    @Autowired
+    Destinations destinations;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
@@ -123,7 +128,7 @@ class ObjectLockTest {
 
             // A date already set further out is never shortened, whatever the tier asks.
             Instant tenYears = takenAt.atZone(ZoneOffset.UTC).plusYears(10).toInstant();
-            S3ArtifactStore store = new S3ArtifactStore(client, LOCKED, false, 5 * 1024 * 1024, 1000, new ObjectOptions("", "", "", "GOVERNANCE"));
+            ArtifactStore store = destinations.primary().store();
             assertThat(store.retainAtLeastUntil(LOCKED, stored.location().key(), tenYears)).contains(tenYears);
             assertThat(store.retainAtLeastUntil(LOCKED, stored.location().key(), sevenDays)).contains(tenYears);
             assertThat(client.getObjectRetention(b -> b.bucket(LOCKED).key(stored.location().key())).retention().retainUntilDate())
@@ -132,23 +137,6 @@ class ObjectLockTest {
         assertThat(stored.replicas()).singleElement().satisfies(copy -> assertThat(copy.destination()).isEqualTo("unlocked"));
         assertThat(LocalS3.shared().client().headObject(b -> b.bucket("lock-test-replica").key(stored.replicas().getFirst().key()))
                 .objectLockRetainUntilDate()).as("the copy on a store without Object Lock").isNull();
-    }
-
-    @Test
-    void aBucketWithoutObjectLockGetsNoDatesAndModeOffSetsNone() throws Exception {
-        try (S3Client client = client()) {
-            client.createBucket(b -> b.bucket("plain-backups"));
-            client.putObject(b -> b.bucket("plain-backups").key("k"), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
-            client.putObject(b -> b.bucket(LOCKED).key("off"), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
-            Instant future = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
-
-            assertThat(new S3ArtifactStore(client, "plain-backups", false, 5 * 1024 * 1024, 1000, ObjectOptions.DEFAULTS)
-                    .retainAtLeastUntil("plain-backups", "k", future)).isEmpty();
-            assertThat(new S3ArtifactStore(client, LOCKED, false, 5 * 1024 * 1024, 1000, new ObjectOptions("", "", "", "off"))
-                    .retainAtLeastUntil(LOCKED, "off", future)).isEmpty();
-            assertThatThrownBy(() -> client.getObjectRetention(b -> b.bucket(LOCKED).key("off"))).isInstanceOf(S3Exception.class);
-        }
-        assertThatThrownBy(() -> new ObjectOptions("", "", "", "FOREVER")).hasMessage("object-lock-mode must be GOVERNANCE, COMPLIANCE or OFF, got: FOREVER");
     }
 
     private static RetentionApplied awaitApplied(KafkaProbe probe, JobId jobId, String reason) {

@@ -24,6 +24,10 @@ import tools.jackson.databind.JsonNode;
 
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasSize;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
@@ -123,13 +127,11 @@ class StorageServiceTest {
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
 
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_STORED)) {
-            List<ArtifactStored> announcements = List.of();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (announcements.size() < 2 && System.currentTimeMillis() < deadline) {
-                announcements = probe.seen(Duration.ofMillis(500)).stream()
-                        .filter(s -> s.value().contains(created.jobId().toString()))
-                        .map(s -> EventJson.read(s.value().getBytes(), ArtifactStored.class)).toList();
-            }
+            // The probe is not thread-safe: polled in this thread.
+            List<ArtifactStored> announcements = await("both announcements of the job").atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .until(() -> probe.seen(Duration.ofMillis(500)).stream()
+                            .filter(s -> s.value().contains(created.jobId().toString()))
+                            .map(s -> EventJson.read(s.value().getBytes(), ArtifactStored.class)).toList(), hasSize(greaterThanOrEqualTo(2)));
             assertThat(announcements).hasSize(2).allSatisfy(a -> assertThat(a).isEqualTo(first));
         }
         assertThat(s3.listObjectsV2(b -> b.bucket("storage-test").prefix("prod/shop/")).contents())
@@ -312,17 +314,10 @@ class StorageServiceTest {
         assertThat(again.get("alreadyPresent").asInt()).isEqualTo(before.size());
     }
 
-    private void awaitManifest(ArtifactStored stored, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String manifest = "";
-        while (System.nanoTime() < deadline) {
-            manifest = s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key() + ".manifest.json")).asUtf8String();
-            if (manifest.contains(expected)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the manifest of " + stored.jobId() + " never said " + expected + ": " + manifest);
+    private void awaitManifest(ArtifactStored stored, String expected) {
+        await("the manifest of " + stored.jobId()).atMost(Duration.ofSeconds(30))
+                .until(() -> s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key() + ".manifest.json")).asUtf8String(),
+                        containsString(expected));
     }
 
     private ArtifactStored store(String target, Instant takenAt) throws Exception {

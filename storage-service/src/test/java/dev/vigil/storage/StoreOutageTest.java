@@ -1,6 +1,7 @@
 package dev.vigil.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
+import org.hamcrest.CustomTypeSafeMatcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,7 +113,7 @@ class StoreOutageTest {
                 for (ArtifactCreated created : produced) {
                     KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, created.targetId().value(), EventJson.writeString(created));
                 }
-                JsonNode waiting = awaitHealth(h -> h.get("pendingUploads").asInt() == 3);
+                JsonNode waiting = awaitHealth("3 artifacts waiting in staging", h -> h.get("pendingUploads").asInt() == 3);
                 assertThat(waiting.get("circuit").asString()).as("the circuit, open or letting one call try").isIn("OPEN", "HALF_OPEN");
                 assertThat(probe.seen(Duration.ofMillis(500))).as("nothing stored, nothing failed while the store is down")
                         .noneMatch(r -> produced.stream().anyMatch(c -> r.value().contains(c.jobId().toString())));
@@ -132,25 +134,27 @@ class StoreOutageTest {
                     .filteredOn(o -> o.key().contains(created.jobId().toString()) && !o.key().endsWith(".manifest.json")).hasSize(1);
             assertThat(Path.of(URI.create(created.stagingUri()))).doesNotExist();
         }
-        JsonNode recovered = awaitHealth(h -> h.get("pendingUploads").asInt() == 0);
+        JsonNode recovered = awaitHealth("no artifact waiting in staging", h -> h.get("pendingUploads").asInt() == 0);
         assertThat(recovered.get("circuit").asString()).isNotEqualTo("OPEN");
     }
 
-    private JsonNode awaitHealth(Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode details = null;
+    /** The {@code objectStore} health component's details, once they show {@code expected}. */
+    private JsonNode awaitHealth(String expected, Predicate<JsonNode> condition) {
         try (HttpClient client = HttpClient.newHttpClient()) {
-            while (System.nanoTime() < deadline) {
-                String body = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                details = EventJson.mapper().readTree(body).get("components").get("objectStore").get("details");
-                if (condition.test(details)) {
-                    return details;
-                }
-                Thread.sleep(200);
-            }
+            return await("objectStore health").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> objectStoreHealth(client), new CustomTypeSafeMatcher<>(expected) {
+                        @Override
+                        protected boolean matchesSafely(JsonNode details) {
+                            return condition.test(details);
+                        }
+                    });
         }
-        throw new AssertionError("objectStore health never matched; last: " + details);
+    }
+
+    private JsonNode objectStoreHealth(HttpClient client) throws Exception {
+        String body = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return EventJson.mapper().readTree(body).get("components").get("objectStore").get("details");
     }
 
     private static ArtifactCreated created(String target, byte[] bytes) throws Exception {

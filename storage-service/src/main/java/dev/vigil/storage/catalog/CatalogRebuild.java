@@ -1,13 +1,12 @@
 package dev.vigil.storage.catalog;
 
 import dev.vigil.contracts.json.EventJson;
-import dev.vigil.storage.store.ArtifactStore;
+import dev.vigil.storage.destination.ArtifactStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Rebuilds the catalog from the manifests in the bucket, so losing the service's database loses
@@ -19,12 +18,12 @@ public final class CatalogRebuild {
 
     private static final Logger log = LoggerFactory.getLogger(CatalogRebuild.class);
 
-    private final JdbcClient jdbc;
+    private final Catalog catalog;
     private final ArtifactStore store;
     private final String prefix;
 
-    public CatalogRebuild(JdbcClient jdbc, ArtifactStore store, String prefix) {
-        this.jdbc = jdbc;
+    public CatalogRebuild(Catalog catalog, ArtifactStore store, String prefix) {
+        this.catalog = catalog;
         this.store = store;
         this.prefix = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
     }
@@ -56,15 +55,14 @@ public final class CatalogRebuild {
         int present = 0;
         int orphans = 0;
         for (Manifest manifest : manifests) {
-            boolean known = jdbc.sql("select count(*) from stored_artifacts where job_id = ?").param(manifest.stored().jobId().value())
-                    .query(Integer.class).single() > 0;
-            if (known) {
+            if (catalog.contains(manifest.stored().jobId())) {
                 present++;
             } else if (!store.exists(bucket, manifest.stored().location().key())) {
                 orphans++;
                 log.warn("manifest of job {} has no artifact at {}; not restored", manifest.stored().jobId(), manifest.stored().location().key());
             } else {
-                CatalogRows.insert(jdbc, manifest.stored(), manifest.takenAt(), manifest.state(), manifest.verifiedAt(), manifest.legalHold());
+                catalog.insert(manifest.stored(), manifest.takenAt(), StoredBackup.State.valueOf(manifest.state()), manifest.verifiedAt(),
+                        manifest.legalHold());
                 restored++;
             }
         }

@@ -15,13 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param verifiedAt when the verdict was recorded; null before
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Manifest(int manifestVersion, ArtifactStored stored, Instant takenAt, String state, @Nullable Instant verifiedAt,
+record Manifest(int manifestVersion, ArtifactStored stored, Instant takenAt, String state, @Nullable Instant verifiedAt,
         boolean legalHold) {
 
-    public static final int VERSION = 1;
-    public static final String SUFFIX = ".manifest.json";
+    static final int VERSION = 1;
+    static final String SUFFIX = ".manifest.json";
 
-    public static String keyOf(String objectKey) {
+    static String keyOf(String objectKey) {
         return objectKey + SUFFIX;
     }
 }

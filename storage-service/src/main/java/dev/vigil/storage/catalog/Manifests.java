@@ -4,25 +4,21 @@ import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.contracts.StoredObject;
-import dev.vigil.storage.store.Destination;
-import dev.vigil.storage.store.Destinations;
-import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
-import java.util.Optional;
+import dev.vigil.storage.destination.Destination;
+import dev.vigil.storage.destination.Destinations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Writes each backup's manifest beside its artifact, and keeps it in step with the catalog row. */
 public final class Manifests {
 
     private static final Logger log = LoggerFactory.getLogger(Manifests.class);
 
-    private final JdbcClient jdbc;
+    private final Catalog catalog;
     private final Destinations destinations;
 
-    public Manifests(JdbcClient jdbc, Destinations destinations) {
-        this.jdbc = jdbc;
+    public Manifests(Catalog catalog, Destinations destinations) {
+        this.catalog = catalog;
         this.destinations = destinations;
     }
 
@@ -47,15 +43,7 @@ public final class Manifests {
 
     /** Rewrites a backup's manifest from its catalog row; throws if the store cannot take it. */
     public void refresh(JobId jobId) {
-        Optional<Manifest> manifest = jdbc.sql("""
-                select event::text, taken_at, state, verified_at, legal_hold from stored_artifacts where job_id = ? and state <> 'DELETED'""")
-                .param(jobId.value())
-                .query((rs, n) -> new Manifest(Manifest.VERSION,
-                        EventJson.read(rs.getString(1).getBytes(StandardCharsets.UTF_8), ArtifactStored.class),
-                        rs.getTimestamp(2).toInstant(), rs.getString(3),
-                        Optional.ofNullable(rs.getTimestamp(4)).map(Timestamp::toInstant).orElse(null), rs.getBoolean(5)))
-                .optional();
-        manifest.ifPresent(m -> m.stored().copies().forEach(copy -> destinations.named(copy.destination())
+        catalog.manifest(jobId).ifPresent(m -> m.stored().copies().forEach(copy -> destinations.named(copy.destination())
                 .ifPresent(destination -> write(destination, copy, m))));
     }
 

@@ -1,26 +1,27 @@
 package dev.vigil.storage.retention;
 
 import dev.vigil.contracts.RetainedBackup;
+import dev.vigil.storage.catalog.StoredBackup;
 import java.util.List;
 
 /**
  * What a retention policy keeps and deletes of one target's backups now, each with its reasons;
  * both lists newest first.
  */
-public record RetentionPlan(List<Decision> kept, List<Decision> deleted) {
+record RetentionPlan(List<Decision> kept, List<Decision> deleted) {
 
-    public record Decision(StoredBackup backup, List<String> reasons) {
+    record Decision(StoredBackup backup, List<String> reasons) {
 
         RetainedBackup retained() {
-            return backup.with(reasons);
+            return new RetainedBackup(backup.jobId(), backup.takenAt(), backup.objectKey(), reasons);
         }
     }
 
-    public List<RetainedBackup> keptBackups() {
+    List<RetainedBackup> keptBackups() {
         return kept.stream().map(Decision::retained).toList();
     }
 
-    public List<RetainedBackup> deletedBackups() {
+    List<RetainedBackup> deletedBackups() {
         return deleted.stream().map(Decision::retained).toList();
     }
 }

@@ -1,7 +1,8 @@
 package dev.vigil.storage.retention;
 
 import dev.vigil.contracts.RetentionPolicy;
-import dev.vigil.storage.retention.StoredBackup.State;
+import dev.vigil.storage.catalog.StoredBackup;
+import dev.vigil.storage.catalog.StoredBackup.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,16 +35,16 @@ import java.util.function.Function;
  * </ul>
  * Everything else is deleted.
  */
-public final class RetentionPlanner {
+final class RetentionPlanner {
 
-    public static final String PENDING = "verification pending";
-    public static final String LEGAL_HOLD = "legal hold";
-    public static final String NEWEST = "newest verified backup";
+    static final String PENDING = "verification pending";
+    static final String LEGAL_HOLD = "legal hold";
+    static final String NEWEST = "newest verified backup";
 
     private RetentionPlanner() {
     }
 
-    public static RetentionPlan plan(RetentionPolicy policy, List<StoredBackup> backups, Instant now) {
+    static RetentionPlan plan(RetentionPolicy policy, List<StoredBackup> backups, Instant now) {
         Map<StoredBackup, List<String>> reasons = new LinkedHashMap<>();
         List<StoredBackup> live = backups.stream().filter(b -> b.state() != State.DELETED)
                 .sorted(Comparator.comparing(StoredBackup::takenAt).thenComparingLong(StoredBackup::sequence).reversed()).toList();

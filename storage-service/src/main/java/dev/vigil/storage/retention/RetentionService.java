@@ -3,23 +3,23 @@ package dev.vigil.storage.retention;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.RetentionApplied;
 import dev.vigil.contracts.RetentionPolicy;
-import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.messaging.TargetSettings;
 import dev.vigil.messaging.outbox.Outbox;
-import dev.vigil.storage.catalog.Manifests;
-import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.RetainedBackup;
 import dev.vigil.contracts.StoredObject;
-import dev.vigil.contracts.json.EventJson;
-import dev.vigil.storage.store.Destination;
-import dev.vigil.storage.store.Destinations;
+import dev.vigil.storage.catalog.Catalog;
+import dev.vigil.storage.catalog.Manifests;
+import dev.vigil.storage.catalog.StoredBackup;
+import dev.vigil.storage.destination.Destination;
+import dev.vigil.storage.destination.Destinations;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -33,7 +33,7 @@ public class RetentionService {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
 
-    private final JdbcClient jdbc;
+    private final Catalog catalog;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
     private final Destinations destinations;
@@ -42,10 +42,10 @@ public class RetentionService {
     private final Clock clock;
     private final Manifests manifests;
 
-    public RetentionService(JdbcClient jdbc, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetSettings targets,
+    public RetentionService(Catalog catalog, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetSettings targets,
             RetentionPolicy defaultPolicy, Clock clock, Manifests manifests) {
         this.manifests = manifests;
-        this.jdbc = jdbc;
+        this.catalog = catalog;
         this.transactions = transactions;
         this.outbox = outbox;
         this.destinations = destinations;
@@ -55,7 +55,7 @@ public class RetentionService {
     }
 
     /** The policy for a target, or why there is none to apply. */
-    public sealed interface Policy {
+    sealed interface Policy {
         record Known(RetentionPolicy policy, boolean targetsOwn) implements Policy {
         }
 
@@ -63,7 +63,7 @@ public class RetentionService {
         }
     }
 
-    public Policy policyFor(TargetId targetId) {
+    Policy policyFor(TargetId targetId) {
         try {
             return switch (targets.lookup(targetId)) {
                 case TargetSettings.Lookup.Known known -> {
@@ -82,8 +82,8 @@ public class RetentionService {
     }
 
     /** What the policy would keep and delete now, changing nothing. */
-    public RetentionPlan preview(TargetId targetId, RetentionPolicy policy) {
-        return RetentionPlanner.plan(policy, backups(targetId), clock.instant());
+    RetentionPlan preview(TargetId targetId, RetentionPolicy policy) {
+        return RetentionPlanner.plan(policy, catalog.live(targetId), clock.instant());
     }
 
     /** Applies the target's policy; a failure is logged, never thrown (the next store, verdict or sweep tries again). */
@@ -106,12 +106,12 @@ public class RetentionService {
         RetentionPolicy rules = ((Policy.Known) policy).policy();
         return Optional.of(transactions.execute(status -> {
             // One application per target at a time, across threads and instances.
-            jdbc.sql("select 1 from pg_advisory_xact_lock(hashtext(?))").param("vigil-retention:" + targetId.value()).query(Integer.class).single();
-            RetentionPlan plan = RetentionPlanner.plan(rules, backups(targetId), clock.instant());
+            catalog.lockTargetUntilCommit(targetId);
+            RetentionPlan plan = RetentionPlanner.plan(rules, catalog.live(targetId), clock.instant());
             for (RetentionPlan.Decision decision : plan.deleted()) {
                 StoredBackup backup = decision.backup();
                 // Object first: if the catalog update is lost, the next run deletes the (missing) object again and marks it.
-                for (StoredObject copy : storedEvent(backup.jobId()).copies()) {
+                for (StoredObject copy : copies(backup.jobId())) {
                     Optional<Destination> destination = destinations.named(copy.destination());
                     if (destination.isEmpty()) {
                         log.warn("backup {} has a copy at destination {}, which is no longer configured; that copy stays", backup.jobId(),
@@ -121,19 +121,14 @@ public class RetentionService {
                     destination.get().store().delete(copy.bucket(), copy.key());
                     manifests.delete(destination.get(), copy);
                 }
-                jdbc.sql("update stored_artifacts set state = 'DELETED', deleted_at = now(), deleted_reason = ? where job_id = ?")
-                        .params(String.join("; ", decision.reasons()), backup.jobId().value()).update();
+                catalog.markDeleted(backup.jobId(), String.join("; ", decision.reasons()));
                 log.info("retention deleted backup {} of target {} ({}, taken {}): {}", backup.jobId(), targetId, backup.objectKey(),
                         backup.takenAt(), decision.reasons());
             }
-            java.util.Map<JobId, java.time.Instant> locked = new java.util.HashMap<>();
-            jdbc.sql("select job_id, retain_until from stored_artifacts where target_id = ? and retain_until is not null").param(targetId.value())
-                    .query(rs -> {
-                        locked.put(new JobId(rs.getObject(1, java.util.UUID.class)), rs.getTimestamp(2).toInstant());
-                    });
-            List<dev.vigil.contracts.RetainedBackup> kept = plan.kept().stream().map(decision -> {
-                java.time.Instant lockedUntil = lock(rules, decision, locked.get(decision.backup().jobId()));
-                return new dev.vigil.contracts.RetainedBackup(decision.backup().jobId(), decision.backup().takenAt(), decision.backup().objectKey(),
+            Map<JobId, Instant> locked = catalog.retainUntilDates(targetId);
+            List<RetainedBackup> kept = plan.kept().stream().map(decision -> {
+                Instant lockedUntil = lock(rules, decision, locked.get(decision.backup().jobId()));
+                return new RetainedBackup(decision.backup().jobId(), decision.backup().takenAt(), decision.backup().objectKey(),
                         decision.reasons(), lockedUntil);
             }).toList();
             RetentionApplied applied = RetentionApplied.now(targetId, rules, kept, plan.deletedBackups());
@@ -148,19 +143,19 @@ public class RetentionService {
      * date in force, or null where none is; {@code recorded} is the date last set, or null. Never shortens a date; asks the bucket only to extend the
      * date last recorded. A store that fails is logged, and the next run tries again.
      */
-    private java.time.Instant lock(RetentionPolicy rules, RetentionPlan.Decision decision, java.time.Instant recorded) {
+    private Instant lock(RetentionPolicy rules, RetentionPlan.Decision decision, Instant recorded) {
         StoredBackup backup = decision.backup();
-        Optional<java.time.Instant> wanted = ObjectLockDates.retainUntil(rules, backup.takenAt(), decision.reasons())
+        Optional<Instant> wanted = ObjectLockDates.retainUntil(rules, backup.takenAt(), decision.reasons())
                 .filter(until -> until.isAfter(clock.instant()));
         if (wanted.isEmpty() || recorded != null && !recorded.isBefore(wanted.get())) {
             return recorded;
         }
-        java.time.Instant inForce = null;
+        Instant inForce = null;
         try {
-            for (StoredObject copy : storedEvent(backup.jobId()).copies()) {
+            for (StoredObject copy : copies(backup.jobId())) {
                 Optional<Destination> destination = destinations.named(copy.destination());
                 if (destination.isPresent()) {
-                    Optional<java.time.Instant> until = destination.get().store().retainAtLeastUntil(copy.bucket(), copy.key(), wanted.get());
+                    Optional<Instant> until = destination.get().store().retainAtLeastUntil(copy.bucket(), copy.key(), wanted.get());
                     if (until.isPresent() && (inForce == null || until.get().isBefore(inForce))) {
                         inForce = until.get();
                     }
@@ -172,18 +167,16 @@ public class RetentionService {
             return recorded;
         }
         if (inForce != null) {
-            jdbc.sql("update stored_artifacts set retain_until = ? where job_id = ?").params(java.sql.Timestamp.from(inForce), backup.jobId().value())
-                    .update();
+            catalog.setRetainUntil(backup.jobId(), inForce);
         }
         return inForce != null ? inForce : recorded;
     }
 
     /** The daily sweep: every target that has backups in the catalog. */
     public void sweep() {
-        List<String> withBackups = jdbc.sql("select distinct target_id from stored_artifacts where state <> 'DELETED' order by target_id")
-                .query(String.class).list();
+        List<TargetId> withBackups = catalog.targetsWithLiveBackups();
         log.info("retention sweep over {} target(s)", withBackups.size());
-        withBackups.forEach(id -> applyQuietly(new TargetId(id)));
+        withBackups.forEach(this::applyQuietly);
     }
 
     /**
@@ -193,8 +186,7 @@ public class RetentionService {
      */
     public boolean legalHold(JobId jobId, boolean hold) {
         return Boolean.TRUE.equals(transactions.execute(status -> {
-            boolean found = jdbc.sql("update stored_artifacts set legal_hold = ? where job_id = ? and state <> 'DELETED'")
-                    .params(hold, jobId.value()).update() == 1;
+            boolean found = catalog.setLegalHold(jobId, hold);
             if (found) {
                 manifests.refresh(jobId);
             }
@@ -204,27 +196,15 @@ public class RetentionService {
 
     /** Records the verifier's verdict on a stored backup, in the catalog and then its manifest; answers whether the catalog holds it. */
     public boolean recordVerdict(JobId jobId, boolean passed) {
-        boolean found = jdbc.sql("update stored_artifacts set state = ?, verified_at = ? where job_id = ? and state <> 'DELETED'")
-                .params(passed ? "VERIFIED" : "VERIFICATION_FAILED", java.sql.Timestamp.from(clock.instant()), jobId.value()).update() == 1;
+        boolean found = catalog.recordVerdict(jobId, passed, clock.instant());
         if (found) {
             manifests.refreshQuietly(jobId);
         }
         return found;
     }
 
-    private List<StoredBackup> backups(TargetId targetId) {
-        return jdbc.sql("""
-                select job_id, taken_at, object_key, state, legal_hold, stored_seq from stored_artifacts
-                where target_id = ? and state <> 'DELETED'""")
-                .param(targetId.value())
-                .query((rs, n) -> new StoredBackup(new JobId(rs.getObject("job_id", java.util.UUID.class)), rs.getTimestamp("taken_at").toInstant(),
-                        rs.getString("object_key"), StoredBackup.State.valueOf(rs.getString("state")), rs.getBoolean("legal_hold"),
-                        rs.getLong("stored_seq")))
-                .list();
-    }
-
-    private ArtifactStored storedEvent(JobId jobId) {
-        return EventJson.read(jdbc.sql("select event::text from stored_artifacts where job_id = ?").param(jobId.value()).query(String.class)
-                .single().getBytes(java.nio.charset.StandardCharsets.UTF_8), ArtifactStored.class);
+    /** Every copy of a backup, as its {@code ArtifactStored} listed them. */
+    private List<StoredObject> copies(JobId jobId) {
+        return catalog.stored(jobId).orElseThrow().copies();
     }
 }

@@ -6,11 +6,15 @@ import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.StoredObject;
-import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.outbox.Outbox;
-import dev.vigil.storage.StorageProperties;
-import dev.vigil.storage.catalog.CatalogRows;
+import dev.vigil.storage.catalog.Catalog;
 import dev.vigil.storage.catalog.Manifests;
+import dev.vigil.storage.catalog.StoredBackup;
+import dev.vigil.storage.destination.ArtifactStore;
+import dev.vigil.storage.destination.ChecksumMismatchException;
+import dev.vigil.storage.destination.Destination;
+import dev.vigil.storage.destination.Destinations;
+import dev.vigil.storage.destination.StoreGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,7 +25,6 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -35,33 +38,31 @@ public class StorageService {
     private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
     private final ArtifactStore store;
-    private final StorageProperties properties;
-    private final JdbcClient jdbc;
+    private final Catalog catalog;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
     private final Destinations destinations;
     private final PendingUploads pending;
     private final Manifests manifests;
 
-    public StorageService(Destinations destinations, StorageProperties properties, JdbcClient jdbc, TransactionTemplate transactions,
-            Outbox outbox, PendingUploads pending, Manifests manifests) {
+    public StorageService(Destinations destinations, Catalog catalog, TransactionTemplate transactions, Outbox outbox, PendingUploads pending,
+            Manifests manifests) {
         this.manifests = manifests;
         this.destinations = destinations;
         this.pending = pending;
         this.store = destinations.primary().store();
-        this.properties = properties;
-        this.jdbc = jdbc;
+        this.catalog = catalog;
         this.transactions = transactions;
         this.outbox = outbox;
     }
 
     public void handle(ArtifactCreated created) {
-        Optional<String> already = storedEvent(created);
+        Optional<ArtifactStored> already = catalog.stored(created.jobId());
         if (already.isPresent()) {
             log.info("job {} target {} already stored; announcing it again", created.jobId(), created.targetId());
             // A redelivered request may have been dumped again: that copy is not needed, and staging is ours to clean.
             removeStaged(created);
-            transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), ArtifactStored.class)));
+            transactions.executeWithoutResult(s -> outbox.append(already.get()));
             return;
         }
         if (pending.isWaiting(created.jobId())) {
@@ -73,7 +74,7 @@ public class StorageService {
 
     /** Tries again an artifact that waits in staging; answers whether it is settled (stored, or failed for good). */
     public boolean retryPending(ArtifactCreated created) {
-        if (storedEvent(created).isPresent()) {
+        if (catalog.contains(created.jobId())) {
             pending.remove(created.jobId());
             return true;
         }
@@ -134,7 +135,7 @@ public class StorageService {
             return true;
         }
         transactions.executeWithoutResult(s -> {
-            CatalogRows.insert(jdbc, stored, created.occurredAt(), "PENDING_VERIFICATION", null, false);
+            catalog.insert(stored, created.occurredAt(), StoredBackup.State.PENDING_VERIFICATION, null, false);
             pending.remove(created.jobId());
             outbox.append(stored);
         });
@@ -156,10 +157,6 @@ public class StorageService {
                 }
             });
         }
-    }
-
-    private Optional<String> storedEvent(ArtifactCreated created) {
-        return jdbc.sql("select event::text from stored_artifacts where job_id = ?").param(created.jobId().value()).query(String.class).optional();
     }
 
     /** The staged artifact's bytes: a file in the shared staging directory, or an object in the staging bucket. */

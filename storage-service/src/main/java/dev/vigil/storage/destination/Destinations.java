@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.contracts.TargetId;
 import dev.vigil.objectstore.S3Clients;
@@ -22,8 +22,15 @@ public final class Destinations implements AutoCloseable {
     private final List<Replica> replicas = new ArrayList<>();
     private final List<S3Client> clients = new ArrayList<>();
 
-    public Destinations(Destination primary, StorageProperties properties) {
-        this.primary = primary;
+    /**
+     * The destinations {@code vigil.storage.*} describes. The primary's S3 client is the caller's
+     * (it outlives this); the replicas' clients are made here and closed by {@link #close()}.
+     */
+    public Destinations(StorageProperties properties, S3Client primaryClient) {
+        this.primary = new Destination(properties.destination(), new S3ArtifactStore(primaryClient, properties.bucket(),
+                properties.createBucket(), properties.partSizeMb() * 1024 * 1024, properties.maxParts(),
+                new ObjectOptions(properties.serverSideEncryption(), properties.kmsKeyId(), properties.storageClass(), properties.objectLockMode())),
+                properties.prefix(), new StoreGuard(properties.destination(), properties.upload()));
         List<String> names = new ArrayList<>(List.of(primary.name()));
         for (StorageProperties.Replica replica : properties.replicas()) {
             if (names.contains(replica.name())) {

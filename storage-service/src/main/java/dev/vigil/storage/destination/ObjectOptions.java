@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 /**
  * How a destination asks the store to keep objects: server-side encryption ({@code AES256} or
@@ -6,11 +6,11 @@ package dev.vigil.storage.store;
  * the Object Lock mode of the retain-until dates set where the bucket has Object Lock
  * ({@code GOVERNANCE}, {@code COMPLIANCE}, or {@code OFF} to set none).
  */
-public record ObjectOptions(String serverSideEncryption, String kmsKeyId, String storageClass, String objectLockMode) {
+record ObjectOptions(String serverSideEncryption, String kmsKeyId, String storageClass, String objectLockMode) {
 
-    public static final ObjectOptions DEFAULTS = new ObjectOptions("", "", "");
+    static final ObjectOptions DEFAULTS = new ObjectOptions("", "", "");
 
-    public ObjectOptions(String serverSideEncryption, String kmsKeyId, String storageClass) {
+    ObjectOptions(String serverSideEncryption, String kmsKeyId, String storageClass) {
         this(serverSideEncryption, kmsKeyId, storageClass, "GOVERNANCE");
     }
 

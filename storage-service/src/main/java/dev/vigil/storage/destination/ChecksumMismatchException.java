@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import java.io.IOException;
 
@@ -7,7 +7,7 @@ public class ChecksumMismatchException extends IOException {
 
     private final String found;
 
-    public ChecksumMismatchException(String found) {
+    ChecksumMismatchException(String found) {
         super("SHA-256 " + found);
         this.found = found;
     }

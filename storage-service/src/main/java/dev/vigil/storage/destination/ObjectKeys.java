@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TargetId;
@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
  * {@code <prefix>/<targetId>/<yyyy>/<mm>/<dd>/<yyyyMMddTHHmmssZ>-<jobId>.<ext>}, the extension saying how the
  * bytes are wrapped (e.g. {@code dump.zst.enc}).
  */
-public final class ObjectKeys {
+final class ObjectKeys {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -19,7 +19,7 @@ public final class ObjectKeys {
     private ObjectKeys() {
     }
 
-    public static String of(String prefix, TargetId target, JobId job, Instant dumpedAt, String extension) {
+    static String of(String prefix, TargetId target, JobId job, Instant dumpedAt, String extension) {
         String head = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
         return head + target.value() + "/" + DAY.format(dumpedAt) + "/" + STAMP.format(dumpedAt) + "-" + job + "." + extension;
     }

@@ -1,4 +1,6 @@
-package dev.vigil.storage;
+package dev.vigil.storage.destination;
+
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.local.FreePorts;
 import java.io.IOException;
@@ -10,13 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * Adobe's S3Mock (from Maven Central, copied into {@code target/s3mock} by the build) as a process of
  * its own: a real S3 API endpoint that keeps Object Lock settings (bucket configuration, object
- * retention), which S3Proxy does not implement. It stores them without enforcing them.
+ * retention), which S3Proxy does not implement. It stores them without enforcing them. Public for the
+ * service tests in {@code dev.vigil.storage}.
  */
-final class S3MockProcess implements AutoCloseable {
+public final class S3MockProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -28,7 +33,7 @@ final class S3MockProcess implements AutoCloseable {
         this.root = root;
     }
 
-    static S3MockProcess start() throws Exception {
+    public static S3MockProcess start() throws Exception {
         Path jar = Path.of("target", "s3mock", "s3mock-exec.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing; the build copies it (./mvnw -pl storage-service verify)");
@@ -42,30 +47,20 @@ final class S3MockProcess implements AutoCloseable {
                 "--spring.main.banner-mode=off"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         S3MockProcess s3mock = new S3MockProcess(process, port, root);
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("S3Mock exited at start-up: " + Files.readString(log));
-            }
-            try {
-                int status = http.send(HttpRequest.newBuilder(URI.create(s3mock.endpoint() + "/")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return s3mock;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (System.nanoTime() > deadline) {
-                s3mock.close();
-                throw new IllegalStateException("S3Mock did not answer within 90 s: " + Files.readString(log));
-            }
-            Thread.sleep(200);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            await("S3Mock answering on " + s3mock.endpoint()).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .failFast("S3Mock exited at start-up", () -> !process.isAlive())
+                    .ignoreExceptionsInstanceOf(IOException.class) // still starting: the port is not open yet
+                    .until(() -> http.send(HttpRequest.newBuilder(URI.create(s3mock.endpoint() + "/")).timeout(Duration.ofSeconds(2)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            return s3mock;
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            s3mock.close();
+            throw new IllegalStateException(e.getMessage() + "; its log: " + Files.readString(log), e);
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 

@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.storage.StorageProperties;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -22,7 +22,7 @@ public final class StoreGuard {
     private final Retry retry;
 
     /** @param destination the destination's name: each destination has a circuit of its own */
-    public StoreGuard(String destination, StorageProperties.Upload settings) {
+    StoreGuard(String destination, StorageProperties.Upload settings) {
         this.breaker = CircuitBreaker.of("object-store-" + destination, CircuitBreakerConfig.custom()
                 .slidingWindow(10, 3, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(50)

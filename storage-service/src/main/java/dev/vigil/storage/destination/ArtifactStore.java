@@ -1,9 +1,12 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import java.io.IOException;
 import java.io.InputStream;
 
-/** A destination that holds artifacts under keys. One real adapter: {@link S3ArtifactStore}. */
+/**
+ * A destination that holds artifacts under keys. Adapters: {@link S3ArtifactStore} (an S3-compatible bucket)
+ * and {@link FilesystemStore} (a directory); both pass the same contract test ({@code ArtifactStoreContract}).
+ */
 public interface ArtifactStore {
 
     /**

@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.contracts.Sha256;
 import dev.vigil.objectstore.S3MultipartOutputStream;
@@ -13,10 +13,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
 /** Stores artifacts in one S3 bucket, streaming from the staged file. Thread-safe. */
-public class S3ArtifactStore implements ArtifactStore {
+class S3ArtifactStore implements ArtifactStore {
 
     /** Object metadata key holding the artifact's SHA-256, as {@code x-amz-meta-sha256}. */
-    public static final String SHA256_METADATA = "sha256";
+    static final String SHA256_METADATA = "sha256";
     private static final Logger log = LoggerFactory.getLogger(S3ArtifactStore.class);
 
     private final S3Client s3;
@@ -31,7 +31,7 @@ public class S3ArtifactStore implements ArtifactStore {
      * @param partSize the preferred part size; larger for an artifact that would otherwise need more than {@code maxParts}
      * @param maxParts the provider's part limit (AWS S3: 10,000; some providers 1,000)
      */
-    public S3ArtifactStore(S3Client s3, String bucket, boolean createBucket, int partSize, int maxParts, ObjectOptions options) {
+    S3ArtifactStore(S3Client s3, String bucket, boolean createBucket, int partSize, int maxParts, ObjectOptions options) {
         this.options = options;
         this.s3 = s3;
         this.bucket = bucket;

@@ -1,12 +1,10 @@
-package dev.vigil.storage.retention;
+package dev.vigil.storage.catalog;
 
 import dev.vigil.contracts.JobId;
-import dev.vigil.contracts.RetainedBackup;
 import java.time.Instant;
-import java.util.List;
 
 /**
- * One backup in the catalog, as retention sees it.
+ * One live backup in the catalog, as retention sees it.
  *
  * @param sequence  the catalog's own order of storing (immune to clock jumps in {@code takenAt})
  * @param legalHold kept whatever the policy says, until the hold is lifted
@@ -23,9 +21,5 @@ public record StoredBackup(JobId jobId, Instant takenAt, String objectKey, State
         VERIFICATION_FAILED,
         /** Deleted by retention; the catalog keeps the row as history. */
         DELETED
-    }
-
-    RetainedBackup with(List<String> reasons) {
-        return new RetainedBackup(jobId, takenAt, objectKey, reasons);
     }
 }

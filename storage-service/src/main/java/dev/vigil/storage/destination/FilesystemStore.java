@@ -1,4 +1,4 @@
-package dev.vigil.storage.store;
+package dev.vigil.storage.destination;
 
 import dev.vigil.contracts.Sha256;
 import java.io.IOException;
@@ -21,11 +21,11 @@ import java.util.stream.Stream;
  * with the bucket's key layout as paths under the root. A file appears under its key only when
  * complete, synced and matching its SHA-256.
  */
-public final class FilesystemStore implements ArtifactStore {
+final class FilesystemStore implements ArtifactStore {
 
     private final Path root;
 
-    public FilesystemStore(Path root) {
+    FilesystemStore(Path root) {
         try {
             this.root = Files.createDirectories(root).toAbsolutePath();
         } catch (IOException e) {

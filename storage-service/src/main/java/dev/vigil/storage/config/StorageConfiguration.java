@@ -1,0 +1,74 @@
+package dev.vigil.storage.config;
+
+import dev.vigil.messaging.TargetSettings;
+import dev.vigil.messaging.outbox.Outbox;
+import dev.vigil.objectstore.S3Clients;
+import dev.vigil.objectstore.S3Settings;
+import dev.vigil.storage.StorageProperties;
+import dev.vigil.storage.catalog.Catalog;
+import dev.vigil.storage.catalog.CatalogRebuild;
+import dev.vigil.storage.catalog.Manifests;
+import dev.vigil.storage.destination.Destinations;
+import dev.vigil.storage.retention.RetentionService;
+import dev.vigil.storage.store.PendingUploads;
+import dev.vigil.storage.store.StorageService;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Wires the storage service from {@code vigil.storage.*}: the primary's S3 client and store, the
+ * destinations, the catalog and its manifests, and the storing and retention services.
+ */
+@Configuration(proxyBeanMethods = false)
+class StorageConfiguration {
+
+    @Bean(destroyMethod = "close")
+    S3Client s3Client(StorageProperties properties) {
+        return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
+    }
+
+    /** The primary (a bucket reached with the client above) and the replicas from vigil.storage.replicas. */
+    @Bean(destroyMethod = "close")
+    Destinations destinations(StorageProperties properties, S3Client s3) {
+        return new Destinations(properties, s3);
+    }
+
+    @Bean
+    Catalog catalog(DataSource dataSource) {
+        return new Catalog(JdbcClient.create(dataSource));
+    }
+
+    @Bean
+    Manifests manifests(Catalog catalog, Destinations destinations) {
+        return new Manifests(catalog, destinations);
+    }
+
+    @Bean
+    CatalogRebuild catalogRebuild(Catalog catalog, Destinations destinations, StorageProperties properties) {
+        return new CatalogRebuild(catalog, destinations.primary().store(), properties.prefix());
+    }
+
+    @Bean
+    PendingUploads pendingUploads(DataSource dataSource, StorageProperties properties) {
+        return new PendingUploads(JdbcClient.create(dataSource), properties.upload().pendingInitialWait(), properties.upload().pendingMaxWait());
+    }
+
+    @Bean
+    StorageService storageService(Destinations destinations, Catalog catalog, PlatformTransactionManager transactionManager, Outbox outbox,
+            PendingUploads pending, Manifests manifests) {
+        return new StorageService(destinations, catalog, new TransactionTemplate(transactionManager), outbox, pending, manifests);
+    }
+
+    @Bean
+    RetentionService retentionService(Catalog catalog, PlatformTransactionManager transactionManager, Outbox outbox,
+            Destinations destinations, TargetSettings targets, StorageProperties properties, Manifests manifests) {
+        return new RetentionService(catalog, new TransactionTemplate(transactionManager), outbox, destinations, targets,
+                properties.retention().policy(), Clock.systemUTC(), manifests);
+    }
+}
