@@ -70,7 +70,7 @@ class ServiceBoundariesTest {
                 .layer("config").definedBy("dev.vigil.storage.config..")
                 .layer("store").definedBy("dev.vigil.storage.store..")
                 .layer("retention").definedBy("dev.vigil.storage.retention..")
-                .layer("catalog").definedBy("dev.vigil.storage.catalog..")
+                .layer("catalog").definedBy("dev.vigil.storage.backups..")
                 .layer("destination").definedBy("dev.vigil.storage.destination..")
                 .layer("application").definedBy("dev.vigil.storage")
                 .whereLayer("messaging").mayNotBeAccessedByAnyLayer()
@@ -87,7 +87,7 @@ class ServiceBoundariesTest {
     @Test
     void onlyTheOwnersOfStorageTablesUseJdbc() {
         noClasses().that().resideInAPackage("dev.vigil.storage..")
-                .and().doNotHaveFullyQualifiedName("dev.vigil.storage.catalog.Catalog")
+                .and().doNotHaveFullyQualifiedName("dev.vigil.storage.backups.StoredBackups")
                 .and().doNotHaveFullyQualifiedName("dev.vigil.storage.store.PendingUploads")
                 .and().resideOutsideOfPackage("dev.vigil.storage.config..")
                 .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..")

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * and how its bytes are wrapped (compression, then encryption). Since schema version 2 of the events
  * that carry it: {@code compression} and {@code encryptionKeyId} (absent in version 1, meaning
  * pg_dump's own custom-format compression and no encryption), and the source's {@code catalog}.
+ * Since version 3 of {@link ArtifactCreated} and 4 of {@link ArtifactStored}: {@code catalogRef}
+ * instead of the catalog itself, which keeps the events small whatever the size of the source's schema.
  */
 @JsonClassDescription("What a dump produced: format, size, checksum, versions, the row counts it holds, and how its bytes are wrapped.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,8 +27,12 @@ public record Artifact(
         @JsonPropertyDescription("Compression around pg_dump's output: zstd, gzip or none (since v2)") @Nullable String compression,
         @JsonPropertyDescription("Id of the key the artifact is encrypted under (AES-256-GCM, segmented); absent when not encrypted (since v2)")
         @Nullable String encryptionKeyId,
-        @JsonPropertyDescription("The source's catalog as the dump holds it (since v2); absent when not taken, e.g. for table-level selections")
-        @Nullable Catalog catalog) {
+        @JsonPropertyDescription("The source's catalog as the dump holds it (v2 to v3 of ArtifactStored, v2 of ArtifactCreated); absent when "
+                + "not taken, e.g. for table-level selections, or when catalogRef refers to it")
+        @Nullable Catalog catalog,
+        @JsonPropertyDescription("Where the source's catalog is kept (since v3 of ArtifactCreated and v4 of ArtifactStored); absent when not "
+                + "taken, or when catalog holds it")
+        @Nullable CatalogReference catalogRef) {
 
     public Artifact {
         Events.required(format, "artifact.format");
@@ -41,7 +47,23 @@ public record Artifact(
 
     /** An artifact as schema version 1 described it: pg_dump's own compression, not encrypted. */
     public Artifact(String format, long sizeBytes, String sha256, String serverVersion, String pgDumpVersion, List<TableRowCount> tables) {
-        this(format, sizeBytes, sha256, serverVersion, pgDumpVersion, tables, null, null, null);
+        this(format, sizeBytes, sha256, serverVersion, pgDumpVersion, tables, null, null, null, null);
+    }
+
+    /** An artifact as schema version 2 described it: wrapping, and the catalog itself. */
+    public Artifact(String format, long sizeBytes, String sha256, String serverVersion, String pgDumpVersion, List<TableRowCount> tables,
+            @Nullable String compression, @Nullable String encryptionKeyId, @Nullable Catalog catalog) {
+        this(format, sizeBytes, sha256, serverVersion, pgDumpVersion, tables, compression, encryptionKeyId, catalog, null);
+    }
+
+    /** This artifact with its catalog kept elsewhere: the reference instead of the catalog. */
+    public Artifact withCatalogAt(CatalogReference reference) {
+        return new Artifact(format, sizeBytes, sha256, serverVersion, pgDumpVersion, tables, compression, encryptionKeyId, null, reference);
+    }
+
+    /** Whether a catalog was taken with the dump, held here or referred to. */
+    public boolean hasCatalog() {
+        return catalog != null || catalogRef != null;
     }
 
     /** The file name ending that says how to read the artifact, e.g. {@code dump.zst.enc}. */

@@ -17,8 +17,8 @@ public record ArtifactCreated(
         @JsonPropertyDescription("Where the artifact waits, as a URI (file:/... for a local staging directory)") String stagingUri,
         Artifact artifact) implements JobEvent {
 
-    /** 2: the artifact says how its bytes are compressed and encrypted. */
-    public static final int SCHEMA_VERSION = 2;
+    /** 2: the artifact says how its bytes are compressed and encrypted. 3: the artifact refers to its catalog (catalogRef). */
+    public static final int SCHEMA_VERSION = 3;
 
     public ArtifactCreated {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);

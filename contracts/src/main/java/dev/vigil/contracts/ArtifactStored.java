@@ -22,8 +22,8 @@ public record ArtifactStored(
         @JsonPropertyDescription("Further copies, one per replica destination (since v3); absent: none")
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<StoredObject> replicas) implements JobEvent {
 
-    /** 2: the artifact says how its bytes are compressed and encrypted. 3: replicas. */
-    public static final int SCHEMA_VERSION = 3;
+    /** 2: the artifact says how its bytes are compressed and encrypted. 3: replicas. 4: the artifact refers to its catalog (catalogRef). */
+    public static final int SCHEMA_VERSION = 4;
 
     public ArtifactStored {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);

@@ -2,6 +2,8 @@ package dev.vigil.staging;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.contracts.CatalogReference;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.json.EventJson;
@@ -59,7 +61,13 @@ final class LocalStaging implements Staging {
             public ArtifactCreated commit(Artifact created) throws IOException {
                 out.close();
                 Files.move(partial, artifact, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                ArtifactCreated event = ArtifactCreated.now(jobId, targetId, artifact.toUri().toString(), created);
+                Artifact announced = created;
+                if (created.catalog() != null) {
+                    Path catalog = artifact.resolveSibling(Staging.catalogName(jobId));
+                    Files.write(catalog, CatalogReference.document(created.catalog()));
+                    announced = created.withCatalogAt(CatalogReference.to(catalog.toUri().toString(), created.catalog()));
+                }
+                ArtifactCreated event = ArtifactCreated.now(jobId, targetId, artifact.toUri().toString(), announced);
                 Files.writeString(artifact.resolveSibling(Staging.descriptorName(jobId)), EventJson.writeString(event));
                 return event;
             }
@@ -86,10 +94,29 @@ final class LocalStaging implements Staging {
     }
 
     @Override
+    public Optional<Catalog> readCatalog(ArtifactCreated created) throws StagingUnusableException {
+        CatalogReference reference = created.artifact().catalogRef();
+        if (reference == null) {
+            return Optional.empty();
+        }
+        Path expected = folder(created.targetId()).resolve(Staging.catalogName(created.jobId()));
+        if (!reference.uri().equals(expected.toUri().toString())) {
+            throw new StagingUnusableException("the catalog reference " + reference.uri() + " is not where the staging directory " + directory
+                    + " keeps job " + created.jobId() + "'s catalog; nothing was read");
+        }
+        try {
+            return Optional.of(reference.readFrom(Files.readAllBytes(expected)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StagingUnusableException("the staged catalog " + expected + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    @Override
     public void remove(ArtifactCreated created) throws IOException {
         Optional<Path> file = staged(created);
         if (file.isPresent()) {
             Files.deleteIfExists(file.get());
+            Files.deleteIfExists(file.get().resolveSibling(Staging.catalogName(created.jobId())));
             Files.deleteIfExists(file.get().resolveSibling(Staging.descriptorName(created.jobId())));
         }
     }

@@ -2,6 +2,8 @@ package dev.vigil.staging;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.contracts.CatalogReference;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.json.EventJson;
@@ -81,7 +83,14 @@ final class S3Staging implements Staging, AutoCloseable {
             @Override
             public ArtifactCreated commit(Artifact artifact) throws IOException {
                 upload.complete();
-                ArtifactCreated event = ArtifactCreated.now(jobId, targetId, "s3://" + bucket + "/" + key, artifact);
+                Artifact announced = artifact;
+                if (artifact.catalog() != null) {
+                    String catalogKey = folder(targetId) + Staging.catalogName(jobId);
+                    s3.putObject(b -> b.bucket(bucket).key(catalogKey).contentType("application/json"),
+                            RequestBody.fromBytes(CatalogReference.document(artifact.catalog())));
+                    announced = artifact.withCatalogAt(CatalogReference.to("s3://" + bucket + "/" + catalogKey, artifact.catalog()));
+                }
+                ArtifactCreated event = ArtifactCreated.now(jobId, targetId, "s3://" + bucket + "/" + key, announced);
                 s3.putObject(b -> b.bucket(bucket).key(folder(targetId) + Staging.descriptorName(jobId)).contentType("application/json"),
                         RequestBody.fromBytes(EventJson.write(event)));
                 return event;
@@ -108,6 +117,24 @@ final class S3Staging implements Staging, AutoCloseable {
     }
 
     @Override
+    public Optional<Catalog> readCatalog(ArtifactCreated created) throws StagingUnusableException {
+        CatalogReference reference = created.artifact().catalogRef();
+        if (reference == null) {
+            return Optional.empty();
+        }
+        String key = folder(created.targetId()) + Staging.catalogName(created.jobId());
+        if (!reference.uri().equals("s3://" + bucket + "/" + key)) {
+            throw new StagingUnusableException("the catalog reference " + reference.uri() + " is not where the staging bucket " + bucket
+                    + " keeps job " + created.jobId() + "'s catalog; nothing was read");
+        }
+        try {
+            return Optional.of(reference.readFrom(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()));
+        } catch (SdkException | IllegalArgumentException e) {
+            throw new StagingUnusableException("the staged catalog " + reference.uri() + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    @Override
     public void remove(ArtifactCreated created) throws IOException {
         Optional<String> key = staged(created);
         if (key.isEmpty()) {
@@ -115,6 +142,7 @@ final class S3Staging implements Staging, AutoCloseable {
         }
         try {
             s3.deleteObject(b -> b.bucket(bucket).key(key.get()));
+            s3.deleteObject(b -> b.bucket(bucket).key(folder(created.targetId()) + Staging.catalogName(created.jobId())));
             s3.deleteObject(b -> b.bucket(bucket).key(folder(created.targetId()) + Staging.descriptorName(created.jobId())));
         } catch (SdkException e) {
             throw new IOException("could not remove " + created.stagingUri() + " from the staging bucket: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.vigil.staging;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TargetId;
 import java.io.IOException;
@@ -39,7 +40,17 @@ public interface Staging {
      */
     InputStream read(ArtifactCreated created) throws StagingUnusableException, IOException;
 
-    /** Removes the staged artifact and its descriptor, if they exist; an event naming another place removes nothing. */
+    /**
+     * The catalog the event's artifact refers to, staged beside it ({@code <jobId>.catalog.json}),
+     * checked against the reference; empty when the artifact has none, or holds it itself (events
+     * before version 3).
+     *
+     * @throws StagingUnusableException the reference names a place this staging area does not write for
+     *                                  the event's job, or the catalog there is missing or not the one referred to
+     */
+    Optional<Catalog> readCatalog(ArtifactCreated created) throws StagingUnusableException, IOException;
+
+    /** Removes the staged artifact, its catalog and its descriptor, if they exist; an event naming another place removes nothing. */
     void remove(ArtifactCreated created) throws IOException;
 
     /** One artifact being written. Closing it without a commit removes what was written. */
@@ -51,7 +62,10 @@ public interface Staging {
         /** Local scratch space, e.g. for pg_dump's directory format. */
         Path workDir();
 
-        /** Makes the artifact visible, stores its descriptor and answers the announcement to publish. */
+        /**
+         * Makes the artifact visible, stores its catalog (if it has one) beside it, then its descriptor,
+         * and answers the announcement to publish: the artifact referring to its catalog, not holding it.
+         */
         ArtifactCreated commit(Artifact artifact) throws IOException;
 
         @Override
@@ -66,7 +80,13 @@ public interface Staging {
     /** Whether {@code name} is what this layout names the job's artifact: {@code <jobId>.<extension>}, not its descriptor. */
     static boolean isArtifactOf(String name, JobId jobId) {
         return name.startsWith(jobId + ".") && name.length() > (jobId + ".").length() && !name.equals(descriptorName(jobId))
+                && !name.equals(catalogName(jobId))
                 && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && !name.endsWith(".partial");
+    }
+
+    /** The staged catalog's name beside the artifact. */
+    static String catalogName(JobId jobId) {
+        return jobId + ".catalog.json";
     }
 
     /** The descriptor's name beside the artifact. */

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.contracts.CatalogReference;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetId;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import dev.vigil.contracts.json.EventJson;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +41,12 @@ abstract class StagingContractTest {
     /** Puts bytes at a place the backend reaches, outside staging's layout for the job, and answers its URI. */
     abstract String elsewhere(String name, byte[] bytes) throws Exception;
 
+    static final Catalog CATALOG = new Catalog(Map.of("table public.orders", "id bigint not null", "index public.orders_pkey",
+            "CREATE UNIQUE INDEX orders_pkey ON public.orders USING btree (id)"), true, true);
+
     static Artifact artifact() {
         return new Artifact("custom", BYTES.length, "ab".repeat(32), "15.18", "15.18", List.of(new TableRowCount("public", "orders", 3)),
-                "zstd", "dev", null);
+                "zstd", "dev", CATALOG);
     }
 
     ArtifactCreated commit(Staging staging, JobId job) throws Exception {
@@ -67,6 +74,61 @@ abstract class StagingContractTest {
         assertThat(exists(created.stagingUri())).isFalse();
         assertThat(exists(uriOf(TARGET, job + ".json"))).isFalse();
         assertThat(staging.find(TARGET, job)).isEmpty();
+    }
+
+    @Test
+    void theCatalogIsStagedBesideTheArtifactAndTheEventOnlyRefersToIt() throws Exception {
+        Staging staging = staging();
+        JobId job = JobId.random();
+        ArtifactCreated created = commit(staging, job);
+
+        assertThat(created.artifact().catalog()).as("the event does not carry the catalog").isNull();
+        assertThat(created.artifact().catalogRef().uri()).isEqualTo(uriOf(TARGET, job + ".catalog.json"));
+        assertThat(created.artifact().catalogRef().objects()).isEqualTo(2);
+        assertThat(staging.readCatalog(created)).contains(CATALOG);
+
+        staging.remove(created);
+
+        assertThat(exists(uriOf(TARGET, job + ".catalog.json"))).isFalse();
+    }
+
+    @Test
+    void anEventOfASourceWithThousandsOfTablesStaysSmall() throws Exception {
+        Map<String, String> objects = new java.util.TreeMap<>();
+        for (int i = 0; i < 4000; i++) {
+            objects.put("table tenant_" + i + ".orders", "amount numeric(12,2), created_at timestamp with time zone, id bigint not null");
+            objects.put("index tenant_" + i + ".orders_pkey", "CREATE UNIQUE INDEX orders_pkey ON tenant_" + i + ".orders USING btree (id)");
+        }
+        Catalog big = new Catalog(objects, true, true);
+        Artifact artifact = artifact();
+        Artifact described = new Artifact(artifact.format(), artifact.sizeBytes(), artifact.sha256(), artifact.serverVersion(),
+                artifact.pgDumpVersion(), artifact.tables(), artifact.compression(), artifact.encryptionKeyId(), big);
+        Staging staging = staging();
+        ArtifactCreated created;
+        try (Staging.Write write = staging.open(TARGET, JobId.random(), EXTENSION)) {
+            write.stream().write(BYTES);
+            created = write.commit(described);
+        }
+
+        assertThat(EventJson.write(created).length).as("the event's size in bytes, the catalog %d bytes", CatalogReference.document(big).length)
+                .isLessThan(2_000);
+        assertThat(staging.readCatalog(created)).contains(big);
+    }
+
+    @Test
+    void aCatalogReferenceNamingAnotherPlaceOrAnotherCatalogIsRefused() throws Exception {
+        Staging staging = staging();
+        JobId job = JobId.random();
+        ArtifactCreated created = commit(staging, job);
+        ArtifactCreated other = commit(staging, JobId.random());
+        CatalogReference elsewhere = created.artifact().catalogRef().at(other.artifact().catalogRef().uri());
+        CatalogReference tampered = new CatalogReference(created.artifact().catalogRef().uri(), "cd".repeat(32), 2, true, true);
+
+        for (CatalogReference forged : List.of(elsewhere, tampered)) {
+            ArtifactCreated event = ArtifactCreated.now(job, TARGET, created.stagingUri(), created.artifact().withCatalogAt(forged));
+
+            assertThatThrownBy(() -> staging.readCatalog(event)).as(forged.toString()).isInstanceOf(StagingUnusableException.class);
+        }
     }
 
     @Test

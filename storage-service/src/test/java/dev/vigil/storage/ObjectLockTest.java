@@ -76,6 +76,7 @@ class ObjectLockTest {
         }
         registry.add("vigil.storage.endpoint", s3mock::endpoint);
         registry.add("vigil.storage.bucket", () -> LOCKED);
+        registry.add("vigil.staging.dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "staging").toString());
         registry.add("vigil.storage.prefix", () -> "lock");
         // A replica on a store without Object Lock: its copy is kept, unlocked, and nothing fails.
         registry.add("vigil.storage.replicas[0].name", () -> "unlocked");
@@ -147,8 +148,9 @@ class ObjectLockTest {
     private static ArtifactStored store(String target, Instant takenAt) throws Exception {
         byte[] bytes = ("backup of " + target + " taken " + takenAt).getBytes();
         Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "staging", target));
-        Path staged = Files.write(Files.createTempFile(dir, "job", ".dump"), bytes);
-        ArtifactCreated created = new ArtifactCreated(UUID.randomUUID(), takenAt, ArtifactCreated.SCHEMA_VERSION, JobId.random(),
+        JobId jobId = JobId.random();
+        Path staged = Files.write(dir.resolve(jobId + ".dump"), bytes);
+        ArtifactCreated created = new ArtifactCreated(UUID.randomUUID(), takenAt, ArtifactCreated.SCHEMA_VERSION, jobId,
                 new TargetId(target), staged.toUri().toString(),
                 new Artifact("custom", bytes.length, Sha256.of(bytes), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, target, EventJson.writeString(created));

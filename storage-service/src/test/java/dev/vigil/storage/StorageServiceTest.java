@@ -30,6 +30,10 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.staging.Staging;
+import dev.vigil.staging.StagingAutoConfiguration;
+import dev.vigil.staging.StagingProperties;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
@@ -83,6 +87,7 @@ class StorageServiceTest {
         registry.add("vigil.storage.bucket", () -> "storage-test");
         registry.add("vigil.storage.prefix", () -> "prod");
         registry.add("vigil.storage.create-bucket", () -> "true");
+        registry.add("vigil.staging.dir", STAGING::toString);
         // A directory replica of every target, and an S3 replica (another bucket, its own prefix and storage class) of one target.
         registry.add("vigil.storage.replicas[0].name", () -> "local-copy");
         registry.add("vigil.storage.replicas[0].path", () -> REPLICA_DIR.toString());
@@ -96,13 +101,14 @@ class StorageServiceTest {
     }
 
     private static final Path REPLICA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "replica-local-copy");
+    private static final Path STAGING = Path.of(System.getProperty("java.io.tmpdir"), "staging");
 
     @Test
     void aStagedArtifactIsUploadedWithItsChecksumCatalogedAnnouncedAndStagingCleaned() throws Exception {
         byte[] bytes = new byte[300_000];
         new Random(7).nextBytes(bytes);
-        Path staged = stage(bytes);
-        ArtifactCreated created = created(staged, Sha256.of(bytes));
+        ArtifactCreated created = staged("shop", bytes, Sha256.of(bytes));
+        Path staged = Path.of(URI.create(created.stagingUri()));
 
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
 
@@ -118,7 +124,7 @@ class StorageServiceTest {
     @Test
     void aRedeliveredArtifactCreatedReannouncesTheSameStoredEventAndStoresNothingTwice() throws Exception {
         byte[] bytes = "a small artifact".getBytes();
-        ArtifactCreated created = created(stage(bytes), Sha256.of(bytes));
+        ArtifactCreated created = staged("shop", bytes, Sha256.of(bytes));
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
         ArtifactStored first = awaitStored(created.jobId());
 
@@ -142,7 +148,7 @@ class StorageServiceTest {
 
     @Test
     void aStagedFileThatNoLongerMatchesTheWorkersChecksumIsNotStored() throws Exception {
-        ArtifactCreated created = created(stage("damaged".getBytes()), Sha256.of("original".getBytes()));
+        ArtifactCreated created = staged("shop", "damaged".getBytes(), Sha256.of("original".getBytes()));
 
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
 
@@ -155,40 +161,85 @@ class StorageServiceTest {
     }
 
     @Test
-    void anArtifactStagedInS3IsCopiedOnlyIfItsChecksumHoldsAndStagingIsCleaned() throws Exception {
-        try {
-            s3.createBucket(b -> b.bucket("storage-staging"));
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception exists) {
-            // made by an earlier run in this JVM
-        }
+    void aLargeArtifactIsCopiedOnlyIfItsChecksumHoldsAndLeavesNoIncompleteUpload() throws Exception {
         byte[] bytes = new byte[6 * 1024 * 1024 + 7];
         new Random(11).nextBytes(bytes);
-        JobId good = JobId.random();
-        JobId damaged = JobId.random();
-        for (JobId job : List.of(good, damaged)) {
-            s3.putObject(b -> b.bucket("storage-staging").key("staging/shop/" + job + ".dump"), RequestBody.fromBytes(bytes));
-            s3.putObject(b -> b.bucket("storage-staging").key("staging/shop/" + job + ".json"), RequestBody.fromString("{}"));
-        }
-        ArtifactCreated goodCreated = ArtifactCreated.now(good, new TargetId("shop"), "s3://storage-staging/staging/shop/" + good + ".dump",
-                new Artifact("custom", bytes.length, Sha256.of(bytes), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
-        ArtifactCreated damagedCreated = ArtifactCreated.now(damaged, new TargetId("shop"), "s3://storage-staging/staging/shop/" + damaged + ".dump",
-                new Artifact("custom", bytes.length, Sha256.of(new byte[1]), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
+        ArtifactCreated goodCreated = staged("shop", bytes, Sha256.of(bytes));
+        ArtifactCreated damagedCreated = staged("shop", bytes, Sha256.of(new byte[1]));
 
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(goodCreated));
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(damagedCreated));
 
-        ArtifactStored stored = awaitStored(good);
+        ArtifactStored stored = awaitStored(goodCreated.jobId());
         assertThat(s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key())).asByteArray()).isEqualTo(bytes);
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.BACKUP_FAILED)) {
-            BackupFailed failed = EventJson.read(probe.await(r -> r.value().contains(damaged.toString()), Duration.ofSeconds(30))
+            BackupFailed failed = EventJson.read(probe.await(r -> r.value().contains(damagedCreated.jobId().toString()), Duration.ofSeconds(30))
                     .value().getBytes(), BackupFailed.class);
             assertThat(failed.reason()).contains("SHA-256").contains("must be taken again");
         }
         assertThat(s3.listObjectsV2(b -> b.bucket("storage-test").prefix("prod/shop/")).contents())
-                .noneMatch(o -> o.key().contains(damaged.toString()));
+                .noneMatch(o -> o.key().contains(damagedCreated.jobId().toString()));
         assertThat(s3.listMultipartUploads(b -> b.bucket("storage-test")).uploads()).as("incomplete multipart uploads").isEmpty();
-        assertThat(s3.listObjectsV2(b -> b.bucket("storage-staging").prefix("staging/shop/" + good)).contents())
-                .as("the stored job's staging objects").isEmpty();
+        assertThat(Path.of(URI.create(goodCreated.stagingUri()))).as("the stored job's staged artifact").doesNotExist();
+    }
+
+    @Test
+    void theSourcesCatalogIsKeptInTheManifestsAndTheEventOnlyRefersToIt() throws Exception {
+        Map<String, String> objects = new java.util.TreeMap<>();
+        for (int i = 0; i < 500; i++) {
+            objects.put("table tenant_" + i + ".orders", "amount numeric(12,2), id bigint not null");
+        }
+        Catalog taken = new Catalog(objects, true, true);
+        byte[] bytes = "an artifact with a big catalog".getBytes();
+        // Staged as the dump worker stages: the catalog beside the artifact, the event referring to it.
+        ArtifactCreated created;
+        try (Staging.Write write = StagingAutoConfiguration.of(new StagingProperties(STAGING, "", "staging", null, "us-east-1", 16))
+                .open(new TargetId("shop"), JobId.random(), "dump")) {
+            write.stream().write(bytes);
+            created = write.commit(new Artifact("custom", bytes.length, Sha256.of(bytes), "15.18", "15.18",
+                    List.of(new TableRowCount("public", "t", 1)), null, null, taken));
+        }
+        assertThat(created.artifact().catalogRef().uri()).startsWith("file:");
+
+        KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(created));
+
+        ArtifactStored stored = awaitStored(created.jobId());
+        assertThat(stored.artifact().catalog()).isNull();
+        assertThat(stored.artifact().catalogRef().uri()).isEqualTo("s3://storage-test/" + stored.location().key() + ".manifest.json");
+        assertThat(EventJson.write(stored).length).as("the stored event's size").isLessThan(3_000);
+        byte[] manifest = s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key() + ".manifest.json")).asByteArray();
+        assertThat(stored.artifact().catalogRef().readFrom(manifest)).isEqualTo(taken);
+        assertThat(Path.of(URI.create(created.artifact().catalogRef().uri()))).as("the staged catalog, once stored").doesNotExist();
+
+        // A verdict rewrites the manifest from the catalog's row: the source's catalog stays in it.
+        KafkaProbe.send(brokers(), Topics.BACKUP_VERIFIED, "shop", EventJson.writeString(
+                BackupVerified.now(stored.jobId(), stored.targetId(), Verdict.PASSED, List.of(), List.of(), 10)));
+        awaitManifest(stored, "\"state\":\"VERIFIED\"");
+        byte[] rewritten = s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key() + ".manifest.json")).asByteArray();
+        assertThat(stored.artifact().catalogRef().readFrom(rewritten)).isEqualTo(taken);
+    }
+
+    @Test
+    void anEventNamingAStoredBackupAsItsStagedArtifactNeitherCopiesNorDeletesIt() throws Exception {
+        ArtifactStored victim = store("shop", Instant.now());
+        String victimKey = victim.location().key();
+        Path outside = Files.write(REPLICA_DIR.resolveSibling("not-staging-" + JobId.random() + ".dump"), "someone's file".getBytes());
+        for (String forgedUri : List.of("s3://storage-test/" + victimKey, outside.toUri().toString())) {
+            JobId job = JobId.random();
+            ArtifactCreated forged = ArtifactCreated.now(job, new TargetId("shop"), forgedUri, victim.artifact());
+
+            KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, "shop", EventJson.writeString(forged));
+
+            try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.BACKUP_FAILED)) {
+                BackupFailed failed = EventJson.read(probe.await(r -> r.value().contains(job.toString()), Duration.ofSeconds(30))
+                        .value().getBytes(), BackupFailed.class);
+                assertThat(failed.failureClass()).isEqualTo(FailureClass.STAGING);
+                assertThat(failed.reason()).contains(forgedUri).contains("is not where").contains("vigil.staging");
+            }
+        }
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("storage-test").key(victimKey)).asByteArray()).hasSize((int) victim.artifact().sizeBytes());
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("storage-test").key(victimKey + ".manifest.json")).asUtf8String()).contains(victimKey);
+        assertThat(outside).exists();
     }
 
     @Test
@@ -322,8 +373,9 @@ class StorageServiceTest {
 
     private ArtifactStored store(String target, Instant takenAt) throws Exception {
         byte[] bytes = ("backup of " + target + " taken " + takenAt).getBytes();
-        Path staged = stage(bytes);
-        ArtifactCreated created = new ArtifactCreated(UUID.randomUUID(), takenAt, ArtifactCreated.SCHEMA_VERSION, JobId.random(),
+        JobId jobId = JobId.random();
+        Path staged = stage(target, jobId, bytes);
+        ArtifactCreated created = new ArtifactCreated(UUID.randomUUID(), takenAt, ArtifactCreated.SCHEMA_VERSION, jobId,
                 new TargetId(target), staged.toUri().toString(),
                 new Artifact("custom", bytes.length, Sha256.of(bytes), "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
         KafkaProbe.send(brokers(), Topics.ARTIFACT_CREATED, target, EventJson.writeString(created));
@@ -354,16 +406,18 @@ class StorageServiceTest {
         }
     }
 
-    private static ArtifactCreated created(Path staged, String sha256) throws Exception {
-        return ArtifactCreated.now(JobId.random(), new TargetId("shop"), staged.toUri().toString(),
-                new Artifact("custom", Files.size(staged), sha256, "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
+    /** Stages bytes as the dump worker does, in the staging directory the service is given, and answers the announcement. */
+    private static ArtifactCreated staged(String target, byte[] bytes, String sha256) throws Exception {
+        JobId jobId = JobId.random();
+        Path staged = stage(target, jobId, bytes);
+        return ArtifactCreated.now(jobId, new TargetId(target), staged.toUri().toString(),
+                new Artifact("custom", bytes.length, sha256, "15.18", "15.18", List.of(new TableRowCount("public", "t", 1))));
     }
 
-    private static Path stage(byte[] bytes) throws Exception {
-        Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "staging", "shop"));
-        return Files.write(Files.createTempFile(dir, "job", ".dump"), bytes);
+    private static Path stage(String target, JobId jobId, byte[] bytes) throws Exception {
+        Path dir = Files.createDirectories(STAGING.resolve(target));
+        return Files.write(dir.resolve(jobId + ".dump"), bytes);
     }
-
 
     private static String brokers() {
         return LocalKafka.shared().bootstrapServers();

@@ -64,6 +64,7 @@ class StoreOutageTest {
         ServiceTestSettings.kafkaAndDatabase(registry, "storage_outage_test");
         registry.add("vigil.storage.endpoint", proxy::endpoint);
         registry.add("vigil.storage.bucket", () -> BUCKET);
+        registry.add("vigil.staging.dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "staging").toString());
         registry.add("vigil.storage.create-bucket", () -> "true");
         registry.add("vigil.storage.part-size-mb", () -> "5");
         registry.add("vigil.storage.max-parts", () -> "1000");

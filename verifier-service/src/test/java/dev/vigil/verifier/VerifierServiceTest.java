@@ -219,6 +219,49 @@ class VerifierServiceTest {
     }
 
     @Test
+    void aCatalogKeptBesideTheStoredBackupIsReadCheckedAndComparedAndOneThatIsNotIsAFinding() throws Exception {
+        Map<String, String> source;
+        try (var connection = LocalPostgres.shared().connect("verifier_source")) {
+            source = CatalogFingerprint.take(connection, schema -> true, true, true);
+        }
+        Catalog catalog = new Catalog(source, true, true);
+        Map<String, String> withGhost = new java.util.TreeMap<>(source);
+        withGhost.put("index public.customers_ghost_idx", "CREATE INDEX customers_ghost_idx ON public.customers USING btree (id)");
+
+        BackupVerified kept = verifyWithCatalogBeside(catalog, catalog, true);
+        BackupVerified altered = verifyWithCatalogBeside(catalog, new Catalog(withGhost, true, true), true);
+        BackupVerified elsewhere = verifyWithCatalogBeside(catalog, catalog, false);
+
+        assertThat(kept.verdict()).as("%s", kept.differences()).isEqualTo(Verdict.PASSED);
+        assertThat(altered.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(altered.differences()).singleElement().asString().contains("is not the one the dump worker took");
+        assertThat(elsewhere.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(elsewhere.differences()).singleElement().asString().contains("does not point beside the stored backup");
+    }
+
+    /**
+     * Stores the dump and, beside it (or, with {@code beside} false, in another folder), a manifest
+     * holding {@code kept}; announces the backup referring to {@code taken}; answers the verdict.
+     */
+    private BackupVerified verifyWithCatalogBeside(Catalog taken, Catalog kept, boolean beside) {
+        JobId jobId = JobId.random();
+        String key = "shop/" + jobId + ".dump";
+        String manifestKey = (beside ? key : "elsewhere/" + jobId + ".dump") + ".manifest.json";
+        try {
+            direct.createBucket(b -> b.bucket(BUCKET));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
+            // made by an earlier test
+        }
+        direct.putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(dump));
+        direct.putObject(b -> b.bucket(BUCKET).key(manifestKey), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
+                dev.vigil.contracts.json.EventJson.write(Map.of("state", "PENDING_VERIFICATION", "catalog", kept))));
+        Artifact artifact = new Artifact("custom", dump.length, Sha256.of(dump), Verifications.sourceVersion(), Verifications.sourceVersion(),
+                SOURCE_COUNTS, null, null, null).withCatalogAt(dev.vigil.contracts.CatalogReference.to("s3://" + BUCKET + "/" + manifestKey, taken));
+        return Verifications.announce(dev.vigil.contracts.ArtifactStored.now(jobId, new dev.vigil.contracts.TargetId("shop"),
+                new dev.vigil.contracts.StoredObject("primary", BUCKET, key), artifact));
+    }
+
+    @Test
     void onStartUpTheVerifierDropsTheScratchDatabasesItLeftBehindAndNoOtherInstances() throws Exception {
         try {
             assertThat(scratchDatabases("vt1")).isEmpty();

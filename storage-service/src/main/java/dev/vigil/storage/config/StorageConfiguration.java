@@ -5,9 +5,10 @@ import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.objectstore.S3Clients;
 import dev.vigil.objectstore.S3Settings;
 import dev.vigil.storage.StorageProperties;
-import dev.vigil.storage.catalog.Catalog;
-import dev.vigil.storage.catalog.CatalogRebuild;
-import dev.vigil.storage.catalog.Manifests;
+import dev.vigil.staging.Staging;
+import dev.vigil.storage.backups.StoredBackups;
+import dev.vigil.storage.backups.CatalogRebuild;
+import dev.vigil.storage.backups.Manifests;
 import dev.vigil.storage.destination.Destinations;
 import dev.vigil.storage.retention.RetentionService;
 import dev.vigil.storage.store.PendingUploads;
@@ -40,17 +41,17 @@ class StorageConfiguration {
     }
 
     @Bean
-    Catalog catalog(DataSource dataSource) {
-        return new Catalog(JdbcClient.create(dataSource));
+    StoredBackups catalog(DataSource dataSource) {
+        return new StoredBackups(JdbcClient.create(dataSource));
     }
 
     @Bean
-    Manifests manifests(Catalog catalog, Destinations destinations) {
+    Manifests manifests(StoredBackups catalog, Destinations destinations) {
         return new Manifests(catalog, destinations);
     }
 
     @Bean
-    CatalogRebuild catalogRebuild(Catalog catalog, Destinations destinations, StorageProperties properties) {
+    CatalogRebuild catalogRebuild(StoredBackups catalog, Destinations destinations, StorageProperties properties) {
         return new CatalogRebuild(catalog, destinations.primary().store(), properties.prefix());
     }
 
@@ -60,13 +61,13 @@ class StorageConfiguration {
     }
 
     @Bean
-    StorageService storageService(Destinations destinations, Catalog catalog, PlatformTransactionManager transactionManager, Outbox outbox,
-            PendingUploads pending, Manifests manifests) {
-        return new StorageService(destinations, catalog, new TransactionTemplate(transactionManager), outbox, pending, manifests);
+    StorageService storageService(Destinations destinations, StoredBackups catalog, PlatformTransactionManager transactionManager, Outbox outbox,
+            PendingUploads pending, Manifests manifests, Staging staging) {
+        return new StorageService(destinations, catalog, new TransactionTemplate(transactionManager), outbox, pending, manifests, staging);
     }
 
     @Bean
-    RetentionService retentionService(Catalog catalog, PlatformTransactionManager transactionManager, Outbox outbox,
+    RetentionService retentionService(StoredBackups catalog, PlatformTransactionManager transactionManager, Outbox outbox,
             Destinations destinations, TargetSettings targets, StorageProperties properties, Manifests manifests) {
         return new RetentionService(catalog, new TransactionTemplate(transactionManager), outbox, destinations, targets,
                 properties.retention().policy(), Clock.systemUTC(), manifests);

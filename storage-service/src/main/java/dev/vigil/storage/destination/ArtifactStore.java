@@ -31,10 +31,7 @@ public interface ArtifactStore {
 
     boolean exists(String bucket, String key);
 
-    /** Reads an object staged in S3 on the same endpoint. */
-    InputStream open(String bucket, String key);
-
-    /** Removes an object, if it exists: a staged artifact, or a stored one that retention let go. */
+    /** Removes an object, if it exists: a copy of a failed job, or one that retention let go. */
     void delete(String bucket, String key);
 
     String bucket();

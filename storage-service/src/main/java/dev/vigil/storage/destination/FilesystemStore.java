@@ -109,15 +109,6 @@ final class FilesystemStore implements ArtifactStore {
     }
 
     @Override
-    public InputStream open(String bucket, String key) {
-        try {
-            return Files.newInputStream(file(key));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
     public void delete(String bucket, String key) {
         try {
             Files.deleteIfExists(file(key));

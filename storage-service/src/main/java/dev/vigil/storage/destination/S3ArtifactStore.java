@@ -129,11 +129,6 @@ class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public InputStream open(String stagingBucket, String stagingKey) {
-        return s3.getObject(b -> b.bucket(stagingBucket).key(stagingKey));
-    }
-
-    @Override
     public void delete(String bucket, String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
     }

@@ -1,7 +1,7 @@
 package dev.vigil.storage.retention;
 
 import dev.vigil.contracts.RetainedBackup;
-import dev.vigil.storage.catalog.StoredBackup;
+import dev.vigil.storage.backups.StoredBackup;
 import java.util.List;
 
 /**

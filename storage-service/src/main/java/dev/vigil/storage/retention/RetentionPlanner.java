@@ -1,8 +1,8 @@
 package dev.vigil.storage.retention;
 
 import dev.vigil.contracts.RetentionPolicy;
-import dev.vigil.storage.catalog.StoredBackup;
-import dev.vigil.storage.catalog.StoredBackup.State;
+import dev.vigil.storage.backups.StoredBackup;
+import dev.vigil.storage.backups.StoredBackup.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

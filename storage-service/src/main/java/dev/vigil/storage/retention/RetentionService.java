@@ -8,9 +8,9 @@ import dev.vigil.messaging.TargetSettings;
 import dev.vigil.messaging.outbox.Outbox;
 import dev.vigil.contracts.RetainedBackup;
 import dev.vigil.contracts.StoredObject;
-import dev.vigil.storage.catalog.Catalog;
-import dev.vigil.storage.catalog.Manifests;
-import dev.vigil.storage.catalog.StoredBackup;
+import dev.vigil.storage.backups.StoredBackups;
+import dev.vigil.storage.backups.Manifests;
+import dev.vigil.storage.backups.StoredBackup;
 import dev.vigil.storage.destination.Destination;
 import dev.vigil.storage.destination.Destinations;
 import java.time.Clock;
@@ -33,7 +33,7 @@ public class RetentionService {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionService.class);
 
-    private final Catalog catalog;
+    private final StoredBackups catalog;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
     private final Destinations destinations;
@@ -42,7 +42,7 @@ public class RetentionService {
     private final Clock clock;
     private final Manifests manifests;
 
-    public RetentionService(Catalog catalog, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetSettings targets,
+    public RetentionService(StoredBackups catalog, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetSettings targets,
             RetentionPolicy defaultPolicy, Clock clock, Manifests manifests) {
         this.manifests = manifests;
         this.catalog = catalog;

@@ -1,28 +1,28 @@
 package dev.vigil.storage.store;
 
+import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.contracts.CatalogReference;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.messaging.outbox.Outbox;
-import dev.vigil.storage.catalog.Catalog;
-import dev.vigil.storage.catalog.Manifests;
-import dev.vigil.storage.catalog.StoredBackup;
-import dev.vigil.storage.destination.ArtifactStore;
+import dev.vigil.storage.backups.StoredBackups;
+import dev.vigil.storage.backups.Manifests;
+import dev.vigil.storage.backups.StoredBackup;
 import dev.vigil.storage.destination.ChecksumMismatchException;
 import dev.vigil.storage.destination.Destination;
 import dev.vigil.storage.destination.Destinations;
 import dev.vigil.storage.destination.StoreGuard;
+import dev.vigil.staging.Staging;
+import dev.vigil.staging.StagingUnusableException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.core.exception.SdkException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,20 +37,20 @@ public class StorageService {
 
     private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
-    private final ArtifactStore store;
-    private final Catalog catalog;
+    private final StoredBackups catalog;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
     private final Destinations destinations;
     private final PendingUploads pending;
     private final Manifests manifests;
+    private final Staging staging;
 
-    public StorageService(Destinations destinations, Catalog catalog, TransactionTemplate transactions, Outbox outbox, PendingUploads pending,
-            Manifests manifests) {
+    public StorageService(Destinations destinations, StoredBackups catalog, TransactionTemplate transactions, Outbox outbox, PendingUploads pending,
+            Manifests manifests, Staging staging) {
         this.manifests = manifests;
+        this.staging = staging;
         this.destinations = destinations;
         this.pending = pending;
-        this.store = destinations.primary().store();
         this.catalog = catalog;
         this.transactions = transactions;
         this.outbox = outbox;
@@ -93,7 +93,17 @@ public class StorageService {
         long size = created.artifact().sizeBytes();
         List<Destination> targets = destinations.forTarget(created.targetId());
         List<StoredObject> copies = targets.stream().map(d -> d.location(created)).toList();
-        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(), copies.getFirst(), created.artifact(),
+        // The source's catalog is kept in the manifests beside the copies; the event refers to the primary's.
+        Catalog sourceCatalog;
+        try {
+            sourceCatalog = created.artifact().catalog() != null ? created.artifact().catalog() : staging.readCatalog(created).orElse(null);
+        } catch (StagingUnusableException | IOException e) {
+            fail(created, FailureClass.STAGING, e.getMessage());
+            return true;
+        }
+        Artifact artifact = sourceCatalog == null ? created.artifact()
+                : created.artifact().withCatalogAt(CatalogReference.to(Manifests.uriOf(copies.getFirst()), sourceCatalog));
+        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(), copies.getFirst(), artifact,
                 copies.subList(1, copies.size()));
         Destination current = targets.getFirst();
         try {
@@ -103,7 +113,7 @@ public class StorageService {
                 current = destination;
                 destination.guard().run(() -> {
                     if (!destination.store().holds(key, size, expected)) {
-                        try (InputStream in = openStaged(created)) {
+                        try (InputStream in = staging.read(created)) {
                             destination.store().upload(key, in, size, expected);
                         }
                     }
@@ -111,7 +121,7 @@ public class StorageService {
             }
             for (Destination destination : targets) {
                 current = destination;
-                destination.guard().run(() -> manifests.writeNew(destination, stored, created.occurredAt()));
+                destination.guard().run(() -> manifests.writeNew(destination, stored, created.occurredAt(), sourceCatalog));
             }
         } catch (ChecksumMismatchException e) {
             removeCopies(stored);
@@ -135,7 +145,7 @@ public class StorageService {
             return true;
         }
         transactions.executeWithoutResult(s -> {
-            catalog.insert(stored, created.occurredAt(), StoredBackup.State.PENDING_VERIFICATION, null, false);
+            catalog.insert(stored, created.occurredAt(), StoredBackup.State.PENDING_VERIFICATION, null, false, sourceCatalog);
             pending.remove(created.jobId());
             outbox.append(stored);
         });
@@ -159,51 +169,11 @@ public class StorageService {
         }
     }
 
-    /** The staged artifact's bytes: a file in the shared staging directory, or an object in the staging bucket. */
-    private InputStream openStaged(ArtifactCreated created) throws StagingUnusableException {
-        Optional<S3Location> s3Staged = S3Location.parse(created.stagingUri());
-        if (s3Staged.isPresent()) {
-            return store.open(s3Staged.get().bucket(), s3Staged.get().key());
-        }
-        Optional<Path> fileStaged = stagedFile(created);
-        if (fileStaged.isEmpty()) {
-            throw new StagingUnusableException("staging location " + created.stagingUri()
-                    + " is neither a local file nor an s3:// object; check the dump worker's staging settings");
-        }
-        try {
-            return Files.newInputStream(fileStaged.get());
-        } catch (IOException e) {
-            throw new StagingUnusableException("the staged artifact " + fileStaged.get() + " is missing or unreadable on the storage service ("
-                    + e.getClass().getSimpleName() + "); the worker and the storage service must share the staging directory");
-        }
-    }
-
-    /** The staged file a {@code file:} staging URI names; empty for any other kind of staging. */
-    private static Optional<Path> stagedFile(ArtifactCreated created) {
-        if (!created.stagingUri().startsWith("file:")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Path.of(URI.create(created.stagingUri())));
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Removes a staged artifact and the worker's descriptor beside it ({@code <jobId>.json}), wherever they are staged. */
+    /** Removes the staged artifact, its catalog and descriptor; a failure only leaves litter in staging. */
     private void removeStaged(ArtifactCreated created) {
         try {
-            Optional<S3Location> s3 = S3Location.parse(created.stagingUri());
-            if (s3.isPresent()) {
-                store.delete(s3.get().bucket(), s3.get().key());
-                store.delete(s3.get().bucket(), s3.get().sibling(created.jobId() + ".json"));
-            }
-            Optional<Path> file = stagedFile(created);
-            if (file.isPresent()) {
-                Files.deleteIfExists(file.get());
-                Files.deleteIfExists(file.get().resolveSibling(created.jobId() + ".json"));
-            }
-        } catch (IOException | SdkException e) {
+            staging.remove(created);
+        } catch (IOException | RuntimeException e) {
             log.warn("could not remove the staged artifact {}: {}", created.stagingUri(), e.getMessage());
         }
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.RetentionPolicy;
-import dev.vigil.storage.catalog.StoredBackup;
+import dev.vigil.storage.backups.StoredBackup;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.RetentionPolicy;
-import dev.vigil.storage.catalog.StoredBackup;
-import dev.vigil.storage.catalog.StoredBackup.State;
+import dev.vigil.storage.backups.StoredBackup;
+import dev.vigil.storage.backups.StoredBackup.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -7,6 +7,8 @@ import dev.vigil.codec.DirectoryArchive;
 import dev.vigil.codec.Keyring;
 import dev.vigil.codec.UnknownKeyException;
 import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.Catalog;
+import dev.vigil.contracts.CatalogReference;
 import dev.vigil.contracts.Sha256;
 import dev.vigil.messaging.Cancellation;
 import java.io.FilterInputStream;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -148,6 +151,37 @@ public final class ArtifactFetch {
         String format = stored.artifact().format();
         return "directory".equals(format) || "custom".equals(format) && (stored.artifact().encryptionKeyId() != null
                 || stored.artifact().compression() != null && !"none".equals(stored.artifact().compression()));
+    }
+
+    /**
+     * The source's catalog as the dump worker took it: held in the event (before ArtifactStored v4), or
+     * kept beside the stored artifact (its manifest), read and checked against the reference. Empty
+     * when none was taken.
+     *
+     * @throws IllegalArgumentException the reference points anywhere but beside the stored artifact, or
+     *                                  what is there is missing or not the catalog the worker took
+     */
+    Optional<Catalog> catalog(ArtifactStored stored) {
+        if (stored.artifact().catalog() != null) {
+            return Optional.of(stored.artifact().catalog());
+        }
+        CatalogReference reference = stored.artifact().catalogRef();
+        if (reference == null) {
+            return Optional.empty();
+        }
+        String beside = "s3://" + stored.location().bucket() + "/" + stored.location().key();
+        if (!reference.uri().startsWith(beside + ".") || reference.uri().indexOf('/', beside.length()) >= 0) {
+            throw new IllegalArgumentException("the catalog reference " + reference.uri() + " does not point beside the stored backup "
+                    + beside + "; it was not read");
+        }
+        String key = reference.uri().substring(("s3://" + stored.location().bucket() + "/").length());
+        byte[] document;
+        try {
+            document = s3.getObjectAsBytes(b -> b.bucket(stored.location().bucket()).key(key)).asByteArray();
+        } catch (SdkException e) {
+            throw new IllegalArgumentException("the stored backup's catalog " + reference.uri() + " cannot be read: " + e.getMessage(), e);
+        }
+        return Optional.of(reference.readFrom(document));
     }
 
     /** The artifact decoded (decrypted, decompressed) from the download, for a program that reads it as a stream. */

@@ -128,9 +128,18 @@ public final class RestorePipeline {
     private RowCountComparison.Result compare(ArtifactStored stored, Destination destination, List<String> differences, List<CheckResult> checks)
             throws SQLException, InterruptedException {
         RestoredDatabase database = new RestoredDatabase(destination.server(), destination.database());
-        Catalog catalog = destination.comparesCatalog() ? stored.artifact().catalog() : null;
+        Catalog catalog = null;
+        if (destination.comparesCatalog()) {
+            try {
+                catalog = fetch.catalog(stored).orElse(null);
+            } catch (IllegalArgumentException e) {
+                // Without the catalog taken with the dump, what the restore holds cannot be judged whole.
+                differences.add(e.getMessage());
+            }
+        }
+        Catalog expectedCatalog = catalog;
         FutureTask<Map<String, String>> restoredCatalog = new FutureTask<>(
-                () -> catalog == null ? Map.of() : database.catalog(catalog.withData(), catalog.wholeDatabase()));
+                () -> expectedCatalog == null ? Map.of() : database.catalog(expectedCatalog.withData(), expectedCatalog.wholeDatabase()));
         Thread.ofVirtual().start(restoredCatalog);
         List<TableRowCount> expected = stored.artifact().tables().stream().filter(t -> destination.includes(t.schema(), t.table())).toList();
         RowCountComparison.Result comparison = RowCountComparison.compare(expected,

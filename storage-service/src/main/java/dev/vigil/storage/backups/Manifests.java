@@ -1,6 +1,7 @@
-package dev.vigil.storage.catalog;
+package dev.vigil.storage.backups;
 
 import dev.vigil.contracts.ArtifactStored;
+import org.jspecify.annotations.Nullable;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.contracts.StoredObject;
@@ -14,17 +15,18 @@ public final class Manifests {
 
     private static final Logger log = LoggerFactory.getLogger(Manifests.class);
 
-    private final Catalog catalog;
+    private final StoredBackups catalog;
     private final Destinations destinations;
 
-    public Manifests(Catalog catalog, Destinations destinations) {
+    public Manifests(StoredBackups catalog, Destinations destinations) {
         this.catalog = catalog;
         this.destinations = destinations;
     }
 
     /** The manifest of a backup just stored, before any verdict, beside its copy in {@code destination}. */
-    public void writeNew(Destination destination, ArtifactStored stored, java.time.Instant takenAt) {
-        Manifest manifest = new Manifest(Manifest.VERSION, stored, takenAt, "PENDING_VERIFICATION", null, false);
+    public void writeNew(Destination destination, ArtifactStored stored, java.time.Instant takenAt,
+            dev.vigil.contracts.@Nullable Catalog sourceCatalog) {
+        Manifest manifest = new Manifest(Manifest.VERSION, stored, takenAt, "PENDING_VERIFICATION", null, false, sourceCatalog);
         stored.copies().stream().filter(c -> c.destination().equals(destination.name())).forEach(copy -> write(destination, copy, manifest));
     }
 
@@ -45,6 +47,11 @@ public final class Manifests {
     public void refresh(JobId jobId) {
         catalog.manifest(jobId).ifPresent(m -> m.stored().copies().forEach(copy -> destinations.named(copy.destination())
                 .ifPresent(destination -> write(destination, copy, m))));
+    }
+
+    /** Where a copy's manifest is, as an {@code s3://} URI: what {@code ArtifactStored} refers to for the source's catalog. */
+    public static String uriOf(StoredObject copy) {
+        return "s3://" + copy.bucket() + "/" + Manifest.keyOf(copy.key());
     }
 
     public void delete(Destination destination, StoredObject copy) {

@@ -1,4 +1,4 @@
-package dev.vigil.storage.catalog;
+package dev.vigil.storage.backups;
 
 import dev.vigil.contracts.JobId;
 import java.time.Instant;

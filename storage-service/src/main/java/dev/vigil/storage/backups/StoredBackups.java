@@ -1,4 +1,4 @@
-package dev.vigil.storage.catalog;
+package dev.vigil.storage.backups;
 
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.JobId;
@@ -21,24 +21,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * stays as history), and the rebuild restores them from manifests; none of those writes SQL of its
  * own. Each call joins the caller's transaction, if any. Thread-safe.
  */
-public final class Catalog {
+public final class StoredBackups {
 
     private final JdbcClient jdbc;
 
-    public Catalog(JdbcClient jdbc) {
+    public StoredBackups(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
     /** Adds a backup: when it is stored, and when the catalog is rebuilt from manifests. */
-    public void insert(ArtifactStored stored, Instant takenAt, StoredBackup.State state, @Nullable Instant verifiedAt, boolean legalHold) {
+    public void insert(ArtifactStored stored, Instant takenAt, StoredBackup.State state, @Nullable Instant verifiedAt, boolean legalHold,
+            dev.vigil.contracts.@Nullable Catalog sourceCatalog) {
         jdbc.sql("""
                 insert into stored_artifacts (job_id, target_id, destination, bucket, object_key, size_bytes, sha256, stored_at, taken_at,
-                    event, state, verified_at, legal_hold)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)""")
+                    event, state, verified_at, legal_hold, source_catalog)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, cast(? as jsonb))""")
                 .params(stored.jobId().value(), stored.targetId().value(), stored.location().destination(), stored.location().bucket(),
                         stored.location().key(), stored.artifact().sizeBytes(), stored.artifact().sha256(), Timestamp.from(stored.occurredAt()),
                         Timestamp.from(takenAt), EventJson.writeString(stored), state.name(),
-                        verifiedAt == null ? null : Timestamp.from(verifiedAt), legalHold)
+                        verifiedAt == null ? null : Timestamp.from(verifiedAt), legalHold,
+                        sourceCatalog == null ? null : EventJson.writeString(sourceCatalog))
                 .update();
     }
 
@@ -56,12 +58,15 @@ public final class Catalog {
     /** What a live backup's manifest says now; empty when there is no such backup or retention deleted it. */
     Optional<Manifest> manifest(JobId jobId) {
         return jdbc.sql("""
-                select event::text, taken_at, state, verified_at, legal_hold from stored_artifacts where job_id = ? and state <> 'DELETED'""")
+                select event::text, taken_at, state, verified_at, legal_hold, source_catalog::text from stored_artifacts
+                where job_id = ? and state <> 'DELETED'""")
                 .param(jobId.value())
                 .query((rs, n) -> new Manifest(Manifest.VERSION,
                         EventJson.read(rs.getString(1).getBytes(StandardCharsets.UTF_8), ArtifactStored.class),
                         rs.getTimestamp(2).toInstant(), rs.getString(3),
-                        Optional.ofNullable(rs.getTimestamp(4)).map(Timestamp::toInstant).orElse(null), rs.getBoolean(5)))
+                        Optional.ofNullable(rs.getTimestamp(4)).map(Timestamp::toInstant).orElse(null), rs.getBoolean(5),
+                        Optional.ofNullable(rs.getString(6))
+                                .map(json -> EventJson.read(json.getBytes(StandardCharsets.UTF_8), dev.vigil.contracts.Catalog.class)).orElse(null)))
                 .optional();
     }
 

@@ -1,4 +1,4 @@
-package dev.vigil.storage.catalog;
+package dev.vigil.storage.backups;
 
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.storage.destination.ArtifactStore;
@@ -18,11 +18,11 @@ public final class CatalogRebuild {
 
     private static final Logger log = LoggerFactory.getLogger(CatalogRebuild.class);
 
-    private final Catalog catalog;
+    private final StoredBackups catalog;
     private final ArtifactStore store;
     private final String prefix;
 
-    public CatalogRebuild(Catalog catalog, ArtifactStore store, String prefix) {
+    public CatalogRebuild(StoredBackups catalog, ArtifactStore store, String prefix) {
         this.catalog = catalog;
         this.store = store;
         this.prefix = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
@@ -62,7 +62,7 @@ public final class CatalogRebuild {
                 log.warn("manifest of job {} has no artifact at {}; not restored", manifest.stored().jobId(), manifest.stored().location().key());
             } else {
                 catalog.insert(manifest.stored(), manifest.takenAt(), StoredBackup.State.valueOf(manifest.state()), manifest.verifiedAt(),
-                        manifest.legalHold());
+                        manifest.legalHold(), manifest.catalog());
                 restored++;
             }
         }

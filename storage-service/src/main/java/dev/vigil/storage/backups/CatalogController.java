@@ -1,4 +1,4 @@
-package dev.vigil.storage.catalog;
+package dev.vigil.storage.backups;
 
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;

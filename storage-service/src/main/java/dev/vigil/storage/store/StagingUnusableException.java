@@ -1,9 +1,0 @@
-package dev.vigil.storage.store;
-
-/** The staged artifact cannot be read here: a permanent failure of the job, with what to fix. */
-final class StagingUnusableException extends Exception {
-
-    StagingUnusableException(String message) {
-        super(message);
-    }
-}
