@@ -1,6 +1,7 @@
 package dev.vigil.worker;
 
 import java.nio.file.Path;
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -55,10 +56,9 @@ public record WorkerProperties(
             @DefaultValue("2s") Duration initialBackoff,
             @DefaultValue("30s") Duration maxBackoff) {
 
-        /** The wait before try number {@code attempt + 1}, counting from 1. */
-        public Duration backoffAfter(int attempt) {
-            Duration wait = initialBackoff.multipliedBy(1L << Math.min(20, attempt - 1));
-            return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+        /** The waits between tries, for resilience4j: the first after try 1, doubled after each further one, at most {@code maxBackoff}. */
+        public IntervalFunction intervals() {
+            return IntervalFunction.ofExponentialBackoff(initialBackoff, 2.0, maxBackoff);
         }
     }
 }

@@ -13,11 +13,11 @@ class RetryBackoffTest {
     void theWaitDoublesUpToTheLongestWait() {
         WorkerProperties.Retry retry = new WorkerProperties.Retry(6, Duration.ofSeconds(2), Duration.ofSeconds(10));
 
-        assertThat(retry.backoffAfter(1)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(retry.backoffAfter(2)).isEqualTo(Duration.ofSeconds(4));
-        assertThat(retry.backoffAfter(3)).isEqualTo(Duration.ofSeconds(8));
-        assertThat(retry.backoffAfter(4)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(retry.backoffAfter(60)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(retry.intervals().apply(1)).isEqualTo(2_000L);
+        assertThat(retry.intervals().apply(2)).isEqualTo(4_000L);
+        assertThat(retry.intervals().apply(3)).isEqualTo(8_000L);
+        assertThat(retry.intervals().apply(4)).isEqualTo(10_000L);
+        assertThat(retry.intervals().apply(60)).isEqualTo(10_000L);
     }
 
     @Test

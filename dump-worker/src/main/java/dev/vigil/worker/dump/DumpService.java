@@ -20,13 +20,14 @@ import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.staging.Staging;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import dev.vigil.worker.WorkerProperties;
 import dev.vigil.messaging.TargetSettings;
 import software.amazon.awssdk.core.exception.SdkException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -76,25 +77,36 @@ public class DumpService {
      * while announcing, say) tried again with the retry backoff, and then reported as the job's failure.
      */
     public void run(BackupRequested request, Cancellation cancellation) throws InterruptedException {
-        WorkerProperties.Retry retry = properties.retry();
-        for (int attempt = 1; ; attempt++) {
-            try {
+        Retry retry = retry("unexpected", e -> e instanceof RuntimeException && !(e instanceof CancellationException) && !cancellation.isCancelled());
+        retry.getEventPublisher().onRetry(event -> log.warn("dump of job {} target {} failed unexpectedly (attempt {} of {}), trying again in {} ms: {}",
+                request.jobId(), request.targetId(), event.getNumberOfRetryAttempts(), properties.retry().attempts(),
+                event.getWaitInterval().toMillis(), event.getLastThrowable().toString()));
+        try {
+            retry.executeCheckedSupplier(() -> {
                 handle(request, cancellation);
-                return;
-            } catch (RuntimeException e) {
-                if (e instanceof CancellationException || cancellation.isCancelled()) {
-                    throw new CancellationException("cancelled");
-                }
-                if (attempt >= retry.attempts()) {
-                    reportUnexpected(request, e);
-                    return;
-                }
-                Duration wait = retry.backoffAfter(attempt);
-                log.warn("dump of job {} target {} failed unexpectedly (attempt {} of {}), trying again in {} ms: {}", request.jobId(),
-                        request.targetId(), attempt, retry.attempts(), wait.toMillis(), e.toString());
-                Thread.sleep(wait.toMillis());
+                return null;
+            });
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (e instanceof CancellationException || cancellation.isCancelled()) {
+                throw new CancellationException("cancelled");
             }
+            reportUnexpected(request, e);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    /** A retry with the worker's backoff ({@code vigil.worker.retry.*}) for the failures {@code worthRetrying} accepts. */
+    private Retry retry(String name, java.util.function.Predicate<Throwable> worthRetrying) {
+        WorkerProperties.Retry settings = properties.retry();
+        return Retry.of(name, RetryConfig.custom()
+                .maxAttempts(Math.max(1, settings.attempts()))
+                .intervalFunction(settings.intervals())
+                .retryOnException(worthRetrying)
+                .failAfterMaxAttempts(false)
+                .build());
     }
 
     /**
@@ -152,22 +164,25 @@ public class DumpService {
     /** Retries transient failures with backoff; the last failure says how often it was tried. */
     private ArtifactCreated dumpWithRetries(BackupRequested request, Connection target, DumpOptions options, Optional<String> password,
             Cancellation cancellation) throws DumpFailure, IOException, InterruptedException {
-        WorkerProperties.Retry retry = properties.retry();
-        for (int attempt = 1; ; attempt++) {
-            try {
+        Retry retry = retry("dump", e -> e instanceof DumpFailure failure && isTransient(failure.failureClass()) && !cancellation.isCancelled());
+        retry.getEventPublisher().onRetry(event -> log.warn("dump attempt {} of {} failed: job {} target {}: {}; retrying in {} ms",
+                event.getNumberOfRetryAttempts(), properties.retry().attempts(), request.jobId(), request.targetId(),
+                ((DumpFailure) event.getLastThrowable()).failureClass(), event.getWaitInterval().toMillis()));
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            return retry.executeCheckedSupplier(() -> {
+                attempts.incrementAndGet();
                 return dump(request, target, options, password, cancellation);
-            } catch (DumpFailure e) {
-                if (!isTransient(e.failureClass()) || cancellation.isCancelled()) {
-                    throw e;
-                }
-                if (attempt >= retry.attempts()) {
-                    throw new DumpFailure(e.failureClass(), e.getMessage() + " (gave up after " + attempt + " attempts)");
-                }
-                Duration wait = retry.backoffAfter(attempt);
-                log.warn("dump attempt {} of {} failed: job {} target {}: {}; retrying in {} ms", attempt, retry.attempts(),
-                        request.jobId(), request.targetId(), e.failureClass(), wait.toMillis());
-                Thread.sleep(wait.toMillis());
+            });
+        } catch (DumpFailure e) {
+            if (isTransient(e.failureClass()) && attempts.get() > 1 && !cancellation.isCancelled()) {
+                throw new DumpFailure(e.failureClass(), e.getMessage() + " (gave up after " + attempts.get() + " attempts)");
             }
+            throw e;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 
