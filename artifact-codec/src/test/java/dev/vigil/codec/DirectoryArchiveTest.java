@@ -42,6 +42,24 @@ class DirectoryArchiveTest {
     }
 
     @Test
+    void theArchiveIsATarAnyTarReads() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("dump"));
+        Files.write(source.resolve("toc.dat"), "PGDMP toc".getBytes());
+        Files.write(source.resolve("3391.dat"), new byte[70_000]);
+        Path archive = dir.resolve("dump.tar");
+        try (var out = Files.newOutputStream(archive)) {
+            DirectoryArchive.write(source, out);
+        }
+
+        Process tar = new ProcessBuilder("tar", "-tvf", archive.toString()).redirectErrorStream(true).start();
+        String listing = new String(tar.getInputStream().readAllBytes());
+
+        assertThat(tar.waitFor()).as(listing).isZero();
+        assertThat(listing.lines()).hasSize(2).anySatisfy(line -> assertThat(line).contains("70000").endsWith("3391.dat"))
+                .anySatisfy(line -> assertThat(line).endsWith("toc.dat"));
+    }
+
+    @Test
     void aTruncatedArchiveIsCaught() throws Exception {
         Path source = Files.createDirectories(dir.resolve("dump"));
         Files.write(source.resolve("toc.dat"), new byte[5000]);
