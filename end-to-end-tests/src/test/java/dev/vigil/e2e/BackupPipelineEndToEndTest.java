@@ -148,7 +148,7 @@ class BackupPipelineEndToEndTest {
         assertThat(job.get("artifact").get("compression").asString()).isEqualTo("zstd");
         assertThat(job.get("artifact").get("encryptionKeyId").asString()).isEqualTo("e2e-key");
         assertThat(job.get("location").get("key").asString()).endsWith(jobId + ".dump.zst.enc");
-        assertThat(job.get("artifact").get("catalog").get("objects").propertyNames()).as("catalog compared by the verifier")
+        assertThat(catalogObjects(job).propertyNames()).as("catalog compared by the verifier")
                 .contains("materialized view shop.revenue_by_product", "view shop.paid_orders", "index shop.orders_2026_pkey",
                         "constraint shop.Order Lines.Order Lines_quantity_check", "table Sales Ops.Zielmärkte");
         Map<String, Long> verified = new LinkedHashMap<>();
@@ -197,7 +197,7 @@ class BackupPipelineEndToEndTest {
         assertThat(job.get("artifact").get("format").asString()).isEqualTo("directory");
         assertThat(job.get("location").get("key").asString()).endsWith(".dump.tar.zst.enc");
         assertThat(restoredCounts(job)).isEqualTo(sourceCounts);
-        assertThat(job.get("artifact").get("catalog").get("objects").size()).isGreaterThan(20);
+        assertThat(catalogObjects(job).size()).isGreaterThan(20);
     }
 
     @Test
@@ -207,6 +207,22 @@ class BackupPipelineEndToEndTest {
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("VERIFIED");
         assertThat(restoredCounts(job).keySet()).isEqualTo(sourceCounts.keySet());
         assertThat(restoredCounts(job).values()).containsOnly(0L);
+    }
+
+    /**
+     * The source's catalog the job's artifact refers to ({@code catalogRef}), read from where the
+     * storage service keeps it, the stored backup's manifest, as the verifier reads it.
+     */
+    private static JsonNode catalogObjects(JsonNode job) {
+        JsonNode reference = job.get("artifact").get("catalogRef");
+        assertThat(reference).as("the artifact refers to its catalog: %s", job.get("artifact")).isNotNull();
+        String uri = reference.get("uri").asString();
+        assertThat(uri).startsWith("s3://e2e-backups/").endsWith(".manifest.json");
+        String key = uri.substring("s3://e2e-backups/".length());
+        byte[] manifest = LocalS3.shared().client().getObjectAsBytes(b -> b.bucket("e2e-backups").key(key)).asByteArray();
+        JsonNode objects = dev.vigil.contracts.json.EventJson.mapper().readTree(manifest).get("catalog").get("objects");
+        assertThat(objects.size()).as("entries, as the reference counts them").isEqualTo(reference.get("objects").asInt());
+        return objects;
     }
 
     private static Map<String, Long> restoredCounts(JsonNode job) {
