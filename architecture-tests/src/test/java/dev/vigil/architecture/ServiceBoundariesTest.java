@@ -79,7 +79,7 @@ class ServiceBoundariesTest {
                 .whereLayer("retention").mayOnlyBeAccessedByLayers("messaging", "config")
                 .whereLayer("catalog").mayOnlyBeAccessedByLayers("store", "retention", "config")
                 .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "config")
-                .because("storing and retention share the catalog, not each other's code (see storage-service/CANVAS.md, Code)")
+                .because("storing and retention share the catalog, not each other's code (see docs/storage-service.md, Code)")
                 .check(CLASSES);
     }
 

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.vigil.scheduler.target.Target;
 import dev.vigil.scheduler.target.TargetsFile;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -31,9 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Keeps the root {@code docker-compose.yml} (and the image and targets file it uses) consistent with
@@ -62,12 +57,10 @@ class DockerComposeConsistencyTest {
 
     @BeforeAll
     static void readCompose() {
-        // Surefire runs in the module directory and sets basedir to it; the repository root is its parent.
-        Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-        root = module.getParent();
+        root = SettingsFiles.repositoryRoot();
         Path file = root.resolve("docker-compose.yml");
         assertThat(file).as("docker-compose.yml at the repository root %s", root).isRegularFile();
-        compose = asMap(loadYaml(file), "the top level of docker-compose.yml");
+        compose = asMap(SettingsFiles.document(file), "the top level of docker-compose.yml");
     }
 
     static Stream<String> vigilServices() {
@@ -277,7 +270,7 @@ class DockerComposeConsistencyTest {
     void theMountedTargetsFileHoldsNoPassword() {
         Path file = mountedTargetsFile();
         List<String> found = new ArrayList<>();
-        collectKeys(loadYaml(file), "", "password", found);
+        collectKeys(SettingsFiles.document(file), "", "password", found);
         assertThat(found)
                 .as("%s must never hold a password (found a password: key at %s); name one with passwordEnv or passwordFile",
                         root.relativize(file), found)
@@ -451,16 +444,16 @@ class DockerComposeConsistencyTest {
     // ------------------------------------------------------------------ settings helpers
 
     private static Path settingsPath(String service) {
-        return root.resolve(service).resolve("src/main/resources").resolve(service + ".yml");
+        return SettingsFiles.serviceSettings(root, service);
     }
 
     private static Path commonSettingsPath() {
-        return root.resolve("event-messaging/src/main/resources/vigil-common.yml");
+        return SettingsFiles.commonSettings(root);
     }
 
     private static List<Object> settingsDocuments(Path file) {
         assertThat(file).as("settings file %s should exist: compose is checked against it", root.relativize(file)).isRegularFile();
-        return loadAllYaml(file);
+        return SettingsFiles.documents(file);
     }
 
     /** Every ${NAME} / ${NAME:default} in the values (and keys) of the service's settings and the shared ones; comments do not count. */
@@ -534,30 +527,6 @@ class DockerComposeConsistencyTest {
     }
 
     // ------------------------------------------------------------------ YAML
-
-    private static Yaml yaml() {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        return new Yaml(new SafeConstructor(options));
-    }
-
-    private static Object loadYaml(Path file) {
-        try (Reader reader = Files.newBufferedReader(file)) {
-            return yaml().load(reader);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<Object> loadAllYaml(Path file) {
-        try (Reader reader = Files.newBufferedReader(file)) {
-            List<Object> documents = new ArrayList<>();
-            yaml().loadAll(reader).forEach(documents::add);
-            return documents;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static Map<String, Object> asMap(Object node, String what) {
         if (node == null) {
