@@ -118,10 +118,13 @@ class SchedulerServiceTest {
         KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "orders-db",
                 EventJson.writeString(BackupRequested.now(jobId, target, Trigger.EXTERNAL, "payments team")));
         KafkaProbe.send(brokers, Topics.DUMP_STARTED, "orders-db", EventJson.writeString(DumpStarted.now(jobId, target, "w1")));
-        String created = EventJson.writeString(ArtifactCreated.now(jobId, target, "file:/x", artifact));
+        dev.vigil.contracts.Catalog catalog = new dev.vigil.contracts.Catalog(java.util.Map.of("table public.orders", "id bigint"), true, true);
+        String created = EventJson.writeString(ArtifactCreated.now(jobId, target, "file:/x",
+                artifact.withCatalogAt(dev.vigil.contracts.CatalogReference.to("file:/x.catalog.json", catalog))));
         KafkaProbe.send(brokers, Topics.ARTIFACT_CREATED, "orders-db", created);
         KafkaProbe.send(brokers, Topics.ARTIFACT_STORED, "orders-db", EventJson.writeString(
-                ArtifactStored.now(jobId, target, new StoredObject("primary", "b", "orders-db/k.dump"), artifact)));
+                ArtifactStored.now(jobId, target, new StoredObject("primary", "b", "orders-db/k.dump"),
+                        artifact.withCatalogAt(dev.vigil.contracts.CatalogReference.to("s3://b/orders-db/k.dump.manifest.json", catalog)))));
         KafkaProbe.send(brokers, Topics.BACKUP_VERIFIED, "orders-db", EventJson.writeString(BackupVerified.now(jobId, target,
                 Verdict.PASSED, List.of(), List.of(new TableCheck("public", "orders", 3, 3L)), 1234)));
         KafkaProbe.send(brokers, Topics.ARTIFACT_CREATED, "orders-db", created);
@@ -132,6 +135,8 @@ class SchedulerServiceTest {
         assertThat(job.get("stages").propertyNames()).containsExactly("REQUESTED", "DUMPING", "DUMPED", "STORED", "VERIFIED");
         assertThat(job.get("artifact").get("sha256").asString()).isEqualTo("ab".repeat(32));
         assertThat(job.get("location").get("key").asString()).isEqualTo("orders-db/k.dump");
+        assertThat(job.get("artifact").get("catalogRef").get("uri").asString()).as("the stored artifact's, not the staged one's")
+                .isEqualTo("s3://b/orders-db/k.dump.manifest.json");
         assertThat(job.get("verification").get("restoreMillis").asLong()).isEqualTo(1234);
 
         JsonNode list = getJson("/api/v1/jobs?targetId=orders-db");

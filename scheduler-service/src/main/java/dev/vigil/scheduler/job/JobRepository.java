@@ -64,7 +64,8 @@ class JobRepository {
 
     void stored(JobId jobId, Instant at, Artifact artifact, StoredObject location, String traceId) {
         stamp(jobId, "stored_at", at, traceId);
-        jdbc.sql("update jobs set artifact = coalesce(artifact, cast(? as jsonb)), location = coalesce(location, cast(? as jsonb)) where job_id = ?")
+        // The stored artifact replaces the staged one: its catalogRef names where the backup's catalog is kept for good.
+        jdbc.sql("update jobs set artifact = cast(? as jsonb), location = coalesce(location, cast(? as jsonb)) where job_id = ?")
                 .params(EventJson.writeString(artifact), EventJson.writeString(location), jobId.value()).update();
     }
 
