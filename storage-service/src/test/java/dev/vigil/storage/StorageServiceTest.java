@@ -300,6 +300,23 @@ class StorageServiceTest {
     }
 
     @Test
+    void aVerdictOnlySettlesAPendingBackupSoAForgedFailureLeavesAVerifiedOneVerified() throws Exception {
+        ArtifactStored verified = store("verdicts", Instant.now().minus(Duration.ofDays(1)));
+        ArtifactStored later = store("verdicts", Instant.now());
+        verdict(verified, Verdict.PASSED);
+        awaitManifest(verified, "\"state\":\"VERIFIED\"");
+
+        verdict(verified, Verdict.FAILED);
+        // Same target, same partition: once the later backup's verdict shows, the forged one has been read.
+        verdict(later, Verdict.PASSED);
+        awaitManifest(later, "\"state\":\"VERIFIED\"");
+
+        String manifest = s3.getObjectAsBytes(b -> b.bucket("storage-test").key(verified.location().key() + ".manifest.json")).asUtf8String();
+        assertThat(manifest).contains("\"state\":\"VERIFIED\"").doesNotContain("VERIFICATION_FAILED");
+        assertThat(keys("prod/verdicts/")).contains(verified.location().key(), later.location().key());
+    }
+
+    @Test
     void retentionByHandExplainsWhatItCannotDo() throws Exception {
         HttpResponse<String> unconfigured = http("GET", "/api/v1/targets/never-configured/retention");
         assertThat(unconfigured.statusCode()).isEqualTo(404);

@@ -96,11 +96,33 @@ public final class StoredBackups {
         jdbc.sql("select 1 from pg_advisory_xact_lock(hashtext(?))").param("vigil-retention:" + targetId.value()).query(Integer.class).single();
     }
 
-    /** Records the verifier's verdict on a live backup; answers whether there is one. */
-    public boolean recordVerdict(JobId jobId, boolean passed, Instant at) {
-        return jdbc.sql("update stored_artifacts set state = ?, verified_at = ? where job_id = ? and state <> 'DELETED'")
-                .params((passed ? StoredBackup.State.VERIFIED : StoredBackup.State.VERIFICATION_FAILED).name(), Timestamp.from(at), jobId.value())
-                .update() == 1;
+    /** What a verdict did to a stored backup. */
+    public enum VerdictOutcome {
+        /** The backup was pending verification and now has this verdict. */
+        RECORDED,
+        /** The backup already had this verdict (a redelivery): nothing changed. */
+        ALREADY,
+        /** The backup already had the other verdict: refused, nothing changed. */
+        CONFLICTS,
+        /** No live backup of this job. */
+        NO_SUCH_BACKUP
+    }
+
+    /**
+     * Records the verifier's verdict on a live backup. A verdict only settles a backup that is
+     * pending verification: one already judged keeps its verdict, so a forged or stray verdict cannot
+     * turn verified backups into failed ones for retention to delete.
+     */
+    public VerdictOutcome recordVerdict(JobId jobId, boolean passed, Instant at) {
+        StoredBackup.State verdict = passed ? StoredBackup.State.VERIFIED : StoredBackup.State.VERIFICATION_FAILED;
+        if (jdbc.sql("update stored_artifacts set state = ?, verified_at = ? where job_id = ? and state = 'PENDING_VERIFICATION'")
+                .params(verdict.name(), Timestamp.from(at), jobId.value()).update() == 1) {
+            return VerdictOutcome.RECORDED;
+        }
+        return jdbc.sql("select state from stored_artifacts where job_id = ? and state <> 'DELETED'").param(jobId.value())
+                .query(String.class).optional()
+                .map(state -> state.equals(verdict.name()) ? VerdictOutcome.ALREADY : VerdictOutcome.CONFLICTS)
+                .orElse(VerdictOutcome.NO_SUCH_BACKUP);
     }
 
     /** Puts a legal hold on a live backup, or lifts it; answers whether there is one. */

@@ -44,8 +44,7 @@ class StorageFunctions {
                 log.warn("backup {} of target {} could not be verified (the verification server lacks something); kept as unverified",
                         verified.jobId(), verified.targetId());
             } else if (!retention.recordVerdict(verified.jobId(), verified.verdict() == Verdict.PASSED)) {
-                log.warn("verdict {} for job {} of target {}: no such backup in the catalog", verified.verdict(), verified.jobId(),
-                        verified.targetId());
+                // An unknown backup, or a verdict contradicting the one it has: logged there, and nothing for retention to do.
                 return;
             }
             retention.applyQuietly(verified.targetId());

@@ -194,13 +194,22 @@ public class RetentionService {
         }));
     }
 
-    /** Records the verifier's verdict on a stored backup, in the catalog and then its manifest; answers whether the catalog holds it. */
+    /**
+     * Records the verifier's verdict on a stored backup, in the catalog and then its manifest. Answers
+     * whether the backup has that verdict now (recorded, or already so); a verdict for an unknown
+     * backup, or one contradicting the verdict it already has, changes nothing and is logged.
+     */
     public boolean recordVerdict(JobId jobId, boolean passed) {
-        boolean found = catalog.recordVerdict(jobId, passed, clock.instant());
-        if (found) {
-            manifests.refreshQuietly(jobId);
+        StoredBackups.VerdictOutcome outcome = catalog.recordVerdict(jobId, passed, clock.instant());
+        switch (outcome) {
+            case RECORDED -> manifests.refreshQuietly(jobId);
+            case ALREADY -> {
+            }
+            case CONFLICTS -> log.warn("verdict {} for job {} refused: the backup already has the other verdict, and a verdict only settles "
+                    + "a backup pending verification", passed ? "PASSED" : "FAILED", jobId);
+            case NO_SUCH_BACKUP -> log.warn("verdict {} for job {}: no such backup in the catalog", passed ? "PASSED" : "FAILED", jobId);
         }
-        return found;
+        return outcome == StoredBackups.VerdictOutcome.RECORDED || outcome == StoredBackups.VerdictOutcome.ALREADY;
     }
 
     /** Every copy of a backup, as its {@code ArtifactStored} listed them. */
