@@ -83,7 +83,8 @@ class RestoreOnDemandTest {
                 insert into "Odd Name"."Mixed Case" values (1), (2), (3);
                 """);
         dump = Verifications.pgDump("restore_source");
-        for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again")) {
+        for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again", "restore_victim",
+                "dbname=restore_victim", "x' host='127.0.0.2")) {
             postgres.execute("postgres", "drop database if exists \"" + database + "\" with (force)");
         }
     }
@@ -153,6 +154,21 @@ class RestoreOnDemandTest {
         assertThat(outcome.tables()).extracting(TableCheck::foundRows).containsExactly(3L, 40L, 700L);
         assertThat(tablesIn("restored_whole")).containsExactly("Odd Name.Mixed Case", "public.customers", "sales.Order Lines", "sales.recent");
         assertThat(count("restored_whole", "sales.recent")).isEqualTo(10);
+    }
+
+    @Test
+    void aDatabaseNameThatReadsLikeAConnectionStringIsOnlyAName() throws Exception {
+        ensureVerified();
+        holding("restore_victim", "create table precious(id int); insert into precious values (1);");
+
+        for (String name : List.of("dbname=restore_victim", "x' host='127.0.0.2")) {
+            RestoreCompleted outcome = restore(request(VERIFIED, name, false, List.of(), List.of()));
+
+            assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
+            assertThat(tablesIn(name)).as("the database literally named %s", name).contains("sales.Order Lines", "public.customers");
+        }
+        assertThat(tablesIn("restore_victim")).as("the database the first name spells out").containsExactly("public.precious");
+        assertThat(count("restore_victim", "precious")).isEqualTo(1);
     }
 
     @Test

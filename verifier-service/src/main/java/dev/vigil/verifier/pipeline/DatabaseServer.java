@@ -1,6 +1,8 @@
 package dev.vigil.verifier.pipeline;
 
 import dev.vigil.verifier.VerifierProperties;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,7 +29,9 @@ public final class DatabaseServer {
             properties.setProperty("password", server.password());
         }
         properties.setProperty("ApplicationName", "vigil-verifier");
-        return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + database, properties);
+        // Encoded, so a name with '?', '&' or '/' stays a name and never adds driver settings to the URL.
+        return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8), properties);
     }
 
     /** The server's major version, asked on its maintenance database. */

@@ -71,7 +71,7 @@ public final class RestoreProgram {
             VerifierProperties.Server server, String database, List<String> selection, Cancellation cancellation)
             throws IOException, InterruptedException {
         List<String> connection = List.of("--no-password", "--host=" + server.host(), "--port=" + server.port(),
-                "--username=" + server.username(), "--dbname=" + database);
+                "--username=" + server.username(), "--dbname=" + asConnectionValue(database));
         List<String> command = new ArrayList<>(List.of(program.executable().toString()));
         if (isPlain(stored)) {
             command.addAll(List.of("-X", "-q", "-v", "ON_ERROR_STOP=1"));
@@ -110,6 +110,15 @@ public final class RestoreProgram {
             return new Run(null, null);
         }
         return new Run(null, output.length() > 1500 ? "..." + output.substring(output.length() - 1500) : output);
+    }
+
+    /**
+     * The database name as libpq takes it literally. A {@code --dbname} holding {@code =} or a URI
+     * prefix is read as a whole connection string ({@code dbname=orders}, {@code x host=evil}); given
+     * as a quoted {@code dbname='...'} value, any name is only a name.
+     */
+    static String asConnectionValue(String database) {
+        return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /**
