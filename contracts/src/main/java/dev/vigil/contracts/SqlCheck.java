@@ -21,5 +21,10 @@ public record SqlCheck(
             throw new IllegalArgumentException("check '" + name + "' needs sql: a query answering one row with one boolean, e.g. "
                     + "select count(*) > 0 from orders");
         }
+        // One statement: a second one could lift the read-only transaction or the timeout it runs under ("commit; ...").
+        if (sql.strip().replaceAll(";\\s*$", "").contains(";")) {
+            throw new IllegalArgumentException("check '" + name + "' must be one statement, but its sql holds ';' before its end; write "
+                    + "one query answering one row with one boolean (a ';' inside a string literal is refused too)");
+        }
     }
 }

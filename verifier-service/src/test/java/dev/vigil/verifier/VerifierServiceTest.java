@@ -113,7 +113,8 @@ class VerifierServiceTest {
                 List.of(new SqlCheck("customers are all there", "select count(*) = 40 from public.customers"),
                         new SqlCheck("no order line past 500", "select count(*) = 0 from sales.\"Order Lines\" where id > 500"),
                         new SqlCheck("invoices exist", "select count(*) > 0 from public.invoices"),
-                        new SqlCheck("a number is not a verdict", "select count(*) from public.customers")))));
+                        new SqlCheck("a number is not a verdict", "select count(*) from public.customers"),
+                        new SqlCheck("ten million rows are not read", "select true from generate_series(1, 10000000);")))));
     }
 
     @Test
@@ -123,11 +124,12 @@ class VerifierServiceTest {
         assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(verified.checks()).extracting(CheckResult::name, CheckResult::passed).containsExactly(
                 tuple("customers are all there", true), tuple("no order line past 500", false), tuple("invoices exist", false),
-                tuple("a number is not a verdict", false));
+                tuple("a number is not a verdict", false), tuple("ten million rows are not read", false));
         assertThat(verified.differences()).containsExactly(
                 "check 'no order line past 500' failed: answered false",
                 "check 'invoices exist' failed: raised: ERROR: relation \"public.invoices\" does not exist",
-                "check 'a number is not a verdict' failed: answered 40, not one boolean; write e.g. select count(*) > 0 from …");
+                "check 'a number is not a verdict' failed: answered 40, not one boolean; write e.g. select count(*) > 0 from …",
+                "check 'ten million rows are not read' failed: answered more than one row; a check must answer one row with one boolean");
     }
 
     @AfterAll

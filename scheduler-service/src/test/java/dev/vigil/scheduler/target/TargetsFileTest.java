@@ -176,6 +176,14 @@ class TargetsFileTest {
                 targets:
                   - {id: a, host: h, database: d, username: u, checks: [{name: x, query: select true}]}
                 """)).hasMessageContaining("unknown field 'checks[0].query'");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, checks: [{name: x, sql: "set local statement_timeout = 0; select pg_sleep(1e9)"}]}
+                """)).hasMessageContaining("(a)").hasMessageContaining("check 'x' must be one statement");
+        assertThat(read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, checks: [{name: x, sql: "select true;"}]}
+                """).getFirst().checks()).extracting(SqlCheck::sql).containsExactly("select true;");
     }
 
     @Test

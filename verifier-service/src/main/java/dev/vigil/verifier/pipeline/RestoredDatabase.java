@@ -82,16 +82,20 @@ final class RestoredDatabase {
     }
 
     /**
-     * Runs one of the target's checks, read-only and bounded by {@code timeout}: it passes when it
-     * answers one row with one boolean column that is true.
+     * Runs one of the target's checks, read-only and bounded by {@code timeout} on the server and in
+     * the driver, as one prepared statement (the server refuses a second one in it), reading at most
+     * two rows: it passes when it answers one row with one boolean column that is true.
      */
     CheckResult check(SqlCheck check, Duration timeout) {
         try (Connection connection = DatabaseServer.connect(server, name)) {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("set local statement_timeout = " + Math.max(1, timeout.toMillis()));
-                try (ResultSet rs = statement.executeQuery(check.sql())) {
+            try (Statement settings = connection.createStatement();
+                    java.sql.PreparedStatement statement = connection.prepareStatement(check.sql())) {
+                settings.execute("set local statement_timeout = " + Math.max(1, timeout.toMillis()));
+                statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000 + 1));
+                statement.setMaxRows(2);
+                try (ResultSet rs = statement.executeQuery()) {
                     if (!rs.next()) {
                         return new CheckResult(check.name(), false, "answered no row; a check must answer one row with one boolean");
                     }
