@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param encryptionKeyId   the key to encrypt under (AES-256-GCM); empty for no encryption
  * @param encryptionKeys    the keyring, {@code id:base64-32-bytes[,...]}, given by reference ({@code VIGIL_ENCRYPTION_KEYS})
  * @param progressInterval  how often a running dump publishes {@code DumpProgressed}
+ * @param passwordEnvPattern the environment variables a target's {@code passwordEnv} may name (a regular expression over
+ *                          the whole name), so a target's settings cannot make the worker send any other of its secrets
+ * @param passwordDir       the directory a target's {@code passwordFile} must lie in
  */
 @ConfigurationProperties("vigil.worker")
 public record WorkerProperties(
@@ -35,7 +38,9 @@ public record WorkerProperties(
         @DefaultValue("2") int compressionWorkers,
         @DefaultValue("") String encryptionKeyId,
         @DefaultValue("") String encryptionKeys,
-        @DefaultValue("5s") Duration progressInterval) {
+        @DefaultValue("5s") Duration progressInterval,
+        @DefaultValue("[A-Z0-9_]*PGPASSWORD") String passwordEnvPattern,
+        @DefaultValue("/run/secrets") java.nio.file.Path passwordDir) {
 
     @Override
     public String toString() {

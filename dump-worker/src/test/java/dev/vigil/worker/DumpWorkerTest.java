@@ -68,6 +68,8 @@ class DumpWorkerTest {
         registry.add("vigil.worker.progress-interval", () -> "50ms");
         registry.add("vigil.worker.encryption-keys", () -> KEYS);
         registry.add("vigil.staging.dir", () -> tmp.resolve("staging").toString());
+        // The password files below are made there.
+        registry.add("vigil.worker.password-dir", tmp::toString);
         registry.add("vigil.worker.unknown-target-wait", () -> "2s");
         registry.add("vigil.worker.retry.attempts", () -> "6");
         registry.add("vigil.worker.retry.initial-backoff", () -> "250ms");

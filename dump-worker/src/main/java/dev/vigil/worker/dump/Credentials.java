@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Resolves a target's password from its reference, here where the dump runs: the named environment
@@ -17,13 +18,27 @@ import java.util.Optional;
 final class Credentials {
 
     private final Map<String, String> environment;
+    private final Pattern allowedVariables;
+    private final Path passwordDir;
 
-    Credentials(Map<String, String> environment) {
+    /**
+     * @param allowedVariables the variables a target may name; any other (say {@code AWS_SECRET_ACCESS_KEY})
+     *                         would have the worker send that secret as a password to the target's host
+     * @param passwordDir      the directory password files must lie in, after links are followed
+     */
+    Credentials(Map<String, String> environment, Pattern allowedVariables, Path passwordDir) {
         this.environment = environment;
+        this.allowedVariables = allowedVariables;
+        this.passwordDir = passwordDir;
     }
 
     Optional<String> password(Connection connection) throws DumpFailure {
         if (connection.passwordEnv() != null) {
+            if (!allowedVariables.matcher(connection.passwordEnv()).matches()) {
+                throw new DumpFailure(FailureClass.AUTHENTICATION, "the password variable " + connection.passwordEnv() + " is not one a "
+                        + "target may name (vigil.worker.password-env-pattern: " + allowedVariables.pattern() + "); nothing was sent. "
+                        + "Put the password in a variable that matches, e.g. ORDERS_PGPASSWORD");
+            }
             String value = environment.get(connection.passwordEnv());
             if (value == null) {
                 throw new DumpFailure(FailureClass.AUTHENTICATION, "the password variable " + connection.passwordEnv()
@@ -32,8 +47,19 @@ final class Credentials {
             return Optional.of(value);
         }
         if (connection.passwordFile() != null) {
+            Path file;
             try {
-                return Optional.of(Files.readString(Path.of(connection.passwordFile())).strip());
+                file = Path.of(connection.passwordFile()).toRealPath();
+                if (!file.startsWith(passwordDir.toRealPath())) {
+                    throw new DumpFailure(FailureClass.AUTHENTICATION, "the password file " + connection.passwordFile() + " is not in "
+                            + passwordDir + " (vigil.worker.password-dir), where a target's password files must lie; nothing was read");
+                }
+            } catch (IOException e) {
+                throw new DumpFailure(FailureClass.AUTHENTICATION, "cannot read the password file " + connection.passwordFile()
+                        + " on the dump worker; mount it there (in " + passwordDir + ") and make it readable");
+            }
+            try {
+                return Optional.of(Files.readString(file).strip());
             } catch (IOException e) {
                 throw new DumpFailure(FailureClass.AUTHENTICATION, "cannot read the password file " + connection.passwordFile()
                         + " on the dump worker; mount it there and make it readable");

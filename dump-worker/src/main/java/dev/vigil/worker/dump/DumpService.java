@@ -20,6 +20,7 @@ import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.staging.Staging;
+import java.util.regex.Pattern;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import dev.vigil.worker.WorkerProperties;
@@ -64,7 +65,7 @@ public class DumpService {
         this.publisher = publisher;
         this.properties = properties;
         this.pgDumps = pgDumps;
-        this.credentials = new Credentials(System.getenv());
+        this.credentials = new Credentials(System.getenv(), Pattern.compile(properties.passwordEnvPattern()), properties.passwordDir());
         this.wrapping = wrapping(properties);
         this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
         log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, staging,
