@@ -14,6 +14,7 @@ import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
@@ -261,6 +262,24 @@ class VerifierServiceTest {
                 SOURCE_COUNTS, null, null, null).withCatalogAt(dev.vigil.contracts.CatalogReference.to("s3://" + BUCKET + "/" + manifestKey, taken));
         return Verifications.announce(dev.vigil.contracts.ArtifactStored.now(jobId, new dev.vigil.contracts.TargetId("shop"),
                 new dev.vigil.contracts.StoredObject("primary", BUCKET, key), artifact));
+    }
+
+    @Test
+    void aBackupTheVerifierCannotMakeSenseOfFailsTheJobInsteadOfLeavingItWaiting() {
+        JobId jobId = JobId.random();
+        direct.putObject(b -> b.bucket(BUCKET).key("shop/" + jobId + ".dump"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(dump));
+        Artifact nonsense = new Artifact("custom", dump.length, Sha256.of(dump), "not a version", "15.18", SOURCE_COUNTS);
+        dev.vigil.contracts.ArtifactStored stored = dev.vigil.contracts.ArtifactStored.now(jobId, new dev.vigil.contracts.TargetId("shop"),
+                new dev.vigil.contracts.StoredObject("primary", BUCKET, "shop/" + jobId + ".dump"), nonsense);
+
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, "shop", EventJson.writeString(stored));
+
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_FAILED)) {
+            BackupFailed failed = EventJson.read(probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60)).value()
+                    .getBytes(), BackupFailed.class);
+            assertThat(failed.stage()).isEqualTo(dev.vigil.contracts.Stage.VERIFY);
+            assertThat(failed.reason()).contains("failed unexpectedly").contains("not a version");
+        }
     }
 
     @Test

@@ -93,6 +93,14 @@ public class VerificationService {
         } catch (RestoreException e) {
             fail(stored, e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            if (e instanceof java.util.concurrent.CancellationException) {
+                throw e;
+            }
+            // Reported rather than left uncommitted: the job would otherwise wait in STORED for good.
+            log.error("verification of job {} target {} failed unexpectedly", stored.jobId(), stored.targetId(), e);
+            fail(stored, "the verification failed unexpectedly (" + e + "); the verifier's log has the details");
+            return;
         } finally {
             drop(scratch);
         }
