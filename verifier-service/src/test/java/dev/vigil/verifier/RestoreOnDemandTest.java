@@ -84,7 +84,7 @@ class RestoreOnDemandTest {
                 """);
         dump = Verifications.pgDump("restore_source");
         for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again", "restore_victim",
-                "dbname=restore_victim", "x' host='127.0.0.2")) {
+                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander")) {
             postgres.execute("postgres", "drop database if exists \"" + database + "\" with (force)");
         }
     }
@@ -154,6 +154,26 @@ class RestoreOnDemandTest {
         assertThat(outcome.tables()).extracting(TableCheck::foundRows).containsExactly(3L, 40L, 700L);
         assertThat(tablesIn("restored_whole")).containsExactly("Odd Name.Mixed Case", "public.customers", "sales.Order Lines", "sales.recent");
         assertThat(count("restored_whole", "sales.recent")).isEqualTo(10);
+    }
+
+    @Test
+    void aRestoreIdBelongsToOneRequestAndAnotherRequestWithItIsRefused() throws Exception {
+        ensureVerified();
+        UUID restoreId = UUID.randomUUID();
+        RestoreCompleted first = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of()));
+        assertThat(first.verdict()).as(first.toString()).isEqualTo(Verdict.PASSED);
+        holding("restored_bystander", "create table mine(id int); insert into mine values (7);");
+
+        RestoreRequested other = RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bystander", true, List.of(), List.of());
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_REQUESTED, TARGET.value(), EventJson.writeString(other));
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_COMPLETED)) {
+            RestoreCompleted refused = EventJson.read(probe.await(r -> r.value().contains(restoreId.toString())
+                    && r.value().contains("already used"), Duration.ofSeconds(60)).value().getBytes(), RestoreCompleted.class);
+            assertThat(refused.refused()).contains("restored_bound").contains("new restoreId");
+        }
+        assertThat(tablesIn("restored_bystander")).containsExactly("public.mine");
+        assertThat(restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of())))
+                .as("the first request, delivered again, still gets its own answer").isEqualTo(first);
     }
 
     @Test

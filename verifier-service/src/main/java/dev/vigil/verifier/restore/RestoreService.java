@@ -51,10 +51,26 @@ public class RestoreService {
 
     /** Restores as requested and announces the outcome; cancelled, it stops and announces nothing (the request is delivered again). */
     public void handle(RestoreRequested request, Cancellation cancellation) throws InterruptedException {
-        record Earlier(String event) {
+        record Earlier(String event, String targetId, String server, String database) {
+
+            boolean sameRequestAs(RestoreRequested request) {
+                return targetId.equals(request.targetId().value()) && java.util.Objects.equals(server, request.server())
+                        && database.equals(request.database());
+            }
         }
-        Optional<Earlier> earlier = jdbc.sql("select event::text from restores where restore_id = ?").param(request.restoreId())
-                .query((rs, n) -> new Earlier(rs.getString(1))).optional();
+        Optional<Earlier> earlier = jdbc.sql("select event::text, target_id, server, database from restores where restore_id = ?")
+                .param(request.restoreId())
+                .query((rs, n) -> new Earlier(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))).optional();
+        if (earlier.isPresent() && !earlier.get().sameRequestAs(request)) {
+            // A restoreId belongs to one request: another one may not inherit its answer, nor its right to clean what it began filling.
+            RestoreCompleted refused = RestoreCompleted.refused(request, request.jobId(), "restoreId " + request.restoreId()
+                    + " was already used for another request (target " + earlier.get().targetId() + ", database " + earlier.get().database()
+                    + (earlier.get().server() == null ? "" : " on server " + earlier.get().server()) + "); nothing was done. Send each "
+                    + "request with a new restoreId");
+            log.warn("restore {} refused: {}", request.restoreId(), refused.refused());
+            transactions.executeWithoutResult(s -> outbox.append(refused));
+            return;
+        }
         if (earlier.isPresent() && earlier.get().event() != null) {
             log.info("restore {} already answered; announcing its outcome again", request.restoreId());
             transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(earlier.get().event(), RestoreCompleted.class)));
