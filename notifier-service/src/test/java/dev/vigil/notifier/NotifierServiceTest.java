@@ -77,6 +77,21 @@ class NotifierServiceTest {
     }
 
     @Test
+    void whatAnEventCarriesReachesSlackAsPlainTextOfBoundedLength() throws Exception {
+        String reason = "<!channel> see <https://evil.example/login|the dashboard> & " + "x".repeat(10_000);
+        BackupFailed failed = BackupFailed.now(JobId.random(), new TargetId("billing-db"), Stage.STORE, FailureClass.STORAGE, reason);
+
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_FAILED, "billing-db", EventJson.writeString(failed));
+
+        String text = EventJson.mapper().readTree(awaitPosts(failed.jobId()).getFirst().body()).get("text").asString();
+        assertThat(text).contains("&lt;!channel&gt; see &lt;https://evil.example/login|the dashboard&gt; &amp; ")
+                .doesNotContain("<!channel>").doesNotContain("<https://");
+        assertThat(text.length()).isLessThan(3_300);
+        assertThat(text).contains("more characters");
+        assertThat(awaitMails(failed.jobId()).getFirst().getContent().toString()).as("the email keeps the whole reason").contains(reason);
+    }
+
+    @Test
     void aFailedVerdictAlertsWithTheDifferencesAndAPassedOneStaysQuiet() throws Exception {
         BackupVerified passed = BackupVerified.now(JobId.random(), new TargetId("billing-db"), Verdict.PASSED, List.of(),
                 List.of(new TableCheck("public", "t", 1, 1L)), 5);
