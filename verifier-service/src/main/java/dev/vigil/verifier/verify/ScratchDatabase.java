@@ -33,10 +33,20 @@ final class ScratchDatabase implements Destination {
         this.checks = List.copyOf(checks);
     }
 
-    /** A name fit for a database name: lower-case letters and digits, at most 16. */
+    /**
+     * A name fit for a database name: lower-case letters and digits, at most 16. A longer id keeps its
+     * first 8 and adds 8 hex digits of its hash: replicas whose ids share a long prefix (Kubernetes
+     * pod names) still get names of their own, so none drops another's scratch databases.
+     */
     static String instance(String instanceId) {
         String cleaned = instanceId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        return cleaned.isEmpty() ? "verifier" : cleaned.substring(0, Math.min(16, cleaned.length()));
+        if (cleaned.isEmpty()) {
+            return "verifier";
+        }
+        if (cleaned.length() <= 16) {
+            return cleaned;
+        }
+        return cleaned.substring(0, 8) + dev.vigil.contracts.Sha256.of(cleaned.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 8);
     }
 
     /**
