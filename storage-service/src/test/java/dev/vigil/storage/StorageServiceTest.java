@@ -264,20 +264,21 @@ class StorageServiceTest {
                 verdict(backup, Verdict.PASSED);
             }
             verdict(d1, Verdict.FAILED);
-            // The last verdict's application: after it, d1 is gone too.
-            probe.await(r -> r.key().equals("ret-db") && r.value().contains("\"deleted\":[{\"jobId\":\"" + d1.jobId()), Duration.ofSeconds(30));
+            // The last verdict's application: d1 failed verification but is kept, since no newer backup is verified.
+            probe.await(r -> r.key().equals("ret-db") && r.value().contains("verification failed, but no newer backup is verified"),
+                    Duration.ofSeconds(30));
             List<RetentionApplied> applied = probe.seen(Duration.ofMillis(300)).stream().filter(r -> r.key().equals("ret-db"))
                     .map(r -> EventJson.read(r.value().getBytes(), RetentionApplied.class)).toList();
-            assertThat(applied.stream().flatMap(a -> a.deleted().stream()).map(RetainedBackup::jobId))
-                    .containsExactlyInAnyOrder(d4.jobId(), d1.jobId());
+            assertThat(applied.stream().flatMap(a -> a.deleted().stream()).map(RetainedBackup::jobId)).containsExactly(d4.jobId());
             RetentionApplied last = applied.getLast();
             assertThat(last.policy()).isEqualTo(twoDays);
-            assertThat(last.kept()).extracting(RetainedBackup::jobId).containsExactly(d2.jobId(), d3.jobId(), d5.jobId());
-            assertThat(last.kept().get(2).reasons()).containsExactly("legal hold");
-            assertThat(last.deleted().getFirst().reasons()).containsExactly("verification failed, and no rule keeps it");
+            assertThat(last.kept()).extracting(RetainedBackup::jobId).containsExactly(d1.jobId(), d2.jobId(), d3.jobId(), d5.jobId());
+            assertThat(last.kept().getFirst().reasons()).containsExactly("verification failed, but no newer backup is verified");
+            assertThat(last.kept().get(3).reasons()).containsExactly("legal hold");
         }
 
         assertThat(keys("prod/ret-db/")).as("artifacts and their manifests").containsExactlyInAnyOrder(
+                d1.location().key(), d1.location().key() + ".manifest.json",
                 d2.location().key(), d2.location().key() + ".manifest.json", d3.location().key(), d3.location().key() + ".manifest.json",
                 d5.location().key(), d5.location().key() + ".manifest.json");
         assertThat(REPLICA_DIR.resolve(d4.replicas().getFirst().key())).as("the deleted backup's replica").doesNotExist();
@@ -291,7 +292,8 @@ class StorageServiceTest {
         JsonNode dryRun = EventJson.mapper().readTree(preview.body());
         assertThat(dryRun.get("policySource").asString()).isEqualTo("target");
         assertThat(dryRun.get("wouldDelete")).isEmpty();
-        assertThat(dryRun.get("kept").get(0).get("reasons").toString()).contains("newest verified backup").contains("daily ");
+        assertThat(dryRun.get("kept").get(0).get("reasons").toString()).contains("no newer backup is verified");
+        assertThat(dryRun.get("kept").get(1).get("reasons").toString()).contains("newest verified backup").contains("daily ");
         // Lifting the hold: the dry run now shows d5 would go, and still nothing was deleted.
         assertThat(http("DELETE", "/api/v1/backups/" + d5.jobId() + "/legal-hold").statusCode()).isEqualTo(204);
         JsonNode afterRelease = EventJson.mapper().readTree(http("GET", "/api/v1/targets/ret-db/retention").body());

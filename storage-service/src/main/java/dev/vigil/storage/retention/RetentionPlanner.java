@@ -31,7 +31,9 @@ import java.util.function.Function;
  *     not count, so neither uses up a slot;
  * <li>the newest verified backup, both by takenAt and by the order of storing (so a clock that
  *     jumped cannot make an old backup look newest, or the newest look old), is always kept;
- * <li>if fewer than {@code minVerified} verified backups would remain, the newest others are kept too.
+ * <li>if fewer than {@code minVerified} verified backups would remain, the newest others are kept too;
+ * <li>a backup whose verification failed is kept while no newer backup is verified: it may hold the
+ *     newest data there is, and a verdict alone (true or forged) never leaves a target with less.
  * </ul>
  * Everything else is deleted.
  */
@@ -40,6 +42,7 @@ final class RetentionPlanner {
     static final String PENDING = "verification pending";
     static final String LEGAL_HOLD = "legal hold";
     static final String NEWEST = "newest verified backup";
+    static final String FAILED_BUT_NEWEST = "verification failed, but no newer backup is verified";
 
     private RetentionPlanner() {
     }
@@ -79,6 +82,12 @@ final class RetentionPlanner {
         tier(verified, policy.monthly(), "monthly", t -> String.format("%04d-%02d", t.getYear(), t.getMonthValue()), reasons);
         tier(verified, policy.yearly(), "yearly", t -> String.valueOf(t.getYear()), reasons);
 
+        for (StoredBackup backup : live) {
+            if (backup.state() == State.VERIFICATION_FAILED && verified.stream().noneMatch(v -> newer(v, backup))) {
+                reasons.get(backup).add(FAILED_BUT_NEWEST);
+            }
+        }
+
         long verifiedKept = verified.stream().filter(b -> !reasons.get(b).isEmpty()).count();
         for (StoredBackup backup : verified) {
             if (verifiedKept >= policy.minVerified()) {
@@ -102,6 +111,11 @@ final class RetentionPlanner {
             }
         }
         return new RetentionPlan(kept, deleted);
+    }
+
+    /** Whether {@code a} is newer than {@code b}: taken later, or stored later (a clock that jumped back cannot hide it). */
+    private static boolean newer(StoredBackup a, StoredBackup b) {
+        return a.takenAt().isAfter(b.takenAt()) || a.sequence() > b.sequence();
     }
 
     /** Keeps the newest backup of each of the {@code count} most recent periods that hold one. */

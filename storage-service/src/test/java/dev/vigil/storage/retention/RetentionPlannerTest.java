@@ -51,15 +51,35 @@ class RetentionPlannerTest {
     void failedVerificationsDoNotUseUpDailySlots() {
         List<StoredBackup> backups = new ArrayList<>();
         for (int day = 0; day < 10; day++) {
-            // The last three days' backups failed verification.
+            // Days 4 to 6 failed verification; the days after them verified again.
+            backups.add(backup(NOW.minus(Duration.ofDays(10 - day)), day >= 4 && day <= 6 ? State.VERIFICATION_FAILED : State.VERIFIED, day));
+        }
+
+        RetentionPlan plan = RetentionPlanner.plan(new RetentionPolicy(3, 0, 0, 0, 0, 1), backups, NOW);
+
+        assertThat(plan.kept()).extracting(d -> d.backup().sequence()).containsExactly(9L, 8L, 7L);
+        assertThat(plan.deleted()).filteredOn(d -> d.backup().state() == State.VERIFICATION_FAILED).hasSize(3)
+                .allSatisfy(d -> assertThat(d.reasons()).containsExactly("verification failed, and no rule keeps it"));
+    }
+
+    @Test
+    void failedBackupsNewerThanEveryVerifiedOneAreKeptUntilANewerOneVerifies() {
+        List<StoredBackup> backups = new ArrayList<>();
+        for (int day = 0; day < 10; day++) {
+            // The last three days' backups failed verification: they may hold the newest data there is.
             backups.add(backup(NOW.minus(Duration.ofDays(10 - day)), day >= 7 ? State.VERIFICATION_FAILED : State.VERIFIED, day));
         }
 
         RetentionPlan plan = RetentionPlanner.plan(new RetentionPolicy(3, 0, 0, 0, 0, 1), backups, NOW);
 
-        assertThat(plan.kept()).extracting(d -> d.backup().sequence()).containsExactly(6L, 5L, 4L);
-        assertThat(plan.deleted()).filteredOn(d -> d.backup().state() == State.VERIFICATION_FAILED).hasSize(3)
-                .allSatisfy(d -> assertThat(d.reasons()).containsExactly("verification failed, and no rule keeps it"));
+        assertThat(plan.kept()).extracting(d -> d.backup().sequence()).containsExactly(9L, 8L, 7L, 6L, 5L, 4L);
+        assertThat(plan.kept()).filteredOn(d -> d.backup().state() == State.VERIFICATION_FAILED)
+                .allSatisfy(d -> assertThat(d.reasons()).containsExactly(RetentionPlanner.FAILED_BUT_NEWEST));
+
+        backups.add(backup(NOW.minus(Duration.ofHours(1)), State.VERIFIED, 10));
+        RetentionPlan afterANewVerifiedOne = RetentionPlanner.plan(new RetentionPolicy(3, 0, 0, 0, 0, 1), backups, NOW);
+
+        assertThat(afterANewVerifiedOne.deleted()).filteredOn(d -> d.backup().state() == State.VERIFICATION_FAILED).hasSize(3);
     }
 
     @Test
@@ -128,6 +148,9 @@ class RetentionPlannerTest {
                 .isGreaterThanOrEqualTo(Math.min(policy.minVerified(), verified.size()));
         assertThat(deleted).as("pending verification is never deleted; " + context).noneMatch(b -> b.state() == State.PENDING_VERIFICATION);
         assertThat(deleted).as("legal holds are never deleted; " + context).noneMatch(StoredBackup::legalHold);
+        assertThat(deleted).as("a failed backup newer than every verified one is never deleted; " + context)
+                .noneMatch(b -> b.state() == State.VERIFICATION_FAILED && verified.stream().noneMatch(v -> v.takenAt().isAfter(b.takenAt())
+                        || v.sequence() > b.sequence()));
         assertThat(plan.kept()).allSatisfy(d -> assertThat(d.reasons()).as(context).isNotEmpty());
 
         // Applying the plan and planning again at the same time deletes nothing more.
