@@ -60,6 +60,11 @@ class RestoreOnDemandTest {
         registry.add("vigil.verifier.restore-servers.staging.host", postgres::host);
         registry.add("vigil.verifier.restore-servers.staging.port", postgres::port);
         registry.add("vigil.verifier.restore-servers.staging.username", () -> LocalPostgres.SUPERUSER);
+        // A server whose role needs its password: pg_restore gets it from a private passfile.
+        registry.add("vigil.verifier.restore-servers.locked.host", postgres::host);
+        registry.add("vigil.verifier.restore-servers.locked.port", postgres::port);
+        registry.add("vigil.verifier.restore-servers.locked.username", () -> "vigil_restorer");
+        registry.add("vigil.verifier.restore-servers.locked.password", () -> RESTORER_SECRET);
         registry.add("vigil.verifier.instance-id", () -> "RT-1");
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "restore-test").toString());
     }
@@ -83,8 +88,11 @@ class RestoreOnDemandTest {
                 insert into "Odd Name"."Mixed Case" values (1), (2), (3);
                 """);
         dump = Verifications.pgDump("restore_source");
+        postgres.execute("postgres", "do $$ begin if not exists (select from pg_roles where rolname = 'vigil_restorer') then "
+                + "create role vigil_restorer login createdb password '" + RESTORER_SECRET + "'; end if; end $$");
+        postgres.requirePassword("vigil_restorer");
         for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again", "restore_victim",
-                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander")) {
+                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander", "restored_locked")) {
             postgres.execute("postgres", "drop database if exists \"" + database + "\" with (force)");
         }
     }
@@ -154,6 +162,20 @@ class RestoreOnDemandTest {
         assertThat(outcome.tables()).extracting(TableCheck::foundRows).containsExactly(3L, 40L, 700L);
         assertThat(tablesIn("restored_whole")).containsExactly("Odd Name.Mixed Case", "public.customers", "sales.Order Lines", "sales.recent");
         assertThat(count("restored_whole", "sales.recent")).isEqualTo(10);
+    }
+
+    private static final String RESTORER_SECRET = "restorer-" + UUID.randomUUID();
+
+    @Test
+    void aServerWhoseRoleNeedsAPasswordIsRestoredIntoWithItFromAPrivatePassfile() throws Exception {
+        ensureVerified();
+
+        RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "locked", "restored_locked", false,
+                List.of(), List.of()));
+
+        assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(outcome.toString()).doesNotContain(RESTORER_SECRET);
+        assertThat(tablesIn("restored_locked")).contains("sales.Order Lines", "public.customers");
     }
 
     @Test
@@ -262,7 +284,7 @@ class RestoreOnDemandTest {
         ensureVerified();
 
         assertThat(restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "production", "x", false, List.of(), List.of())).refused())
-                .isEqualTo("no restore server is named 'production'; the verifier knows [staging]: name one, leave server out for the "
+                .isEqualTo("no restore server is named 'production'; the verifier knows [locked, staging]: name one, leave server out for the "
                         + "verification server, or add it under vigil.verifier.restore-servers");
         assertThat(restore(request(JobId.random(), "x", false, List.of(), List.of())).refused())
                 .startsWith("no stored backup of target restore-shop with job id");

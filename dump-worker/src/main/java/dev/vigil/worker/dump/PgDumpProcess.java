@@ -3,6 +3,7 @@ package dev.vigil.worker.dump;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.Connection;
+import dev.vigil.pgclients.PrivatePassfile;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
@@ -67,7 +68,7 @@ final class PgDumpProcess {
         environment.remove("PGPASSWORD");
         environment.put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, connectTimeoutSeconds)));
         environment.put("PGAPPNAME", "vigil-dump-worker");
-        try (PrivatePassfile passfile = password.isPresent() ? PrivatePassfile.write(target, password.get()) : null) {
+        try (PrivatePassfile passfile = password.isPresent() ? PrivatePassfile.write(target.host(), target.port(), target.database(), target.username(), password.get()) : null) {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());
             }

@@ -3,6 +3,7 @@ package dev.vigil.verifier.pipeline;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.pgclients.PrivatePassfile;
 import dev.vigil.verifier.VerifierProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs the installed program that restores an artifact: pg_restore for custom and directory archives
  * (in parallel, from the file or directory the fetch made), psql for plain SQL (decoded into its
- * standard input). The password goes in the program's environment, never in its arguments.
+ * standard input). The password goes in a private passfile ({@code PGPASSFILE}), never in its
+ * arguments or environment.
  * Thread-safe.
  */
 public final class RestoreProgram {
@@ -85,9 +87,18 @@ public final class RestoreProgram {
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
-        if (!server.password().isEmpty()) {
-            builder.environment().put("PGPASSWORD", server.password());
+        builder.environment().put("PGAPPNAME", "vigil-verifier");
+        try (PrivatePassfile passfile = server.password().isEmpty() ? null
+                : PrivatePassfile.write(server.host(), server.port(), "*", server.username(), server.password())) {
+            if (passfile != null) {
+                builder.environment().put("PGPASSFILE", passfile.path().toString());
+            }
+            return run(builder, stored, fetch, files, cancellation);
         }
+    }
+
+    private static Run run(ProcessBuilder builder, ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files,
+            Cancellation cancellation) throws IOException, InterruptedException {
         Process process = builder.start();
         cancellation.onCancel(process::destroyForcibly);
         AtomicReference<String> decodeProblem = new AtomicReference<>();

@@ -1,8 +1,7 @@
-package dev.vigil.worker.dump;
+package dev.vigil.pgclients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.contracts.Connection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,7 +12,7 @@ class PrivatePassfileTest {
     @Test
     void theEntryIsEscapedReadableByItsOwnerAloneAndGoneAfterwards() throws Exception {
         Path path;
-        try (PrivatePassfile passfile = PrivatePassfile.write(new Connection("db", 5432, "orders", "backup", null, null), "a:b\\c")) {
+        try (PrivatePassfile passfile = PrivatePassfile.write("db", 5432, "orders", "backup", "a:b\\c")) {
             path = passfile.path();
             assertThat(Files.readString(path)).isEqualTo("db:5432:orders:backup:a\\:b\\\\c\n");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-------");

@@ -1,6 +1,5 @@
-package dev.vigil.worker.dump;
+package dev.vigil.pgclients;
 
-import dev.vigil.contracts.Connection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +7,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A libpq passfile with one entry, in a directory only this process's user can enter, readable by
- * that user alone (0600, as libpq requires), deleted on close. Not thread-safe; one per dump.
+ * that user alone (0600, as libpq requires), deleted on close: how pg_dump, pg_restore and psql get a
+ * password, never through an argument or an environment variable. Not thread-safe; one per run.
  */
-final class PrivatePassfile implements AutoCloseable {
+public final class PrivatePassfile implements AutoCloseable {
 
     private final Path directory;
     private final Path file;
@@ -20,15 +20,17 @@ final class PrivatePassfile implements AutoCloseable {
         this.file = file;
     }
 
-    static PrivatePassfile write(Connection target, String password) throws IOException {
+    /** A passfile for {@code username} at {@code host}:{@code port}, database {@code database} ({@code *}: any). */
+    public static PrivatePassfile write(String host, int port, String database, String username, String password) throws IOException {
         Path directory = Files.createTempDirectory("vigil-pgpass-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path file = Files.createFile(directory.resolve("pgpass"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, escape(target.host()) + ":" + target.port() + ":" + escape(target.database()) + ":"
-                + escape(target.username()) + ":" + escape(password) + "\n");
+        Files.writeString(file, escape(host) + ":" + port + ":" + ("*".equals(database) ? "*" : escape(database)) + ":"
+                + escape(username) + ":" + escape(password) + "\n");
         return new PrivatePassfile(directory, file);
     }
 
-    Path path() {
+    /** Where it is: what {@code PGPASSFILE} names. */
+    public Path path() {
         return file;
     }
 
