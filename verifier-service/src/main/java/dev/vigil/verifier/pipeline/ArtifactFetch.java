@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -45,25 +46,36 @@ public final class ArtifactFetch {
      */
     static final class WorkFiles implements AutoCloseable {
 
+        final Path directory;
         final Path artifact;
         final Path restorable;
 
-        WorkFiles(Path workDir, String name, ArtifactStored stored) {
-            this.artifact = workDir.resolve(name + "." + stored.artifact().fileExtension());
-            this.restorable = workDir.resolve(name + ".restore.dump");
+        /** Makes {@code <workDir>/<name>}, readable by this process's user alone (0700), replacing what a stopped run left there. */
+        WorkFiles(Path workDir, String name, ArtifactStored stored) throws IOException {
+            this.directory = workDir.resolve(name);
+            deleteTree(directory);
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            this.artifact = directory.resolve("artifact." + stored.artifact().fileExtension());
+            this.restorable = directory.resolve("restore.dump");
         }
 
         @Override
         public void close() {
             try {
-                Files.deleteIfExists(artifact);
-                if (Files.isDirectory(restorable)) {
-                    DirectoryArchive.delete(restorable);
-                } else {
-                    Files.deleteIfExists(restorable);
-                }
+                deleteTree(directory);
             } catch (IOException ignored) {
-                // the work directory is scratch space
+                // the work directory is scratch space; the next run of the same name replaces what is left
+            }
+        }
+
+        private static void deleteTree(Path root) throws IOException {
+            if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+                for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(path);
+                }
             }
         }
     }

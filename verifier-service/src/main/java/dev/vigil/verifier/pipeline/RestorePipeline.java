@@ -62,7 +62,14 @@ public final class RestorePipeline {
             if (!noRoom.isEmpty()) {
                 return Outcome.unjudged(noRoom);
             }
-            try (ArtifactFetch.WorkFiles files = new ArtifactFetch.WorkFiles(properties.workDir(), destination.workName(), stored)) {
+            ArtifactFetch.WorkFiles workFiles;
+            try {
+                workFiles = new ArtifactFetch.WorkFiles(properties.workDir(), destination.workName(), stored);
+            } catch (IOException e) {
+                throw new RestoreException("the verifier's work directory " + properties.workDir() + " cannot be used (" + e
+                        + "); check vigil.verifier.work-dir", e);
+            }
+            try (ArtifactFetch.WorkFiles files = workFiles) {
                 return restore(stored, destination, program.get(), sourceMajor, files, cancellation);
             }
         } catch (SdkException | IOException e) {
