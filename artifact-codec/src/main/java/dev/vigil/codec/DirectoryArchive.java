@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -78,15 +80,18 @@ public final class DirectoryArchive {
         }
     }
 
-    /** Removes a flat directory (pg_dump's, or one {@link #extract} made) with its files, or a single file; nothing if absent. */
+    /**
+     * Removes a directory (pg_dump's, one {@link #extract} made, or a work directory holding one) with
+     * everything in it, or a single file; nothing if absent. Links are removed, not followed.
+     */
     public static void delete(Path path) throws IOException {
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> files = Files.list(path)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(file);
-                }
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path each : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(each);
             }
         }
-        Files.deleteIfExists(path);
     }
 }

@@ -53,7 +53,7 @@ public final class ArtifactFetch {
         /** Makes {@code <workDir>/<name>}, readable by this process's user alone (0700), replacing what a stopped run left there. */
         WorkFiles(Path workDir, String name, ArtifactStored stored) throws IOException {
             this.directory = workDir.resolve(name);
-            deleteTree(directory);
+            DirectoryArchive.delete(directory);
             Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             this.artifact = directory.resolve("artifact." + stored.artifact().fileExtension());
             this.restorable = directory.resolve("restore.dump");
@@ -62,20 +62,9 @@ public final class ArtifactFetch {
         @Override
         public void close() {
             try {
-                deleteTree(directory);
+                DirectoryArchive.delete(directory);
             } catch (IOException ignored) {
                 // the work directory is scratch space; the next run of the same name replaces what is left
-            }
-        }
-
-        private static void deleteTree(Path root) throws IOException {
-            if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-                for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(path);
-                }
             }
         }
     }
