@@ -169,15 +169,13 @@ public class DumpService {
         retry.getEventPublisher().onRetry(event -> log.warn("dump attempt {} of {} failed: job {} target {}: {}; retrying in {} ms",
                 event.getNumberOfRetryAttempts(), properties.retry().attempts(), request.jobId(), request.targetId(),
                 ((DumpFailure) event.getLastThrowable()).failureClass(), event.getWaitInterval().toMillis()));
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         try {
-            return retry.executeCheckedSupplier(() -> {
-                attempts.incrementAndGet();
-                return dump(request, target, options, password, cancellation);
-            });
+            return retry.executeCheckedSupplier(() -> dump(request, target, options, password, cancellation));
         } catch (DumpFailure e) {
-            if (isTransient(e.failureClass()) && attempts.get() > 1 && !cancellation.isCancelled()) {
-                throw new DumpFailure(e.failureClass(), e.getMessage() + " (gave up after " + attempts.get() + " attempts)");
+            // A transient failure gets out only once every attempt is used up (or the dump was cancelled).
+            if (isTransient(e.failureClass()) && !cancellation.isCancelled()) {
+                throw new DumpFailure(e.failureClass(), e.getMessage() + " (gave up after " + Math.max(1, properties.retry().attempts())
+                        + " attempts)");
             }
             throw e;
         } catch (IOException | InterruptedException | RuntimeException e) {
