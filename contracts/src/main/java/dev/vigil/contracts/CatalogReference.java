@@ -27,7 +27,7 @@ public record CatalogReference(
 
     /** A reference to {@code catalog}, kept at {@code uri}. */
     public static CatalogReference to(String uri, Catalog catalog) {
-        return new CatalogReference(uri, Sha256.of(EventJson.write(catalog)), catalog.objects().size(), catalog.withData(),
+        return new CatalogReference(uri, sha256Of(catalog), catalog.objects().size(), catalog.withData(),
                 catalog.wholeDatabase());
     }
 
@@ -65,6 +65,10 @@ public record CatalogReference(
 
     /** Whether {@code catalog} is the one referred to. */
     public boolean matches(Catalog catalog) {
-        return sha256.equals(Sha256.of(EventJson.write(catalog)));
+        return sha256.equals(sha256Of(catalog));
+    }
+
+    private static String sha256Of(Catalog catalog) {
+        return Sha256.of(EventJson.write(catalog));
     }
 }

@@ -99,7 +99,7 @@ public final class RestorePipeline {
         destination.prepare();
         List<String> differences = new ArrayList<>();
         List<String> environment = new ArrayList<>();
-        for (List<String> selection : "plain".equals(stored.artifact().format()) ? List.of(List.<String>of()) : destination.runs()) {
+        for (List<String> selection : RestoreProgram.isPlain(stored) ? List.of(List.<String>of()) : destination.runs()) {
             RestoreProgram.Run run = programs.run(program, stored, fetch, files, destination.server(), destination.database(), selection,
                     cancellation);
             if (run.decodeProblem() != null) {

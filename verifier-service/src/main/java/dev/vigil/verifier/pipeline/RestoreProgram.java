@@ -42,7 +42,7 @@ public final class RestoreProgram {
         return isPlain(stored) ? psqls : pgRestores;
     }
 
-    private static boolean isPlain(ArtifactStored stored) {
+    static boolean isPlain(ArtifactStored stored) {
         return "plain".equals(stored.artifact().format());
     }
 
