@@ -194,7 +194,6 @@ public final class VerificationComparison {
             client.putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromFile(artifact));
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                     "-jar", jar.toString(), "--server.port=0", "--spring.main.banner-mode=off",
-                    "--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
                     "--spring.datasource.url=" + postgres.jdbcUrl("vigil_bench"), "--spring.datasource.username=" + LocalPostgres.SUPERUSER,
                     "--vigil.verifier.endpoint=" + s3.endpoint(), "--vigil.verifier.scratch.host=" + postgres.host(),
                     "--vigil.verifier.scratch.port=" + postgres.port(), "--vigil.verifier.scratch.username=" + LocalPostgres.SUPERUSER,
@@ -202,6 +201,8 @@ public final class VerificationComparison {
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
             builder.environment().put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
+            builder.environment().put("VIGIL_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            builder.environment().put("VIGIL_KAFKA_PASSWORD", kafka.password("verifier-service"));
             VerifierProcess verifier = new VerifierProcess(kafka, s3, builder.start());
             awaitLog(log, "Started VerifierApplication", Duration.ofSeconds(180));
             // A backup whose object is missing fails at once: once its failure is back, the verifier consumes and answers.
@@ -220,8 +221,8 @@ public final class VerificationComparison {
             JobId jobId = JobId.random();
             ArtifactStored stored = ArtifactStored.now(jobId, new TargetId("bench"), new StoredObject("primary", BUCKET, KEY), described);
             // A plain consumer in long polls (a poll returns as soon as a record arrives), so that waiting costs the machine nothing.
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "group.id", "bench-" + jobId, "auto.offset.reset", "latest"), new StringDeserializer(), new StringDeserializer())) {
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(withGroup(kafka.clientProperties(LocalKafka.ADMIN),
+                    "bench-" + jobId), new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of(Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED));
                 while (consumer.assignment().isEmpty()) {
                     consumer.poll(Duration.ofMillis(100));
@@ -264,5 +265,12 @@ public final class VerificationComparison {
             Thread.sleep(250);
         }
         throw new IllegalStateException("the verifier did not start within " + timeout + "; see " + log);
+    }
+
+    private static Map<String, Object> withGroup(Map<String, Object> client, String group) {
+        Map<String, Object> settings = new java.util.HashMap<>(client);
+        settings.put("group.id", group);
+        settings.put("auto.offset.reset", "latest");
+        return settings;
     }
 }

@@ -284,7 +284,7 @@ public final class DevLauncher {
         step("five services");
         Path targets = writeTargets(dataDir, postgres, options.targets());
         String keyring = "dev:" + devKey(dataDir);
-        EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), postgres.jdbcUrl("vigil"),
+        EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), kafka::password, postgres.jdbcUrl("vigil"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, options.port(),
                 Map.of("logging.config", "classpath:vigil-dev-logback.xml",
@@ -315,7 +315,12 @@ public final class DevLauncher {
         for (TargetOption target : options.targets()) {
             out.println("  curl -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/" + target.name() + "/backups");
         }
-        out.println("Teams can publish BackupRequested to " + kafka.bootstrapServers() + " (topic vigil.backup.requested).");
+        // A team's principal may publish BackupRequested and nothing else; its client settings for Kafka's tools.
+        Path teamConfig = dataDir.resolve("kafka-team-demo.properties");
+        kafka.addTeam("team-demo");
+        kafka.writeClientConfig("team-demo", teamConfig);
+        out.println("Teams can publish BackupRequested to " + kafka.bootstrapServers() + " (topic vigil.backup.requested), signed in");
+        out.println("  as team-demo with the client settings in " + teamConfig + " (e.g. kafka-console-producer.sh --producer.config).");
         out.println("Press Ctrl-C to stop.");
         stopRequested.await();
         out.println();

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * All five Vigil services in this JVM, each a Spring Boot application of its own with its own
@@ -24,10 +26,12 @@ public final class EmbeddedStack implements AutoCloseable {
     /**
      * Where the infrastructure answers and where the services keep their files.
      *
+     * @param kafkaPassword each service's password on the broker, by service name (its principal)
      * @param extra further settings for every service, e.g. the notifier's channels or logging
      */
     public record Settings(
             String kafkaBootstrapServers,
+            Function<String, String> kafkaPassword,
             String jdbcUrl,
             String dbUsername,
             String s3Endpoint,
@@ -113,7 +117,11 @@ public final class EmbeddedStack implements AutoCloseable {
         args.add("--spring.main.banner-mode=off");
         settings.extra().forEach((key, value) -> args.add("--" + key + "=" + value));
         args.addAll(own);
-        return VigilApplication.builder(application, name).run(args.toArray(String[]::new));
+        // The broker password as a property source of its own, ahead of the settings files, not as an argument.
+        Map<String, Object> secrets = Map.of("vigil.kafka.password", settings.kafkaPassword().apply(name));
+        return VigilApplication.builder(application, name)
+                .initializers(context -> context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("vigil-secrets", secrets)))
+                .run(args.toArray(String[]::new));
     }
 
     private static List<String> database(Settings settings) {

@@ -63,7 +63,7 @@ class DumpWorkerTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        ServiceTestSettings.kafka(registry);
+        ServiceTestSettings.kafka(registry, WorkerApplication.NAME);
         registry.add("vigil.worker.encryption-key-id", () -> "worker-key");
         registry.add("vigil.worker.progress-interval", () -> "50ms");
         registry.add("vigil.worker.encryption-keys", () -> KEYS);

@@ -49,7 +49,7 @@ class VersionMismatchTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        ServiceTestSettings.kafka(registry);
+        ServiceTestSettings.kafka(registry, WorkerApplication.NAME);
         registry.add("vigil.staging.dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "staging").toString());
     }
 

@@ -119,7 +119,7 @@ class BackupPipelineEndToEndTest {
         extra.put("vigil.worker.encryption-key-id", "e2e-key");
         extra.put("vigil.worker.encryption-keys", keys);
         extra.put("vigil.verifier.encryption-keys", keys);
-        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_e2e"),
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_e2e"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "e2e-backups", tmp.resolve("e2e-staging"), tmp.resolve("e2e-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), extra));
         api = new JobsApi(stack.schedulerPort());
@@ -297,12 +297,15 @@ class BackupPipelineEndToEndTest {
     @Test
     void malformedRequestsLandInTheDeadLetterTopicOrFailClearlyAndTheNextGoodRequestStillSucceeds() throws Exception {
         String brokers = LocalKafka.shared().bootstrapServers();
-        KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "shop", "{this is not json");
-        KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "shop",
+        // As a team publishes: signed in as a principal that may write BackupRequested and nothing else.
+        LocalKafka.shared().addTeam("team-shop");
+        Map<String, Object> team = LocalKafka.shared().clientProperties("team-shop");
+        KafkaProbe.send(team, Topics.BACKUP_REQUESTED, "shop", "{this is not json");
+        KafkaProbe.send(team, Topics.BACKUP_REQUESTED, "shop",
                 "{\"eventId\":\"6c3e4f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6\",\"occurredAt\":\"2026-11-21T03:00:00Z\",\"schemaVersion\":1,"
                         + "\"targetId\":\"shop\",\"trigger\":\"EXTERNAL\",\"requestedBy\":\"missing-job-id\"}");
         BackupRequested unknown = BackupRequested.now(JobId.random(), new TargetId("ghost"), Trigger.EXTERNAL, "a team with a typo");
-        KafkaProbe.send(brokers, Topics.BACKUP_REQUESTED, "ghost", EventJson.writeString(unknown));
+        KafkaProbe.send(team, Topics.BACKUP_REQUESTED, "ghost", EventJson.writeString(unknown));
 
         try (KafkaProbe dlq = new KafkaProbe(brokers, Topics.deadLetter(Topics.BACKUP_REQUESTED, "dump-worker"))) {
             dlq.await(r -> r.value().equals("{this is not json"), Duration.ofSeconds(60));

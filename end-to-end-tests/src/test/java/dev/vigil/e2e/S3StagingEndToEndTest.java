@@ -43,7 +43,7 @@ class S3StagingEndToEndTest {
                     database: shop_s3staging
                     username: postgres
                 """.formatted(postgres.port()));
-        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_s3staging"),
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_s3staging"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "s3staging-backups", tmp.resolve("s3staging-local"),
                 tmp.resolve("s3staging-verify"), postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(),
                 Map.of("vigil.staging.bucket", "e2e-staging", "vigil.staging.endpoint", LocalS3.shared().endpoint())));

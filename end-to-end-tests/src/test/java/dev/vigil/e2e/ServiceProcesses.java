@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.GroupState;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
@@ -24,7 +22,10 @@ final class ServiceProcesses {
     private ServiceProcesses() {
     }
 
-    /** {@code java -jar <module>'s exec jar <args>}, its output into {@code log}; lean JVM flags, this JVM's temp directory. */
+    /**
+     * {@code java -jar <module>'s exec jar <args>}, its output into {@code log}; lean JVM flags, this JVM's temp
+     * directory; signed in to the shared broker as the service the module is.
+     */
     static ProcessBuilder java(String module, Path log, List<String> args) throws IOException {
         Path jar;
         try (Stream<Path> files = Files.list(Path.of("..", module, "target"))) {
@@ -35,7 +36,11 @@ final class ServiceProcesses {
                 "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", jar.toString(),
                 "--server.port=0", "--spring.main.banner-mode=off"));
         command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The shared broker, signed in to as the service; the password by environment, never in the arguments.
+        builder.environment().put("VIGIL_KAFKA_BOOTSTRAP_SERVERS", LocalKafka.shared().bootstrapServers());
+        builder.environment().put("VIGIL_KAFKA_PASSWORD", LocalKafka.shared().password(module));
+        return builder;
     }
 
     /**
@@ -44,7 +49,7 @@ final class ServiceProcesses {
      * takes its share of the group's work. Fails at once, with the process's log, if the process ends.
      */
     static void awaitGroupMember(Process process, Path log, String group, String clientId, Duration timeout) throws IOException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.shared().bootstrapServers()))) {
+        try (Admin admin = Admin.create(LocalKafka.shared().clientProperties(LocalKafka.ADMIN))) {
             await(clientId + " in consumer group " + group).atMost(timeout).pollInterval(Duration.ofMillis(250))
                     .failFast(clientId + " ended", () -> !process.isAlive())
                     .until(() -> admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(),

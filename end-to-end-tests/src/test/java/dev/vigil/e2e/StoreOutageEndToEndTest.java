@@ -49,7 +49,7 @@ class StoreOutageEndToEndTest {
                   - {id: shop-a, host: 127.0.0.1, port: %d, database: shop_outage, username: postgres}
                   - {id: shop-b, host: 127.0.0.1, port: %d, database: shop_outage, username: postgres}
                 """.formatted(postgres.port(), postgres.port()));
-        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_outage"),
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_outage"),
                 LocalPostgres.SUPERUSER, proxy.endpoint(), BUCKET, tmp.resolve("outage-staging"), tmp.resolve("outage-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(),
                 Map.of("vigil.storage.upload.attempts", "2",

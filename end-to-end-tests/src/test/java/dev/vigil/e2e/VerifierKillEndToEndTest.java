@@ -53,7 +53,7 @@ class VerifierKillEndToEndTest {
                 targets:
                   - {id: big, host: 127.0.0.1, port: %d, database: big_vkill, username: postgres}
                 """.formatted(postgres.port()));
-        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_vkill"),
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_vkill"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "vkill-backups", tmp.resolve("vkill-staging"), tmp.resolve("vkill-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), Map.of()), true, false);
         api = new JobsApi(stack.schedulerPort());
@@ -96,7 +96,6 @@ class VerifierKillEndToEndTest {
         LocalPostgres postgres = LocalPostgres.shared();
         String consumer = "--spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.";
         ProcessBuilder builder = ServiceProcesses.java("verifier-service", log, List.of(
-                "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
                 "--spring.datasource.url=" + postgres.jdbcUrl("vigil_vkill"), "--spring.datasource.username=" + LocalPostgres.SUPERUSER,
                 "--vigil.verifier.endpoint=" + LocalS3.shared().endpoint(),
                 "--vigil.verifier.scratch.host=" + postgres.host(), "--vigil.verifier.scratch.port=" + postgres.port(),

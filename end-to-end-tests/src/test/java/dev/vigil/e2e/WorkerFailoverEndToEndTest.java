@@ -64,7 +64,7 @@ class WorkerFailoverEndToEndTest {
                     .append("\n    database: ").append(id.equals("big") ? "big_failover" : "small_failover").append("\n    username: postgres\n");
         }
         Path targetsFile = Files.writeString(tmp.resolve("failover-targets.yml"), targets);
-        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), postgres.jdbcUrl("vigil_failover"),
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_failover"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "failover-backups", staging, tmp.resolve("failover-verify"),
                 postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targetsFile, FreePorts.next(), Map.of()), false);
         api = new JobsApi(stack.schedulerPort());
@@ -175,7 +175,6 @@ class WorkerFailoverEndToEndTest {
     private static Process startWorker(String name, Path log) throws IOException {
         String consumer = "--spring.cloud.stream.kafka.bindings.dump-in-0.consumer.configuration.";
         return ServiceProcesses.java("dump-worker", log, List.of(
-                "--spring.cloud.stream.kafka.binder.brokers=" + LocalKafka.shared().bootstrapServers(),
                 "--vigil.staging.dir=" + staging, "--vigil.worker.worker-id=" + name,
                 // Its consumers' client ids, so the test sees when it has joined the group.
                 consumer + "client.id=" + name,

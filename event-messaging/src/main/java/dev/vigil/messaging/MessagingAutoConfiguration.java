@@ -1,11 +1,11 @@
 package dev.vigil.messaging;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /** Provides the {@link EventPublisher} and the {@link TargetSettings} client to every service. */
 @AutoConfiguration
@@ -20,7 +20,13 @@ public class MessagingAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TargetSettings targetSettings(@Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers, TargetSettingsProperties properties) {
-        return new TargetSettings(brokers, properties.readWait());
+    BrokerSignIn brokerSignIn(Environment environment) {
+        return BrokerSignIn.from(environment);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TargetSettings targetSettings(BrokerSignIn signIn, TargetSettingsProperties properties) {
+        return new TargetSettings(signIn.clientProperties(), properties.readWait());
     }
 }

@@ -7,6 +7,7 @@ import dev.vigil.contracts.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +53,7 @@ public class TargetSettings implements SmartLifecycle {
         }
     }
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientProperties;
     private final Duration readWait;
     private final Map<TargetId, TargetConfigured> targets = new ConcurrentHashMap<>();
     /** Guards {@link #caughtUp}; notified when the topic has been read to its end and on every change. */
@@ -65,8 +66,8 @@ public class TargetSettings implements SmartLifecycle {
     /**
      * @param readWait how long a lookup waits for the topic to be read to its end before it answers {@link Lookup.NotReadYet}
      */
-    public TargetSettings(String bootstrapServers, Duration readWait) {
-        this.bootstrapServers = bootstrapServers;
+    public TargetSettings(Map<String, Object> clientProperties, Duration readWait) {
+        this.clientProperties = Map.copyOf(clientProperties);
         this.readWait = readWait;
     }
 
@@ -196,11 +197,10 @@ public class TargetSettings implements SmartLifecycle {
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> settings = new HashMap<>(clientProperties);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         running = true;
         thread = Thread.ofPlatform().name("target-settings").daemon().start(this::run);
     }

@@ -2,6 +2,7 @@ package dev.vigil.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.contracts.BrokerRights;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
@@ -30,7 +31,7 @@ class TargetSettingsTest {
     }
 
     private static void send(String key, byte[] value) throws ExecutionException, InterruptedException {
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", BROKERS), new ByteArraySerializer(),
+        try (var producer = new KafkaProducer<byte[], byte[]>(LocalKafka.adminProperties(BROKERS), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.TARGETS, key.getBytes(StandardCharsets.UTF_8), value)).get();
         }
@@ -47,7 +48,7 @@ class TargetSettingsTest {
         send("settings-garbled", "not json".getBytes(StandardCharsets.UTF_8));
         announce("settings-b", "b.internal");
 
-        TargetSettings settings = new TargetSettings(BROKERS, Duration.ofSeconds(30));
+        TargetSettings settings = new TargetSettings(LocalKafka.shared().clientProperties(BrokerRights.WORKER), Duration.ofSeconds(30));
         settings.start();
         try {
             assertThat(settings.lookup(new TargetId("settings-a"))).isInstanceOfSatisfying(TargetSettings.Lookup.Known.class,
@@ -67,7 +68,7 @@ class TargetSettingsTest {
     @Test
     void aTargetAnnouncedWhileALookupWaitsForItIsFound() throws Exception {
         announce("settings-early", "early.internal");
-        TargetSettings settings = new TargetSettings(BROKERS, Duration.ofSeconds(30));
+        TargetSettings settings = new TargetSettings(LocalKafka.shared().clientProperties(BrokerRights.WORKER), Duration.ofSeconds(30));
         settings.start();
         try {
             assertThat(settings.lookup(new TargetId("settings-early"))).isInstanceOf(TargetSettings.Lookup.Known.class);
@@ -81,7 +82,7 @@ class TargetSettingsTest {
 
     @Test
     void withoutABrokerALookupSaysTheSettingsAreNotKnownYetRatherThanNotConfigured() throws Exception {
-        TargetSettings settings = new TargetSettings("127.0.0.1:" + FreePorts.next(), Duration.ofSeconds(1));
+        TargetSettings settings = new TargetSettings(Map.of("bootstrap.servers", "127.0.0.1:" + FreePorts.next()), Duration.ofSeconds(1));
         settings.start();
         try {
             long started = System.nanoTime();

@@ -30,16 +30,23 @@ public final class KafkaProbe implements AutoCloseable {
         }
     }
 
-    private final String bootstrapServers;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<Seen> seen = new ArrayList<>();
 
+    /** Reads as the administrator of a broker started in this JVM ({@link LocalKafka#adminProperties}). */
     public KafkaProbe(String bootstrapServers, String... topics) {
-        this.bootstrapServers = bootstrapServers;
-        this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrapServers,
-                "group.id", "probe-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
-                "allow.auto.create.topics", "true", "metadata.max.age.ms", "500"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this(LocalKafka.adminProperties(bootstrapServers), topics);
+    }
+
+    /**
+     * Reads with the given client settings (bootstrap servers and credentials: {@link LocalKafka#clientProperties}),
+     * under a group of its own unless they name one.
+     */
+    public KafkaProbe(Map<String, Object> client, String... topics) {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("group.id", "probe-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest", "allow.auto.create.topics", "true", "metadata.max.age.ms", "500"));
+        settings.putAll(client);
+        this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topics));
     }
 
@@ -80,10 +87,19 @@ public final class KafkaProbe implements AutoCloseable {
         }
     }
 
-    /** Sends one raw record and waits for the broker to acknowledge it. */
+    /** Sends one raw record as the administrator of a broker started in this JVM and waits for the broker to acknowledge it. */
     public static void send(String bootstrapServers, String topic, String key, String value) {
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", bootstrapServers),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        send(LocalKafka.adminProperties(bootstrapServers), topic, key, value);
+    }
+
+    /**
+     * Sends one raw record with the given client settings (bootstrap servers and credentials) and
+     * waits for the broker to acknowledge it; a refusal is thrown with the broker's reason as its cause.
+     */
+    public static void send(Map<String, Object> client, String topic, String key, String value) {
+        Map<String, Object> settings = new java.util.HashMap<>(client);
+        settings.put("max.block.ms", "20000");
+        try (var producer = new KafkaProducer<byte[], byte[]>(settings, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                     value.getBytes(StandardCharsets.UTF_8))).get();
         } catch (ExecutionException e) {

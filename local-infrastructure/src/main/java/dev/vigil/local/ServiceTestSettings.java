@@ -8,14 +8,16 @@ public final class ServiceTestSettings {
     private ServiceTestSettings() {
     }
 
-    /** The shared broker. */
-    public static void kafka(DynamicPropertyRegistry registry) {
+    /** The shared broker, signed in to as the service (its principal is its name: {@code BrokerRights.SERVICES}). */
+    public static void kafka(DynamicPropertyRegistry registry, String service) {
         registry.add("spring.cloud.stream.kafka.binder.brokers", () -> LocalKafka.shared().bootstrapServers());
+        registry.add("vigil.kafka.username", () -> service);
+        registry.add("vigil.kafka.password", () -> LocalKafka.shared().password(service));
     }
 
-    /** The shared broker, and a database of the test's own in the shared cluster for the service's tables. */
-    public static void kafkaAndDatabase(DynamicPropertyRegistry registry, String database) {
-        kafka(registry);
+    /** The shared broker signed in to as the service, and a database of the test's own in the shared cluster for its tables. */
+    public static void kafkaAndDatabase(DynamicPropertyRegistry registry, String service, String database) {
+        kafka(registry, service);
         LocalPostgres postgres = LocalPostgres.shared();
         postgres.createDatabase(database);
         registry.add("spring.datasource.url", () -> postgres.jdbcUrl(database));

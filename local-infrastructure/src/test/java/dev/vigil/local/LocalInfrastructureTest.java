@@ -32,14 +32,14 @@ class LocalInfrastructureTest {
     @Test
     void theKafkaBrokerDeliversWhatWasProduced() {
         LocalKafka kafka = LocalKafka.shared();
-        try (var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        try (var producer = new KafkaProducer<String, String>(kafka.clientProperties(LocalKafka.ADMIN),
                 new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("infra-check", "orders-db", "hello")).get();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        try (var consumer = new KafkaConsumer<String, String>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "group.id", "infra-check", "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (var consumer = new KafkaConsumer<String, String>(withGroup(kafka.clientProperties(LocalKafka.ADMIN)),
+                new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("infra-check"));
             List<String> received = new ArrayList<>();
             List<String> records = Arrivals.of("records on infra-check", () -> {
@@ -101,5 +101,12 @@ class LocalInfrastructureTest {
             assertThat(Arrivals.of("requests", receiver::received).arriveWithin(Duration.ofSeconds(5), 1)).singleElement()
                     .satisfies(r -> assertThat(r.path() + " " + r.body()).isEqualTo("/services/T1/B2/x {\"text\":\"hi\"}"));
         }
+    }
+
+    private static Map<String, Object> withGroup(Map<String, Object> client) {
+        Map<String, Object> settings = new java.util.HashMap<>(client);
+        settings.put("group.id", "infra-check");
+        settings.put("auto.offset.reset", "earliest");
+        return settings;
     }
 }

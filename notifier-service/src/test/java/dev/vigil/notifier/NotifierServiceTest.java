@@ -40,7 +40,7 @@ class NotifierServiceTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        ServiceTestSettings.kafkaAndDatabase(registry, "notifier_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, NotifierApplication.NAME, "notifier_test");
         registry.add("spring.mail.host", smtp::host);
         registry.add("spring.mail.port", smtp::port);
         registry.add("vigil.notifier.email-to", () -> "oncall@example.com");

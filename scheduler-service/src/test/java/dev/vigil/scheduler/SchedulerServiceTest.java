@@ -54,7 +54,7 @@ class SchedulerServiceTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        ServiceTestSettings.kafkaAndDatabase(registry, "scheduler_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, SchedulerApplication.NAME, "scheduler_test");
         registry.add("vigil.scheduler.targets-file", () -> "src/test/resources/test-targets.yml");
         // A target an earlier start announced and the targets file no longer lists.
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.TARGETS, "retired-db", EventJson.writeString(TargetConfigured.now(

@@ -68,7 +68,7 @@ class ObjectLockTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
         ServiceTestSettings.s3Credentials();
-        ServiceTestSettings.kafkaAndDatabase(registry, "object_lock_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, StorageApplication.NAME, "object_lock_test");
         s3mock = S3MockProcess.start();
         // As an operator makes it: Object Lock can only be enabled when the bucket is created.
         try (S3Client client = client()) {

@@ -82,7 +82,7 @@ class StorageServiceTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
-        ServiceTestSettings.kafkaAndDatabase(registry, "storage_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, StorageApplication.NAME, "storage_test");
         registry.add("vigil.storage.endpoint", () -> LocalS3.shared().endpoint());
         registry.add("vigil.storage.bucket", () -> "storage-test");
         registry.add("vigil.storage.prefix", () -> "prod");

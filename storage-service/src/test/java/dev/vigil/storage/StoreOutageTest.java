@@ -61,7 +61,7 @@ class StoreOutageTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
-        ServiceTestSettings.kafkaAndDatabase(registry, "storage_outage_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, StorageApplication.NAME, "storage_outage_test");
         registry.add("vigil.storage.endpoint", proxy::endpoint);
         registry.add("vigil.storage.bucket", () -> BUCKET);
         registry.add("vigil.staging.dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "staging").toString());

@@ -32,7 +32,7 @@ class DiskSpaceTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
-        ServiceTestSettings.kafkaAndDatabase(registry, "verifier_disk_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, VerifierApplication.NAME, "verifier_disk_test");
         LocalPostgres postgres = LocalPostgres.shared();
         registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
         registry.add("vigil.verifier.scratch.host", postgres::host);

@@ -44,7 +44,7 @@ class EnvironmentVerdictTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
-        ServiceTestSettings.kafkaAndDatabase(registry, "verifier_environment_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, VerifierApplication.NAME, "verifier_environment_test");
         registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
         registry.add("vigil.verifier.scratch.host", () -> "127.0.0.1");
         registry.add("vigil.verifier.scratch.port", pg18::getPort);

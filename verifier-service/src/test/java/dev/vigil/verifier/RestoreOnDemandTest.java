@@ -50,7 +50,7 @@ class RestoreOnDemandTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
-        ServiceTestSettings.kafkaAndDatabase(registry, "restore_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, VerifierApplication.NAME, "restore_test");
         LocalPostgres postgres = LocalPostgres.shared();
         registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
         registry.add("vigil.verifier.scratch.host", postgres::host);

@@ -68,7 +68,7 @@ class VerifierServiceTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
-        ServiceTestSettings.kafkaAndDatabase(registry, "verifier_test");
+        ServiceTestSettings.kafkaAndDatabase(registry, VerifierApplication.NAME, "verifier_test");
         LocalPostgres postgres = LocalPostgres.shared();
         // Through a proxy that one test slows down, as a store far away would be.
         registry.add("vigil.verifier.endpoint", SLOW_STORE::endpoint);

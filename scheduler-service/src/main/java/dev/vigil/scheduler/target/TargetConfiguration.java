@@ -3,6 +3,7 @@ package dev.vigil.scheduler.target;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.TargetId;
+import dev.vigil.messaging.BrokerSignIn;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.messaging.TargetSettings;
 import dev.vigil.scheduler.SchedulerProperties;
@@ -13,13 +14,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,8 +47,8 @@ class TargetConfiguration {
 
     @Bean
     TargetAnnouncer targetAnnouncer(TargetList targets, EventPublisher publisher, TargetSettings announced,
-            @Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new TargetAnnouncer(targets, publisher, announced, brokers);
+            BrokerSignIn signIn) {
+        return new TargetAnnouncer(targets, publisher, announced, signIn);
     }
 
     static final class TargetAnnouncer {
@@ -56,13 +56,13 @@ class TargetConfiguration {
         private final TargetList targets;
         private final EventPublisher publisher;
         private final TargetSettings announced;
-        private final String brokers;
+        private final BrokerSignIn signIn;
 
-        TargetAnnouncer(TargetList targets, EventPublisher publisher, TargetSettings announced, String brokers) {
+        TargetAnnouncer(TargetList targets, EventPublisher publisher, TargetSettings announced, BrokerSignIn signIn) {
             this.targets = targets;
             this.publisher = publisher;
             this.announced = announced;
-            this.brokers = brokers;
+            this.signIn = signIn;
         }
 
         @EventListener(ApplicationReadyEvent.class)
@@ -86,14 +86,23 @@ class TargetConfiguration {
             }
         }
 
+        /**
+         * The targets topic must keep each target's latest settings (compacted). Where the broker
+         * authorizes (as everywhere Vigil is set up by its rights), its administrator created it; on a
+         * broker that lets anyone create topics, the scheduler creates it.
+         */
         private void ensureCompactedTopic() throws InterruptedException {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            try (Admin admin = Admin.create(signIn.clientProperties())) {
                 Set<String> existing = admin.listTopics().names().get();
                 if (!existing.contains(Topics.TARGETS)) {
                     admin.createTopics(List.of(new NewTopic(Topics.TARGETS, 3, (short) -1)
                             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
                 }
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException) {
+                    throw new IllegalStateException("the " + Topics.TARGETS + " topic does not exist and this service may not create it: "
+                            + "the broker's administrator creates it, compacted (deploy/kafka/setup.sh)", e.getCause());
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("could not create the " + Topics.TARGETS + " topic: " + e.getCause().getMessage(), e);
                 }
