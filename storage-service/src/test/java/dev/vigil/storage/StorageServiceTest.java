@@ -357,6 +357,25 @@ class StorageServiceTest {
     }
 
     @Test
+    void aVerdictWithMoreDifferencesThanTheCapIsRefusedToTheDeadLetterTopic() throws Exception {
+        ArtifactStored stored = store("capped", Instant.now());
+        ObjectNode verdict = (ObjectNode) EventJson.mapper().readTree(EventJson.writeString(
+                BackupVerified.now(stored.jobId(), stored.targetId(), Verdict.FAILED, List.of(), List.of(), 10)));
+        var differences = verdict.putArray("differences");
+        for (int i = 0; i <= dev.vigil.contracts.EventLimits.DIFFERENCES; i++) {
+            differences.add("table t" + i + ": expected 1 row, found 0");
+        }
+
+        KafkaProbe.send(brokers(), Topics.BACKUP_VERIFIED, "capped", verdict.toString());
+
+        try (KafkaProbe dlt = new KafkaProbe(brokers(), Topics.deadLetter(Topics.BACKUP_VERIFIED, "storage-service"))) {
+            dlt.await(r -> r.value().contains(stored.jobId().toString()), Duration.ofSeconds(30));
+        }
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key() + ".manifest.json")).asUtf8String())
+                .as("the refused verdict changed nothing").contains("\"state\":\"PENDING_VERIFICATION\"");
+    }
+
+    @Test
     void aVerdictOnlySettlesAPendingBackupSoAForgedFailureLeavesAVerifiedOneVerified() throws Exception {
         ArtifactStored verified = store("verdicts", Instant.now().minus(Duration.ofDays(1)));
         ArtifactStored later = store("verdicts", Instant.now());
