@@ -23,7 +23,7 @@ public record Artifact(
         @JsonPropertyDescription("Lower-case hex SHA-256 of the artifact bytes") String sha256,
         @JsonPropertyDescription("Version of the source server, e.g. 15.18") String serverVersion,
         @JsonPropertyDescription("Version of the pg_dump that wrote the artifact") String pgDumpVersion,
-        @JsonPropertyDescription("Row count per dumped table") List<TableRowCount> tables,
+        @JsonPropertyDescription("Row count per dumped table") @MaxItems(EventLimits.TABLES) List<TableRowCount> tables,
         @JsonPropertyDescription("Compression around pg_dump's output: zstd, gzip or none (since v2)") @Nullable String compression,
         @JsonPropertyDescription("Id of the key the artifact is encrypted under (AES-256-GCM, segmented); absent when not encrypted (since v2)")
         @Nullable String encryptionKeyId,
@@ -39,7 +39,7 @@ public record Artifact(
         Events.required(sha256, "artifact.sha256");
         Events.required(serverVersion, "artifact.serverVersion");
         Events.required(pgDumpVersion, "artifact.pgDumpVersion");
-        tables = List.copyOf(Events.required(tables, "artifact.tables"));
+        tables = Events.atMost(Events.required(tables, "artifact.tables"), EventLimits.TABLES, "artifact.tables");
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("artifact.sizeBytes must not be negative, got: " + sizeBytes);
         }

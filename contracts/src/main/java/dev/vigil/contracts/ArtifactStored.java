@@ -20,7 +20,7 @@ public record ArtifactStored(
         @JsonPropertyDescription("The primary copy, which the verifier restores") StoredObject location,
         Artifact artifact,
         @JsonPropertyDescription("Further copies, one per replica destination (since v3); absent: none")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<StoredObject> replicas) implements JobEvent {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @MaxItems(EventLimits.REPLICAS) @Nullable List<StoredObject> replicas) implements JobEvent {
 
     /** 2: the artifact says how its bytes are compressed and encrypted. 3: replicas. 4: the artifact refers to its catalog (catalogRef). */
     public static final int SCHEMA_VERSION = 4;
@@ -29,6 +29,7 @@ public record ArtifactStored(
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
         Events.required(location, "location");
         Events.required(artifact, "artifact");
+        replicas = Events.atMost(replicas, EventLimits.REPLICAS, "replicas");
     }
 
     public static ArtifactStored now(JobId jobId, TargetId targetId, StoredObject location, Artifact artifact, List<StoredObject> replicas) {

@@ -18,14 +18,15 @@ public record BackupVerified(
         JobId jobId,
         TargetId targetId,
         Verdict verdict,
-        @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found") List<String> differences,
-        @JsonPropertyDescription("Per-table row counts, expected and found") List<TableCheck> tables,
+        @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found; at most 1,000, the last then saying how many more there were")
+        @MaxItems(EventLimits.DIFFERENCES) List<String> differences,
+        @JsonPropertyDescription("Per-table row counts, expected and found") @MaxItems(EventLimits.TABLES) List<TableCheck> tables,
         @JsonProperty(required = true) @JsonPropertyDescription("How long downloading, decoding and restoring took, in milliseconds: the measured recovery time") long restoreMillis,
         @JsonPropertyDescription("What the verification server lacks, each with what to install or configure (since v2); "
                 + "not empty exactly when the verdict is INCONCLUSIVE")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> environmentProblems,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @MaxItems(EventLimits.ENVIRONMENT_PROBLEMS) @Nullable List<String> environmentProblems,
         @JsonPropertyDescription("The target's own checks, each with how it came out (since v3); a failed one is also a difference")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<CheckResult> checks) implements JobEvent {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @MaxItems(EventLimits.CHECKS) @Nullable List<CheckResult> checks) implements JobEvent {
 
     /**
      * 2: the INCONCLUSIVE verdict and environmentProblems, telling a broken verification server from a
@@ -36,10 +37,10 @@ public record BackupVerified(
     public BackupVerified {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
         Events.required(verdict, "verdict");
-        differences = List.copyOf(Events.required(differences, "differences"));
-        tables = List.copyOf(Events.required(tables, "tables"));
-        environmentProblems = environmentProblems == null ? null : List.copyOf(environmentProblems);
-        checks = checks == null ? null : List.copyOf(checks);
+        differences = Events.atMost(Events.required(differences, "differences"), EventLimits.DIFFERENCES, "differences");
+        tables = Events.atMost(Events.required(tables, "tables"), EventLimits.TABLES, "tables");
+        environmentProblems = Events.atMost(environmentProblems, EventLimits.ENVIRONMENT_PROBLEMS, "environmentProblems");
+        checks = Events.atMost(checks, EventLimits.CHECKS, "checks");
     }
 
     public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
@@ -54,8 +55,9 @@ public record BackupVerified(
 
     public static BackupVerified now(JobId jobId, TargetId targetId, Verdict verdict, List<String> differences,
             List<TableCheck> tables, long restoreMillis, List<String> environmentProblems, List<CheckResult> checks) {
-        return new BackupVerified(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, verdict, differences, tables, restoreMillis,
-                environmentProblems, checks);
+        return new BackupVerified(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, verdict,
+                EventLimits.truncated(differences, EventLimits.DIFFERENCES), tables, restoreMillis,
+                EventLimits.truncated(environmentProblems, EventLimits.ENVIRONMENT_PROBLEMS), checks);
     }
 
     /** The target's own checks; none for an event before version 3. */

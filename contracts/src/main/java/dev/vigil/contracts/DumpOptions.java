@@ -13,10 +13,10 @@ import org.jspecify.annotations.Nullable;
 @JsonClassDescription("What to dump of a target: format, schemas and tables to include or exclude (exact names), schema only.")
 public record DumpOptions(
         @JsonPropertyDescription("custom (default), directory (parallel dump and restore with jobs), or plain (SQL text, restored with psql)") String format,
-        @JsonPropertyDescription("Only these schemas") @Nullable List<String> schemas,
-        @JsonPropertyDescription("Not these schemas") @Nullable List<String> excludeSchemas,
-        @JsonPropertyDescription("Only these tables, as schema.table") @Nullable List<String> tables,
-        @JsonPropertyDescription("Not these tables, as schema.table") @Nullable List<String> excludeTables,
+        @JsonPropertyDescription("Only these schemas") @MaxItems(EventLimits.NAMES) @Nullable List<String> schemas,
+        @JsonPropertyDescription("Not these schemas") @MaxItems(EventLimits.NAMES) @Nullable List<String> excludeSchemas,
+        @JsonPropertyDescription("Only these tables, as schema.table") @MaxItems(EventLimits.NAMES) @Nullable List<String> tables,
+        @JsonPropertyDescription("Not these tables, as schema.table") @MaxItems(EventLimits.NAMES) @Nullable List<String> excludeTables,
         @JsonPropertyDescription("Definitions only, no rows") boolean schemaOnly,
         @JsonPropertyDescription("Parallel pg_dump processes, directory format only (default 2 there, else 1)") int jobs) {
 
@@ -69,7 +69,7 @@ public record DumpOptions(
     }
 
     private static List<String> exact(String field, List<String> names, boolean qualified) {
-        List<String> checked = names == null ? List.of() : List.copyOf(names);
+        List<String> checked = names == null ? List.of() : Events.atMost(names, EventLimits.NAMES, field);
         for (String name : checked) {
             if (name == null || name.isBlank() || WILDCARD.matcher(name).find()) {
                 throw new IllegalArgumentException(field + " takes exact names, no wildcards, got: " + name);

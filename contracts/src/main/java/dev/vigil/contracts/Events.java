@@ -14,6 +14,20 @@ final class Events {
         return Objects.requireNonNull(value, () -> field + " is required");
     }
 
+    /**
+     * A copy of a list field, refused when it holds more than {@code cap} items: on reading, the
+     * event is then malformed (and goes to the dead-letter topic); a null list stays null.
+     */
+    static <T> java.util.List<T> atMost(java.util.List<T> list, int cap, String field) {
+        if (list == null) {
+            return null;
+        }
+        if (list.size() > cap) {
+            throw new IllegalArgumentException(field + " holds " + list.size() + " items, more than the " + cap + " an event may carry");
+        }
+        return java.util.List.copyOf(list);
+    }
+
     static void header(UUID eventId, Instant occurredAt, int schemaVersion, JobId jobId, TargetId targetId) {
         required(eventId, "eventId");
         required(occurredAt, "occurredAt");

@@ -27,11 +27,13 @@ public record RestoreCompleted(
                 + "differences; INCONCLUSIVE: the server lacks something, see environmentProblems") Verdict verdict,
         @JsonPropertyDescription("Why nothing was restored (the database holds something and clean was not asked, no such backup, a "
                 + "bad name); the database was left untouched") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String refused,
-        @JsonPropertyDescription("Every difference or error found, one line each") List<String> differences,
-        @JsonPropertyDescription("Per-table row counts of the tables restored, expected and found") List<TableCheck> tables,
+        @JsonPropertyDescription("Every difference or error found, one line each; at most 1,000, the last then saying how many more "
+                + "there were") @MaxItems(EventLimits.DIFFERENCES) List<String> differences,
+        @JsonPropertyDescription("Per-table row counts of the tables restored, expected and found") @MaxItems(EventLimits.TABLES)
+        List<TableCheck> tables,
         @JsonProperty(required = true) @JsonPropertyDescription("How long downloading, decoding and restoring took, in milliseconds") long restoreMillis,
         @JsonPropertyDescription("What the restore server lacks, each with what to install or configure")
-        List<String> environmentProblems) implements TargetEvent {
+        @MaxItems(EventLimits.ENVIRONMENT_PROBLEMS) List<String> environmentProblems) implements TargetEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -42,9 +44,10 @@ public record RestoreCompleted(
         Events.required(targetId, "targetId");
         Events.required(database, "database");
         Events.required(verdict, "verdict");
-        differences = List.copyOf(Events.required(differences, "differences"));
-        tables = List.copyOf(Events.required(tables, "tables"));
-        environmentProblems = List.copyOf(Events.required(environmentProblems, "environmentProblems"));
+        differences = Events.atMost(Events.required(differences, "differences"), EventLimits.DIFFERENCES, "differences");
+        tables = Events.atMost(Events.required(tables, "tables"), EventLimits.TABLES, "tables");
+        environmentProblems = Events.atMost(Events.required(environmentProblems, "environmentProblems"), EventLimits.ENVIRONMENT_PROBLEMS,
+                "environmentProblems");
     }
 
     /** Nothing was restored, and why. */
@@ -56,6 +59,7 @@ public record RestoreCompleted(
     public static RestoreCompleted of(RestoreRequested request, JobId jobId, Verdict verdict, List<String> differences, List<TableCheck> tables,
             long restoreMillis, List<String> environmentProblems) {
         return new RestoreCompleted(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, request.restoreId(), request.targetId(), jobId,
-                request.server(), request.database(), verdict, null, differences, tables, restoreMillis, environmentProblems);
+                request.server(), request.database(), verdict, null, EventLimits.truncated(differences, EventLimits.DIFFERENCES), tables,
+                restoreMillis, EventLimits.truncated(environmentProblems, EventLimits.ENVIRONMENT_PROBLEMS));
     }
 }

@@ -31,10 +31,10 @@ public record RestoreRequested(
         @JsonProperty(required = true) @JsonPropertyDescription("Drop and create the database first when it holds anything; "
                 + "without it such a database is refused and left untouched") boolean clean,
         @JsonPropertyDescription("Restore only these schemas (exact names), everything in them; absent or empty: all")
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) @Nullable List<String> schemas,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) @MaxItems(EventLimits.NAMES) @Nullable List<String> schemas,
         @JsonPropertyDescription("Restore only these tables, each as schema.table (exact names): their definitions and rows, as "
                 + "pg_restore --table does (no indexes, constraints or triggers); absent or empty: all")
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) @Nullable List<String> tables) implements TargetEvent {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) @MaxItems(EventLimits.NAMES) @Nullable List<String> tables) implements TargetEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -44,8 +44,8 @@ public record RestoreRequested(
         Events.required(restoreId, "restoreId");
         Events.required(targetId, "targetId");
         Events.required(database, "database");
-        schemas = schemas == null ? null : List.copyOf(schemas);
-        tables = tables == null ? null : List.copyOf(tables);
+        schemas = Events.atMost(schemas, EventLimits.NAMES, "schemas");
+        tables = Events.atMost(tables, EventLimits.NAMES, "tables");
     }
 
     public static RestoreRequested now(UUID restoreId, TargetId targetId, @Nullable JobId jobId, @Nullable String server, String database,

@@ -13,7 +13,7 @@ public record RetainedBackup(
         @JsonPropertyDescription("When the dump was taken (the time of its ArtifactCreated)") Instant takenAt,
         @JsonPropertyDescription("The object's key in its destination") String objectKey,
         @JsonPropertyDescription("Why, e.g. 'daily 2026-11-20', 'weekly 2026-W47', 'newest verified backup', 'verification pending'")
-        List<String> reasons,
+        @MaxItems(EventLimits.REASONS) List<String> reasons,
         @JsonPropertyDescription("Where the bucket has Object Lock: the date until which the stored object cannot be deleted or "
                 + "overwritten, set from the retention tier that keeps it (since RetentionApplied v2); absent otherwise")
         @JsonInclude(JsonInclude.Include.NON_NULL) @org.jspecify.annotations.Nullable Instant retainUntil) {
@@ -22,7 +22,7 @@ public record RetainedBackup(
         Events.required(jobId, "jobId");
         Events.required(takenAt, "takenAt");
         Events.required(objectKey, "objectKey");
-        reasons = List.copyOf(Events.required(reasons, "reasons"));
+        reasons = Events.atMost(Events.required(reasons, "reasons"), EventLimits.REASONS, "reasons");
     }
 
     public RetainedBackup(JobId jobId, Instant takenAt, String objectKey, List<String> reasons) {

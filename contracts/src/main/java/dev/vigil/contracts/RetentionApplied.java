@@ -15,8 +15,11 @@ public record RetentionApplied(
         @JsonProperty(required = true) int schemaVersion,
         TargetId targetId,
         @JsonPropertyDescription("The policy applied") RetentionPolicy policy,
-        @JsonPropertyDescription("Backups kept, newest first") List<RetainedBackup> kept,
-        @JsonPropertyDescription("Backups deleted from every destination, newest first") List<RetainedBackup> deleted) implements TargetEvent {
+        @JsonPropertyDescription("Backups kept, newest first; at most 10,000 (then the newest)") @MaxItems(EventLimits.RETAINED_BACKUPS)
+        List<RetainedBackup> kept,
+        @JsonPropertyDescription("Backups deleted from every destination, newest first; at most 10,000 (then the newest; every deletion is "
+                + "also logged and recorded in the catalog)") @MaxItems(EventLimits.RETAINED_BACKUPS) List<RetainedBackup> deleted)
+        implements TargetEvent {
 
     /** 2: each kept backup's Object Lock retain-until date, where the bucket has Object Lock. */
     public static final int SCHEMA_VERSION = 2;
@@ -26,11 +29,16 @@ public record RetentionApplied(
         Events.required(occurredAt, "occurredAt");
         Events.required(targetId, "targetId");
         Events.required(policy, "policy");
-        kept = List.copyOf(Events.required(kept, "kept"));
-        deleted = List.copyOf(Events.required(deleted, "deleted"));
+        kept = Events.atMost(Events.required(kept, "kept"), EventLimits.RETAINED_BACKUPS, "kept");
+        deleted = Events.atMost(Events.required(deleted, "deleted"), EventLimits.RETAINED_BACKUPS, "deleted");
     }
 
     public static RetentionApplied now(TargetId targetId, RetentionPolicy policy, List<RetainedBackup> kept, List<RetainedBackup> deleted) {
-        return new RetentionApplied(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, policy, kept, deleted);
+        return new RetentionApplied(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, targetId, policy, newest(kept), newest(deleted));
+    }
+
+    /** The first (newest) {@link EventLimits#RETAINED_BACKUPS} of a list given newest first. */
+    private static List<RetainedBackup> newest(List<RetainedBackup> newestFirst) {
+        return newestFirst.size() <= EventLimits.RETAINED_BACKUPS ? newestFirst : newestFirst.subList(0, EventLimits.RETAINED_BACKUPS);
     }
 }

@@ -25,7 +25,7 @@ public record TargetConfigured(
         @JsonPropertyDescription("How many backups to keep (since v3); absent: the storage service's default policy")
         @Nullable RetentionPolicy retention,
         @JsonPropertyDescription("Checks of the target's own, run against every restored backup (since v4); absent: none")
-        @Nullable List<SqlCheck> checks) implements TargetEvent {
+        @MaxItems(EventLimits.CHECKS) @Nullable List<SqlCheck> checks) implements TargetEvent {
 
     /** 2: what to dump of the target. 3: how many of its backups to keep. 4: its own checks. */
     public static final int SCHEMA_VERSION = 4;
@@ -35,6 +35,7 @@ public record TargetConfigured(
         Events.required(occurredAt, "occurredAt");
         Events.required(targetId, "targetId");
         Events.required(connection, "connection");
+        checks = Events.atMost(checks, EventLimits.CHECKS, "checks");
     }
 
     public static TargetConfigured now(TargetId targetId, Connection connection, DumpOptions dump, @Nullable RetentionPolicy retention,

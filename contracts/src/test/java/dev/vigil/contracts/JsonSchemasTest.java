@@ -57,6 +57,9 @@ class JsonSchemasTest {
             }
             case "array" -> {
                 assertThat(value.isArray()).as("%s is an array", path).isTrue();
+                if (schema.has("maxItems")) {
+                    assertThat(value.size()).as("%s holds at most maxItems", path).isLessThanOrEqualTo(schema.path("maxItems").asInt());
+                }
                 for (JsonNode item : value) {
                     assertConforms(item, schema.path("items"), path + "[]");
                 }

@@ -96,6 +96,7 @@ public record StorageProperties(
 
     /**
      * @param sweep a six-field cron expression (UTC) for the daily sweep over every target
+     * @param floor the least any policy keeps, a target's own (from the targets topic) or the default
      */
     public record Retention(
             @DefaultValue("7") int daily,
@@ -104,11 +105,27 @@ public record StorageProperties(
             @DefaultValue("3") int yearly,
             @DefaultValue("7") int keepWithinDays,
             @DefaultValue("3") int minVerified,
-            @DefaultValue("0 30 4 * * *") String sweep) {
+            @DefaultValue("0 30 4 * * *") String sweep,
+            @DefaultValue Floor floor) {
 
         /** The default policy; a mistake in it stops the service at start-up with what is wrong. */
         public dev.vigil.contracts.RetentionPolicy policy() {
             return new dev.vigil.contracts.RetentionPolicy(daily, weekly, monthly, yearly, keepWithinDays, minVerified);
         }
+    }
+
+    /**
+     * The service-wide floor under every retention policy: a policy that keeps less is raised to it
+     * for planning (and a warning names the target and the fields raised). A mistake in it stops the
+     * service at start-up.
+     *
+     * @param minVerified    verified backups always kept (1 or more)
+     * @param daily          daily backups always kept
+     * @param keepWithinDays every backup of the last N days always kept
+     */
+    public record Floor(
+            @DefaultValue("2") int minVerified,
+            @DefaultValue("1") int daily,
+            @DefaultValue("1") int keepWithinDays) {
     }
 }

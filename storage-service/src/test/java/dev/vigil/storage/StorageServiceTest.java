@@ -21,6 +21,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import dev.vigil.storage.retention.RetentionService;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +83,9 @@ class StorageServiceTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    RetentionService retention;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -271,7 +279,8 @@ class StorageServiceTest {
                     .map(r -> EventJson.read(r.value().getBytes(), RetentionApplied.class)).toList();
             assertThat(applied.stream().flatMap(a -> a.deleted().stream()).map(RetainedBackup::jobId)).containsExactly(d4.jobId());
             RetentionApplied last = applied.getLast();
-            assertThat(last.policy()).isEqualTo(twoDays);
+            // Raised to the service's floor: everything of the last day, at least two verified.
+            assertThat(last.policy()).isEqualTo(new RetentionPolicy(2, 0, 0, 0, 1, 2));
             assertThat(last.kept()).extracting(RetainedBackup::jobId).containsExactly(d1.jobId(), d2.jobId(), d3.jobId(), d5.jobId());
             assertThat(last.kept().getFirst().reasons()).containsExactly("verification failed, but no newer backup is verified");
             assertThat(last.kept().get(3).reasons()).containsExactly("legal hold");
@@ -299,6 +308,71 @@ class StorageServiceTest {
         JsonNode afterRelease = EventJson.mapper().readTree(http("GET", "/api/v1/targets/ret-db/retention").body());
         assertThat(afterRelease.get("wouldDelete").get(0).get("jobId").asString()).isEqualTo(d5.jobId().toString());
         assertThat(keys("prod/ret-db/")).contains(d5.location().key());
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aTargetConfiguredAskingToKeepNothingLeavesTheBackupsTheFloorKeepsInTheBucketAndTheReplica(CapturedOutput output) throws Exception {
+        TargetId target = new TargetId("floor-db");
+        Connection connection = new Connection("db.internal", 5432, "floor", "backup", null, null);
+        // A forged event: every rule off. The contract refuses it, so the target stays unconfigured and retention leaves it alone.
+        ObjectNode allZeros = (ObjectNode) EventJson.mapper().readTree(EventJson.writeString(TargetConfigured.now(target, connection)));
+        allZeros.set("retention", EventJson.mapper().readTree(
+                "{\"daily\":0,\"weekly\":0,\"monthly\":0,\"yearly\":0,\"keepWithinDays\":0,\"minVerified\":0}"));
+        KafkaProbe.send(brokers(), Topics.TARGETS, target.value(), allZeros.toString());
+        Instant now = Instant.now();
+        List<ArtifactStored> stored = new ArrayList<>();
+        for (int daysAgo = 4; daysAgo >= 1; daysAgo--) {
+            stored.add(store(target.value(), now.minus(Duration.ofDays(daysAgo))));
+        }
+        for (ArtifactStored backup : stored) {
+            verdict(backup, Verdict.PASSED);
+        }
+        stored.forEach(backup -> awaitManifest(backup, "\"state\":\"VERIFIED\""));
+        await("the forged settings read and refused").atMost(Duration.ofSeconds(30))
+                .until(() -> output.getOut().contains("ignoring an unreadable settings record for target floor-db"));
+
+        assertThat(retention.apply(target)).as("retention for a target whose only settings were refused").isEmpty();
+        assertThat(keys("prod/floor-db/")).hasSize(8);
+
+        // The least the contract lets through: one verified backup and nothing else.
+        KafkaProbe.send(brokers(), Topics.TARGETS, target.value(), EventJson.writeString(
+                TargetConfigured.now(target, connection, DumpOptions.defaults(), new RetentionPolicy(0, 0, 0, 0, 0, 1))));
+        RetentionApplied applied = await("retention with the new settings").atMost(Duration.ofSeconds(30))
+                .until(() -> retention.apply(target), java.util.Optional::isPresent).orElseThrow();
+
+        ArtifactStored d4 = stored.get(0), d3 = stored.get(1), d2 = stored.get(2), d1 = stored.get(3);
+        assertThat(applied.policy()).as("the policy planned with").isEqualTo(new RetentionPolicy(1, 0, 0, 0, 1, 2));
+        assertThat(applied.kept()).extracting(RetainedBackup::jobId).containsExactly(d1.jobId(), d2.jobId());
+        assertThat(applied.kept().get(1).reasons()).containsExactly("floor of 2 verified backups");
+        assertThat(applied.deleted()).extracting(RetainedBackup::jobId).containsExactly(d3.jobId(), d4.jobId());
+        assertThat(keys("prod/floor-db/")).containsExactlyInAnyOrder(d1.location().key(), d1.location().key() + ".manifest.json",
+                d2.location().key(), d2.location().key() + ".manifest.json");
+        for (ArtifactStored kept : List.of(d1, d2)) {
+            assertThat(REPLICA_DIR.resolve(kept.replicas().getFirst().key())).as("a kept backup's replica").exists();
+        }
+        assertThat(REPLICA_DIR.resolve(d3.replicas().getFirst().key())).as("a deleted backup's replica").doesNotExist();
+        assertThat(output.getOut()).contains("retention policy of target floor-db")
+                .contains("raised for planning: daily 0 -> 1, keepWithinDays 0 -> 1, minVerified 1 -> 2");
+    }
+
+    @Test
+    void aVerdictWithMoreDifferencesThanTheCapIsRefusedToTheDeadLetterTopic() throws Exception {
+        ArtifactStored stored = store("capped", Instant.now());
+        ObjectNode verdict = (ObjectNode) EventJson.mapper().readTree(EventJson.writeString(
+                BackupVerified.now(stored.jobId(), stored.targetId(), Verdict.FAILED, List.of(), List.of(), 10)));
+        var differences = verdict.putArray("differences");
+        for (int i = 0; i <= dev.vigil.contracts.EventLimits.DIFFERENCES; i++) {
+            differences.add("table t" + i + ": expected 1 row, found 0");
+        }
+
+        KafkaProbe.send(brokers(), Topics.BACKUP_VERIFIED, "capped", verdict.toString());
+
+        try (KafkaProbe dlt = new KafkaProbe(brokers(), Topics.deadLetter(Topics.BACKUP_VERIFIED, "storage-service"))) {
+            dlt.await(r -> r.value().contains(stored.jobId().toString()), Duration.ofSeconds(30));
+        }
+        assertThat(s3.getObjectAsBytes(b -> b.bucket("storage-test").key(stored.location().key() + ".manifest.json")).asUtf8String())
+                .as("the refused verdict changed nothing").contains("\"state\":\"PENDING_VERIFICATION\"");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vigil.contracts.schema;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.vigil.contracts.MaxItems;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.json.EventJson;
@@ -108,6 +109,10 @@ public final class RecordSchemas {
         List<String> required = new ArrayList<>();
         for (RecordComponent component : components) {
             Map<String, Object> property = new LinkedHashMap<>(schemaOf(component.getGenericType()));
+            MaxItems maxItems = component.getAnnotation(MaxItems.class);
+            if (maxItems != null) {
+                property.put("maxItems", maxItems.value());
+            }
             JsonPropertyDescription description = component.getAnnotation(JsonPropertyDescription.class);
             if (description != null) {
                 property.put("description", description.value());

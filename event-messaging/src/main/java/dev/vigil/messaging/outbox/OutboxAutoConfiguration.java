@@ -3,12 +3,12 @@ package dev.vigil.messaging.outbox;
 import dev.vigil.messaging.EventPublisher;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import java.time.Duration;
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -23,13 +23,14 @@ import org.springframework.transaction.support.TransactionTemplate;
         "dev.vigil.messaging.MessagingAutoConfiguration"})
 @ConditionalOnClass(JdbcClient.class)
 @ConditionalOnSingleCandidate(DataSource.class)
+@EnableConfigurationProperties(OutboxProperties.class)
 public class OutboxAutoConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(DataSource dataSource, PlatformTransactionManager transactionManager, EventPublisher publisher,
-            Tracer tracer, Propagator propagator, @Value("${vigil.outbox.poll-interval:1s}") Duration pollInterval) {
+            Tracer tracer, Propagator propagator, OutboxProperties properties, MeterRegistry meters) {
         return new OutboxRelay(JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), publisher, tracer,
-                propagator, pollInterval);
+                propagator, properties, meters);
     }
 
     @Bean

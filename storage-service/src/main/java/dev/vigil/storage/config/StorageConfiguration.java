@@ -10,6 +10,7 @@ import dev.vigil.storage.backups.StoredBackups;
 import dev.vigil.storage.backups.CatalogRebuild;
 import dev.vigil.storage.backups.Manifests;
 import dev.vigil.storage.destination.Destinations;
+import dev.vigil.storage.retention.RetentionFloor;
 import dev.vigil.storage.retention.RetentionService;
 import dev.vigil.storage.store.PendingUploads;
 import dev.vigil.storage.store.StorageService;
@@ -70,6 +71,10 @@ class StorageConfiguration {
     RetentionService retentionService(StoredBackups catalog, PlatformTransactionManager transactionManager, Outbox outbox,
             Destinations destinations, TargetSettings targets, StorageProperties properties, Manifests manifests) {
         return new RetentionService(catalog, new TransactionTemplate(transactionManager), outbox, destinations, targets,
-                properties.retention().policy(), Clock.systemUTC(), manifests);
+                properties.retention().policy(), floor(properties.retention().floor()), Clock.systemUTC(), manifests);
+    }
+
+    private static RetentionFloor floor(StorageProperties.Floor floor) {
+        return new RetentionFloor(floor.minVerified(), floor.daily(), floor.keepWithinDays());
     }
 }

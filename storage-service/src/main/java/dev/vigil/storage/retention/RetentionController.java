@@ -32,8 +32,8 @@ class RetentionController {
     }
 
     /** The dry run. */
-    record Preview(String targetId, RetentionPolicy policy, String policySource, Instant at, List<RetainedBackup> kept,
-            List<RetainedBackup> wouldDelete) {
+    record Preview(String targetId, RetentionPolicy policy, String policySource, List<String> raisedByFloor, Instant at,
+            List<RetainedBackup> kept, List<RetainedBackup> wouldDelete) {
     }
 
     @GetMapping("/targets/{targetId}/retention")
@@ -50,7 +50,8 @@ class RetentionController {
         }
         RetentionService.Policy.Known known = (RetentionService.Policy.Known) policy;
         RetentionPlan plan = retention.preview(id, known.policy());
-        return ResponseEntity.ok(new Preview(id.value(), known.policy(), known.targetsOwn() ? "target" : "default", Instant.now(),
+        return ResponseEntity.ok(new Preview(id.value(), known.policy(), known.targetsOwn() ? "target" : "default", known.raisedByFloor(),
+                Instant.now(),
                 plan.keptBackups(), plan.deletedBackups()));
     }
 

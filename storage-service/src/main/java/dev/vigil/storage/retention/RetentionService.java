@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,7 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * every verdict, and on a daily sweep. A target's own policy comes from the targets topic; a target
  * without one gets the service's default. A target that is not configured (any more) is left
  * alone, and so is every target until the targets topic has been read: a policy must never be
- * guessed, since deleting is the one thing that cannot be undone.
+ * guessed, since deleting is the one thing that cannot be undone. Every policy is raised to the
+ * service's {@link RetentionFloor} before planning, since a policy arrives in an event anyone with
+ * write access to the targets topic could forge; the newest verified backup is never deleted.
  */
 public class RetentionService {
 
@@ -39,11 +42,15 @@ public class RetentionService {
     private final Destinations destinations;
     private final TargetSettings targets;
     private final RetentionPolicy defaultPolicy;
+    private final RetentionFloor floor;
+    /** The last policy below the floor warned about, per target: warned once per policy, not on every run. */
+    private final Map<TargetId, RetentionPolicy> warnedBelowFloor = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Manifests manifests;
 
     public RetentionService(StoredBackups catalog, TransactionTemplate transactions, Outbox outbox, Destinations destinations, TargetSettings targets,
-            RetentionPolicy defaultPolicy, Clock clock, Manifests manifests) {
+            RetentionPolicy defaultPolicy, RetentionFloor floor, Clock clock, Manifests manifests) {
+        this.floor = floor;
         this.manifests = manifests;
         this.catalog = catalog;
         this.transactions = transactions;
@@ -56,7 +63,8 @@ public class RetentionService {
 
     /** The policy for a target, or why there is none to apply. */
     sealed interface Policy {
-        record Known(RetentionPolicy policy, boolean targetsOwn) implements Policy {
+        /** The policy to plan with ({@code policy}, at or above the floor), and the fields the floor raised. */
+        record Known(RetentionPolicy policy, boolean targetsOwn, List<String> raisedByFloor) implements Policy {
         }
 
         record Unknown(String why) implements Policy {
@@ -68,7 +76,13 @@ public class RetentionService {
             return switch (targets.lookup(targetId)) {
                 case TargetSettings.Lookup.Known known -> {
                     RetentionPolicy own = known.settings().retention();
-                    yield new Policy.Known(own != null ? own : defaultPolicy, own != null);
+                    RetentionFloor.Applied floored = floor.apply(own != null ? own : defaultPolicy);
+                    if (floored.wasRaised()) {
+                        warnOnce(targetId, own != null ? own : defaultPolicy, floored, own != null);
+                    } else {
+                        warnedBelowFloor.remove(targetId);
+                    }
+                    yield new Policy.Known(floored.policy(), own != null, floored.raised());
                 }
                 case TargetSettings.Lookup.NotConfigured notConfigured ->
                         new Policy.Unknown("target '" + targetId + "' is not configured; its backups are kept until it is configured again");
@@ -78,6 +92,13 @@ public class RetentionService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Policy.Unknown("interrupted");
+        }
+    }
+
+    private void warnOnce(TargetId targetId, RetentionPolicy given, RetentionFloor.Applied floored, boolean targetsOwn) {
+        if (!given.equals(warnedBelowFloor.put(targetId, given))) {
+            log.warn("retention policy of target {} ({}: {}) is below the service's floor ({}); raised for planning: {}", targetId,
+                    targetsOwn ? "from its TargetConfigured" : "the service default", given, floor, String.join(", ", floored.raised()));
         }
     }
 
