@@ -91,6 +91,11 @@ public final class Keyring {
         return Optional.ofNullable(ageIdentities.get(id));
     }
 
+    /** The key ids of the age identities held ({@code age:...}), for messages. */
+    public java.util.Set<String> ageIds() {
+        return ageIdentities.keySet();
+    }
+
     /** The AES key ids held, for messages. */
     public java.util.Set<String> ids() {
         return keys.keySet();
