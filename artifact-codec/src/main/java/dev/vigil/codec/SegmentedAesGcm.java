@@ -1,6 +1,5 @@
 package dev.vigil.codec;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,8 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Format 2 (written): a header ({@code "VGLE"}, format version 2, key id length and key id, a
  * random 32-byte salt, a random 7-byte nonce prefix), then segments of {@value #SEGMENT} plaintext
- * bytes (the last may be shorter, or empty when nothing was written), each followed by its 16-byte
- * tag. Each artifact is encrypted under its own key, HKDF-SHA256 of the long-lived key named by the
+ * bytes (the last may be full or shorter, and is empty only when nothing was written), each
+ * followed by its 16-byte tag. Each artifact is encrypted under its own key, HKDF-SHA256 of the long-lived key named by the
  * key id and the artifact's salt, so random nonces never repeat under one key however many
  * artifacts a key encrypts. A segment's nonce is the prefix, its index (4 bytes) and a last-segment
  * flag, and the whole header is authenticated with every segment, so flipped bytes, reordered
@@ -196,8 +195,10 @@ public final class SegmentedAesGcm {
         }
     }
 
-    private static final class Decrypting extends FilterInputStream {
+    /** Not a FilterInputStream: skip, mark and available must act on the plaintext, not on the ciphertext below. */
+    private static final class Decrypting extends InputStream {
 
+        private final InputStream in;
         private final SecretKey key;
         private final byte[] header;
         private final byte[] prefix;
@@ -211,7 +212,7 @@ public final class SegmentedAesGcm {
         private int peeked = -2;
 
         Decrypting(InputStream in, SecretKey key, byte[] header, byte[] prefix) throws IOException {
-            super(in);
+            this.in = in;
             this.cipher = newCipher();
             this.key = key;
             this.header = header;
@@ -236,6 +237,16 @@ public final class SegmentedAesGcm {
             System.arraycopy(segment, position, bytes, offset, n);
             position += n;
             return n;
+        }
+
+        @Override
+        public int available() {
+            return plainLength - position;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
 
         private void nextSegment() throws IOException {

@@ -162,6 +162,27 @@ class ArtifactCodecTest {
     }
 
     @Test
+    void skippingADecodedStreamSkipsPlaintextNotCiphertext() throws Exception {
+        byte[] plain = pgDumpLike(SegmentedAesGcm.SEGMENT + 5000);
+        ArtifactCodec.Encryption[] encryptions = {
+                new ArtifactCodec.EncryptionKey("2026-a", KEYRING.key("2026-a").orElseThrow()),
+                AgeRecipient.of(AgeFile.x25519(bytes(32, 9), AgeFile.BASEPOINT))};
+        Keyring keyring = KEYRING.withAgeIdentities(java.util.List.of(AgeIdentity.parse(Bech32.encode("age-secret-key-", bytes(32, 9)).toUpperCase(java.util.Locale.ROOT))));
+        for (ArtifactCodec.Encryption encryption : encryptions) {
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            try (OutputStream out = ArtifactCodec.encoder(sink, Compression.NONE, 0, 0, encryption)) {
+                out.write(plain);
+            }
+            try (InputStream in = ArtifactCodec.decoder(new ByteArrayInputStream(sink.toByteArray()), Compression.NONE, encryption.id(), keyring)) {
+                assertThat(in.markSupported()).isFalse();
+                in.readNBytes(10);
+                in.skipNBytes(SegmentedAesGcm.SEGMENT);
+                assertThat(in.readAllBytes()).as(encryption.id()).isEqualTo(Arrays.copyOfRange(plain, SegmentedAesGcm.SEGMENT + 10, plain.length));
+            }
+        }
+    }
+
+    @Test
     void somethingThatWasNeverEncryptedIsNotMistakenForAnArtifact() {
         assertThatThrownBy(() -> decode("PGDMP plain custom dump".getBytes(), Compression.NONE, "2026-a"))
                 .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("not a Vigil-encrypted artifact");
