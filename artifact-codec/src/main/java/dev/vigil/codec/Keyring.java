@@ -12,7 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The encryption keys a process holds, by id: the dump worker encrypts under one of them, the
  * verifier decrypts with whichever an artifact names, so keys rotate by adding a new id and keeping
  * the old ones as long as backups made with them are kept. Given by reference, as
- * {@code id:base64-of-32-bytes[,id:...]} (e.g. in {@code VIGIL_ENCRYPTION_KEYS}); never printed.
+ * {@code id:base64-of-32-bytes[,id:...]} (e.g. in {@code VIGIL_ENCRYPTION_KEYS}); never printed. A
+ * reader may also hold age identities for artifacts encrypted to an age recipient.
  * Immutable, thread-safe.
  */
 public final class Keyring {
@@ -20,13 +21,31 @@ public final class Keyring {
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final Map<String, SecretKey> keys;
+    private final Map<String, AgeIdentity> ageIdentities;
+
+    private Keyring(Map<String, SecretKey> keys, Map<String, AgeIdentity> ageIdentities) {
+        this.keys = Map.copyOf(keys);
+        this.ageIdentities = Map.copyOf(ageIdentities);
+    }
 
     private Keyring(Map<String, SecretKey> keys) {
-        this.keys = Map.copyOf(keys);
+        this(keys, Map.of());
     }
 
     public static Keyring empty() {
         return new Keyring(Map.of());
+    }
+
+    /**
+     * This keyring with age identities added, each under its recipient's key id
+     * ({@code age:...}, see {@link AgeRecipient#id()}), for artifacts encrypted to an age recipient.
+     */
+    public Keyring withAgeIdentities(java.util.Collection<AgeIdentity> identities) {
+        Map<String, AgeIdentity> added = new LinkedHashMap<>(ageIdentities);
+        for (AgeIdentity identity : identities) {
+            added.put(identity.recipient().id(), identity);
+        }
+        return new Keyring(keys, added);
     }
 
     /** Parses {@code id:base64key,...}; a mistake is named by key id and position, never by key material. */
@@ -68,13 +87,22 @@ public final class Keyring {
         return Optional.ofNullable(keys.get(id));
     }
 
-    /** The ids held, for messages. */
+    public Optional<AgeIdentity> ageIdentity(String id) {
+        return Optional.ofNullable(ageIdentities.get(id));
+    }
+
+    /** The key ids of the age identities held ({@code age:...}), for messages. */
+    public java.util.Set<String> ageIds() {
+        return ageIdentities.keySet();
+    }
+
+    /** The AES key ids held, for messages. */
     public java.util.Set<String> ids() {
         return keys.keySet();
     }
 
     @Override
     public String toString() {
-        return "Keyring" + keys.keySet();
+        return "Keyring" + keys.keySet() + (ageIdentities.isEmpty() ? "" : " + age identities " + ageIdentities.keySet());
     }
 }

@@ -64,7 +64,7 @@ class ArtifactCodecTest {
     @Test
     void aTruncationAtASegmentBoundaryIsCaughtAsDamage() throws IOException {
         byte[] encoded = encode(pgDumpLike(3 * SegmentedAesGcm.SEGMENT), Compression.NONE, "2026-a");
-        int header = 4 + 2 + "2026-a".length() + 7;
+        int header = 4 + 2 + "2026-a".length() + SegmentedAesGcm.SALT + 7;
         byte[] truncated = Arrays.copyOf(encoded, header + 2 * (SegmentedAesGcm.SEGMENT + 16));
 
         assertThatThrownBy(() -> decode(truncated, Compression.NONE, "2026-a"))
@@ -92,6 +92,97 @@ class ArtifactCodecTest {
     }
 
     @Test
+    void eachArtifactIsEncryptedUnderItsOwnKeyDerivedFromItsSalt() throws IOException {
+        byte[] first = encode(pgDumpLike(1000), Compression.NONE, "2026-a");
+        byte[] second = encode(pgDumpLike(1000), Compression.NONE, "2026-a");
+
+        assertThat(first[4]).as("format byte").isEqualTo((byte) 2);
+        byte[] firstSalt = salt(first);
+        byte[] secondSalt = salt(second);
+        assertThat(firstSalt).isNotEqualTo(secondSalt);
+        assertThat(SegmentedAesGcm.derive(KEYRING.key("2026-a").orElseThrow(), firstSalt).getEncoded())
+                .isNotEqualTo(SegmentedAesGcm.derive(KEYRING.key("2026-a").orElseThrow(), secondSalt).getEncoded())
+                .isNotEqualTo(KEYRING.key("2026-a").orElseThrow().getEncoded());
+        assertThat(decode(first, Compression.NONE, "2026-a")).isEqualTo(pgDumpLike(1000));
+    }
+
+    static Stream<Arguments> headerTampering() {
+        int salt = 4 + 2 + "2026-a".length();
+        return Stream.of(
+                Arguments.of("the salt", (java.util.function.Consumer<byte[]>) a -> a[salt + 5] ^= 0x01, "authentication failed in segment 0"),
+                Arguments.of("the nonce prefix", (java.util.function.Consumer<byte[]>) a -> a[salt + SegmentedAesGcm.SALT] ^= 0x01,
+                        "authentication failed in segment 0"),
+                Arguments.of("the format byte, to format 1", (java.util.function.Consumer<byte[]>) a -> a[4] = 1, "authentication failed in segment 0"),
+                Arguments.of("the format byte, to an unknown one", (java.util.function.Consumer<byte[]>) a -> a[4] = 3, "names format 3"),
+                Arguments.of("the key id", (java.util.function.Consumer<byte[]>) a -> a[6] = 'X', "encrypted under key 'X026-a'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headerTampering")
+    void aChangedHeaderIsDamageNeverGarbage(String what, java.util.function.Consumer<byte[]> tamper, String message) throws IOException {
+        byte[] encoded = encode(pgDumpLike(300_000), Compression.ZSTD, "2026-a");
+        tamper.accept(encoded);
+
+        assertThatThrownBy(() -> decode(encoded, Compression.ZSTD, "2026-a"))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void aKeyIdChangedInBothHeaderAndEventStillFailsAuthentication() throws IOException {
+        Keyring both = Keyring.parse("2026-a:" + KEY_A + ",2026-x:" + KEY_A);
+        byte[] encoded = encode(pgDumpLike(1000), Compression.NONE, "2026-a");
+        encoded[6 + "2026-".length()] = 'x';
+
+        assertThatThrownBy(() -> decode(encoded, Compression.NONE, "2026-x", both))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("authentication failed in segment 0");
+    }
+
+    /** Written by the format 1 code (before format 2): 300,000 bytes under key 2026-a, in two segments. */
+    @Test
+    void anArtifactInFormat1StillDecodes() throws IOException {
+        byte[] fixture;
+        try (InputStream in = ArtifactCodecTest.class.getResourceAsStream("format1-2026-a.bin")) {
+            fixture = in.readAllBytes();
+        }
+        assertThat(fixture[4]).as("format byte").isEqualTo((byte) 1);
+        byte[] plain = new byte[300_000];
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = (byte) ("format 1 fixture line " + (i / 40) + "\n").charAt(i % 20);
+        }
+
+        assertThat(decode(fixture, Compression.NONE, "2026-a")).isEqualTo(plain);
+        byte[] flipped = fixture.clone();
+        flipped[200_000] ^= 0x01;
+        assertThatThrownBy(() -> decode(flipped, Compression.NONE, "2026-a"))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("authentication failed in segment 0");
+        byte[] asFormat2 = fixture.clone();
+        asFormat2[4] = 2;
+        assertThatThrownBy(() -> decode(asFormat2, Compression.NONE, "2026-a"))
+                .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("authentication failed in segment 0");
+    }
+
+    @Test
+    void skippingADecodedStreamSkipsPlaintextNotCiphertext() throws Exception {
+        byte[] plain = pgDumpLike(SegmentedAesGcm.SEGMENT + 5000);
+        ArtifactCodec.Encryption[] encryptions = {
+                new ArtifactCodec.EncryptionKey("2026-a", KEYRING.key("2026-a").orElseThrow()),
+                AgeRecipient.of(AgeFile.x25519(bytes(32, 9), AgeFile.BASEPOINT))};
+        Keyring keyring = KEYRING.withAgeIdentities(java.util.List.of(AgeIdentity.parse(Bech32.encode("age-secret-key-", bytes(32, 9)).toUpperCase(java.util.Locale.ROOT))));
+        for (ArtifactCodec.Encryption encryption : encryptions) {
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            try (OutputStream out = ArtifactCodec.encoder(sink, Compression.NONE, 0, 0, encryption)) {
+                out.write(plain);
+            }
+            try (InputStream in = ArtifactCodec.decoder(new ByteArrayInputStream(sink.toByteArray()), Compression.NONE, encryption.id(), keyring)) {
+                assertThat(in.markSupported()).isFalse();
+                in.readNBytes(10);
+                in.skipNBytes(SegmentedAesGcm.SEGMENT);
+                assertThat(in.readAllBytes()).as(encryption.id()).isEqualTo(Arrays.copyOfRange(plain, SegmentedAesGcm.SEGMENT + 10, plain.length));
+            }
+        }
+    }
+
+    @Test
     void somethingThatWasNeverEncryptedIsNotMistakenForAnArtifact() {
         assertThatThrownBy(() -> decode("PGDMP plain custom dump".getBytes(), Compression.NONE, "2026-a"))
                 .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("not a Vigil-encrypted artifact");
@@ -114,6 +205,11 @@ class ArtifactCodecTest {
         assertThat(Compression.of("ZSTD")).isEqualTo(Compression.ZSTD);
         assertThatThrownBy(() -> Compression.of("lz4")).hasMessageContaining("use zstd, gzip or none");
         assertThatThrownBy(() -> Compression.ZSTD.checkLevel(25)).hasMessageContaining("1-19");
+    }
+
+    private static byte[] salt(byte[] encoded) {
+        int from = 4 + 2 + Byte.toUnsignedInt(encoded[5]);
+        return Arrays.copyOfRange(encoded, from, from + SegmentedAesGcm.SALT);
     }
 
     private static byte[] encode(byte[] plain, Compression compression, String keyId) throws IOException {

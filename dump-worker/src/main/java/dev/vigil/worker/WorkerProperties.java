@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param compressionWorkers zstd worker threads (0: compress on the dump's own thread)
  * @param encryptionKeyId   the key to encrypt under (AES-256-GCM); empty for no encryption
  * @param encryptionKeys    the keyring, {@code id:base64-32-bytes[,...]}, given by reference ({@code VIGIL_ENCRYPTION_KEYS})
+ * @param ageRecipient      an age recipient ({@code age1...}, a public key) to encrypt every artifact to instead, so this
+ *                          worker holds no key that decrypts a backup; empty for none. Not with {@code encryptionKeyId}
  * @param progressInterval  how often a running dump publishes {@code DumpProgressed}
  * @param passwordEnvPattern the environment variables a target's {@code passwordEnv} may name (a regular expression over
  *                          the whole name), so a target's settings cannot make the worker send any other of its secrets
@@ -38,6 +40,7 @@ public record WorkerProperties(
         @DefaultValue("2") int compressionWorkers,
         @DefaultValue("") String encryptionKeyId,
         @DefaultValue("") String encryptionKeys,
+        @DefaultValue("") String ageRecipient,
         @DefaultValue("5s") Duration progressInterval,
         @DefaultValue("[A-Z0-9_]*PGPASSWORD") String passwordEnvPattern,
         @DefaultValue("/run/secrets") java.nio.file.Path passwordDir) {
@@ -45,7 +48,7 @@ public record WorkerProperties(
     @Override
     public String toString() {
         // The keyring never leaves in a log line or an error report.
-        return "WorkerProperties[compression=" + compression + ", encryptionKeyId=" + encryptionKeyId + "]";
+        return "WorkerProperties[compression=" + compression + ", encryptionKeyId=" + encryptionKeyId + ", ageRecipient=" + ageRecipient + "]";
     }
 
     /**

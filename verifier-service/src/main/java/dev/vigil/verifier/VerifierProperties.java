@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pgBinDir   a single directory holding pg_restore, used instead of {@code pgBinRoot} when set
  * @param workDir    where downloaded artifacts wait for pg_restore
  * @param encryptionKeys the keyring for encrypted artifacts, {@code id:base64-32-bytes[,...]}, by reference ({@code VIGIL_ENCRYPTION_KEYS})
+ * @param ageIdentityFile an age identity file ({@code age-keygen -o FILE}: {@code AGE-SECRET-KEY-1...} lines) for artifacts
+ *                   encrypted to an age recipient, by path ({@code VIGIL_AGE_IDENTITY_FILE}); empty for none
  * @param restoreJobs parallel pg_restore processes for custom- and directory-format artifacts
  * @param checkTimeout how long one of a target's own checks may run on a restored backup
  * @param keepFree   space to leave free on the work directory's disk besides what a verification needs
@@ -34,6 +36,7 @@ public record VerifierProperties(
         Path pgBinDir,
         Path workDir,
         @DefaultValue("") String encryptionKeys,
+        @DefaultValue("") String ageIdentityFile,
         String instanceId,
         @DefaultValue("2") int restoreJobs,
         @DefaultValue("60s") java.time.Duration checkTimeout,

@@ -3,6 +3,8 @@ package dev.vigil.verifier;
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.codec.AgeIdentity;
+import dev.vigil.codec.AgeRecipient;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
@@ -58,6 +60,8 @@ class VerifierServiceTest {
             new TableRowCount("public", "customers", 40), new TableRowCount("sales", "Order Lines", 700));
     private static final String KEYS = "vk-1:" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
     private static byte[] dump;
+    /** A throwaway identity made with age-keygen, kept with the tests. */
+    private static final Path AGE_IDENTITY = testResource("age-test-identity.txt");
     private static byte[] bigDump;
     private static final int POLL_INTERVAL_MILLIS = 1500;
     private static final FaultyProxy SLOW_STORE = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
@@ -80,6 +84,7 @@ class VerifierServiceTest {
         registry.add("vigil.verifier.scratch.port", postgres::port);
         registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
         registry.add("vigil.verifier.encryption-keys", () -> KEYS);
+        registry.add("vigil.verifier.age-identity-file", () -> AGE_IDENTITY.toString());
         registry.add("vigil.verifier.instance-id", () -> "VT-1");
         // What a verifier killed mid-restore leaves behind: its own, and another instance's (still restoring).
         postgres.createDatabase("vigil_verify_vt1_0123456789abcdef0123456789abcdef");
@@ -175,6 +180,21 @@ class VerifierServiceTest {
         byte[] encoded = encode(dump, "vk-1", Keyring.parse(KEYS));
 
         BackupVerified verified = verify(encoded, Sha256.of(encoded), SOURCE_COUNTS, "zstd", "vk-1");
+
+        assertThat(verified.differences()).isEmpty();
+        assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
+    }
+
+    @Test
+    void aBackupEncryptedToAnAgeRecipientIsDecodedWithTheIdentityFileAndPasses() throws Exception {
+        AgeRecipient recipient = AgeIdentity.load(AGE_IDENTITY).getFirst().recipient();
+        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+        try (java.io.OutputStream out = ArtifactCodec.encoder(sink, Compression.ZSTD, 3, 0, recipient)) {
+            out.write(dump);
+        }
+        byte[] encoded = sink.toByteArray();
+
+        BackupVerified verified = verify(encoded, Sha256.of(encoded), SOURCE_COUNTS, "zstd", recipient.id());
 
         assertThat(verified.differences()).isEmpty();
         assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
@@ -331,6 +351,14 @@ class VerifierServiceTest {
 
     private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts) {
         return verify(object, workerSha256, counts, null, null, null);
+    }
+
+    private static Path testResource(String name) {
+        try {
+            return Path.of(VerifierServiceTest.class.getResource("/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] encode(byte[] plain, String keyId, Keyring keyring) throws Exception {

@@ -2,6 +2,7 @@ package dev.vigil.worker.dump;
 
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
+import dev.vigil.codec.AgeRecipient;
 import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.Catalog;
@@ -234,8 +235,14 @@ public class DumpService {
     static PgDumpProcess.Wrapping wrapping(WorkerProperties properties) {
         Compression compression = Compression.of(properties.compression());
         compression.checkLevel(properties.compressionLevel());
-        ArtifactCodec.EncryptionKey key = null;
-        if (!properties.encryptionKeyId().isBlank()) {
+        ArtifactCodec.Encryption key = null;
+        if (!properties.ageRecipient().isBlank()) {
+            if (!properties.encryptionKeyId().isBlank()) {
+                throw new IllegalArgumentException("vigil.worker.age-recipient and vigil.worker.encryption-key-id are both set;"
+                        + " an artifact is encrypted one way: set VIGIL_AGE_RECIPIENT or VIGIL_ENCRYPTION_KEY_ID, not both");
+            }
+            key = AgeRecipient.parse(properties.ageRecipient());
+        } else if (!properties.encryptionKeyId().isBlank()) {
             Keyring keyring = Keyring.parse(properties.encryptionKeys());
             key = new ArtifactCodec.EncryptionKey(properties.encryptionKeyId(), keyring.key(properties.encryptionKeyId()).orElseThrow(() ->
                     new IllegalArgumentException("vigil.worker.encryption-key-id is '" + properties.encryptionKeyId()

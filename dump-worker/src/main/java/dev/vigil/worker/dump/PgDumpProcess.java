@@ -42,7 +42,7 @@ final class PgDumpProcess {
     }
 
     /** How pg_dump's output is wrapped on its way to staging. */
-    record Wrapping(Compression compression, int level, int workers, ArtifactCodec.EncryptionKey key) {
+    record Wrapping(Compression compression, int level, int workers, ArtifactCodec.Encryption key) {
     }
 
     /**

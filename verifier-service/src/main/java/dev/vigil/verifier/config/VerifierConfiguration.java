@@ -1,5 +1,6 @@
 package dev.vigil.verifier.config;
 
+import dev.vigil.codec.AgeIdentity;
 import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.TargetId;
@@ -16,6 +17,9 @@ import dev.vigil.verifier.pipeline.RestorePipeline;
 import dev.vigil.verifier.pipeline.RestoreProgram;
 import dev.vigil.verifier.restore.RestoreService;
 import dev.vigil.verifier.verify.VerificationService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,11 +45,27 @@ class VerifierConfiguration {
     }
 
     @Bean
-    RestorePipeline restorePipeline(S3Client s3, VerifierProperties properties) {
-        return new RestorePipeline(new ArtifactFetch(s3, Keyring.parse(properties.encryptionKeys())),
+    RestorePipeline restorePipeline(S3Client s3, VerifierProperties properties) throws IOException {
+        return new RestorePipeline(new ArtifactFetch(s3, keyring(properties)),
                 new RestoreProgram(PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir()),
                         PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir()), properties.restoreJobs()),
                 properties);
+    }
+
+    /** The keyring and, when an identity file is configured, the age identities in it; a mistake stops start-up. */
+    static Keyring keyring(VerifierProperties properties) throws IOException {
+        Keyring keyring = Keyring.parse(properties.encryptionKeys());
+        if (properties.ageIdentityFile().isBlank()) {
+            return keyring;
+        }
+        Path file = Path.of(properties.ageIdentityFile());
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("vigil.verifier.age-identity-file (VIGIL_AGE_IDENTITY_FILE) names " + file
+                    + ", which is not a readable file");
+        }
+        Keyring withAge = keyring.withAgeIdentities(AgeIdentity.load(file));
+        log.info("age identities for {} read from {}", withAge.ageIds(), file);
+        return withAge;
     }
 
     @Bean
