@@ -55,6 +55,10 @@ public final class RestorePipeline {
         if (program.isEmpty()) {
             return Outcome.unjudged(List.of(programs.noneFits(stored, sourceMajor)));
         }
+        Optional<String> unsafe = RestoreProgram.unsafe(program.get(), stored);
+        if (unsafe.isPresent()) {
+            return Outcome.unjudged(List.of(unsafe.get()));
+        }
         try {
             Files.createDirectories(properties.workDir());
             List<String> noRoom = EnvironmentProblems.diskSpace(properties.workDir(), Files.getFileStore(properties.workDir()).getUsableSpace(),
@@ -102,9 +106,9 @@ public final class RestorePipeline {
         for (List<String> selection : RestoreProgram.isPlain(stored) ? List.of(List.<String>of()) : destination.runs()) {
             RestoreProgram.Run run = programs.run(program, stored, fetch, files, destination.server(), destination.database(), selection,
                     cancellation);
-            if (run.decodeProblem() != null) {
-                // What a half-read artifact restored says nothing more: the artifact is the finding.
-                differences.add(run.decodeProblem());
+            if (run.artifactProblem() != null) {
+                // What a half-read or refused artifact restored says nothing more: the artifact is the finding.
+                differences.add(run.artifactProblem());
                 break;
             }
             if (run.errors() != null) {
