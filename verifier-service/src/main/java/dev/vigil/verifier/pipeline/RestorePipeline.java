@@ -51,6 +51,12 @@ public final class RestorePipeline {
      */
     public Outcome run(ArtifactStored stored, Destination destination, Cancellation cancellation) throws RestoreException, InterruptedException {
         int sourceMajor = Integer.parseInt(stored.artifact().serverVersion().split("\\.")[0]);
+        // Refused before anything is downloaded: an artifact the verifier should not have been given is the finding.
+        Optional<String> refused = fetch.clearTextRefusal(stored);
+        if (refused.isPresent()) {
+            log.warn("job {} target {}: {}", stored.jobId(), stored.targetId(), refused.get());
+            return Outcome.damaged(refused.get());
+        }
         Optional<PostgresClients.Program> program = programs.forSource(stored, sourceMajor);
         if (program.isEmpty()) {
             return Outcome.unjudged(List.of(programs.noneFits(stored, sourceMajor)));
