@@ -101,7 +101,16 @@ public final class RestorePipeline {
         if (unreadable.isPresent()) {
             return Outcome.damaged(unreadable.get());
         }
-        int serverMajor = DatabaseServer.major(destination.server());
+        int serverMajor;
+        try (java.sql.Connection connection = DatabaseServer.connect(destination.server(), destination.server().maintenanceDatabase())) {
+            serverMajor = DatabaseServer.major(connection);
+            // Checked before every restore, not only at start-up: a role may have been granted more since.
+            Optional<String> tooPowerful = properties.allowSuperuser() ? Optional.empty()
+                    : RolePrivileges.excess(connection, destination.server(), destination.serverName());
+            if (tooPowerful.isPresent()) {
+                return Outcome.unjudged(List.of(tooPowerful.get()));
+            }
+        }
         List<String> tooOld = EnvironmentProblems.serverVersion(serverMajor, sourceMajor);
         if (!tooOld.isEmpty()) {
             return Outcome.unjudged(tooOld);
