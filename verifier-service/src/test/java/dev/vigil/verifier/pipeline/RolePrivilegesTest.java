@@ -14,17 +14,20 @@ class RolePrivilegesTest {
 
     private static final LocalPostgres postgres = LocalPostgres.shared();
 
+    /** Passwords by role: another test in this JVM may have made a role need its password. */
+    private static final java.util.Map<String, String> passwords = new java.util.HashMap<>(java.util.Map.of(LocalPostgres.SUPERUSER, ""));
+
     @BeforeAll
     static void roles() {
-        postgres.verifierRole();
-        postgres.leastPrivilegeRole("vigil_file_reader");
+        for (String role : java.util.List.of(LocalPostgres.VERIFIER_ROLE, "vigil_file_reader", "vigil_role_maker")) {
+            passwords.put(role, postgres.leastPrivilegeRole(role).password());
+        }
         postgres.execute("postgres", "grant pg_read_server_files, pg_execute_server_program to vigil_file_reader");
-        postgres.leastPrivilegeRole("vigil_role_maker");
         postgres.execute("postgres", "alter role vigil_role_maker createrole");
     }
 
     private static VerifierProperties.Server as(String role) {
-        return new VerifierProperties.Server(postgres.host(), postgres.port(), role, "", "postgres");
+        return new VerifierProperties.Server(postgres.host(), postgres.port(), role, passwords.get(role), "postgres");
     }
 
     @Test
