@@ -196,7 +196,7 @@ public final class VerificationComparison {
                     "-jar", jar.toString(), "--server.port=0", "--spring.main.banner-mode=off",
                     "--spring.datasource.url=" + postgres.jdbcUrl("vigil_bench"), "--spring.datasource.username=" + LocalPostgres.SUPERUSER,
                     "--vigil.verifier.endpoint=" + s3.endpoint(), "--vigil.verifier.scratch.host=" + postgres.host(),
-                    "--vigil.verifier.scratch.port=" + postgres.port(), "--vigil.verifier.scratch.username=" + LocalPostgres.SUPERUSER,
+                    "--vigil.verifier.scratch.port=" + postgres.port(), "--vigil.verifier.scratch.username=" + postgres.verifierRole().role(),
                     "--vigil.verifier.work-dir=" + work.resolve("verify"), "--vigil.verifier.instance-id=bench")
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);

@@ -286,7 +286,7 @@ public final class DevLauncher {
         String keyring = "dev:" + devKey(dataDir);
         EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), kafka::password, postgres.jdbcUrl("vigil"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
-                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, options.port(),
+                postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, options.port(),
                 Map.of("logging.config", "classpath:vigil-dev-logback.xml",
                         "vigil.notifier.dashboard-url", "http://localhost:" + options.port(),
                         "vigil.worker.encryption-key-id", "dev",

@@ -45,7 +45,7 @@ class S3StagingEndToEndTest {
                 """.formatted(postgres.port()));
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_s3staging"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "s3staging-backups", tmp.resolve("s3staging-local"),
-                tmp.resolve("s3staging-verify"), postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(),
+                tmp.resolve("s3staging-verify"), postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(),
                 Map.of("vigil.staging.bucket", "e2e-staging", "vigil.staging.endpoint", LocalS3.shared().endpoint())));
         api = new JobsApi(stack.schedulerPort());
     }

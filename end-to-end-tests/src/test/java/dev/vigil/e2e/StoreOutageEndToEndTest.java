@@ -51,7 +51,7 @@ class StoreOutageEndToEndTest {
                 """.formatted(postgres.port(), postgres.port()));
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_outage"),
                 LocalPostgres.SUPERUSER, proxy.endpoint(), BUCKET, tmp.resolve("outage-staging"), tmp.resolve("outage-verify"),
-                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(),
+                postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(),
                 Map.of("vigil.storage.upload.attempts", "2",
                         "vigil.storage.upload.initial-backoff", "100ms",
                         "vigil.storage.upload.circuit-open-for", "1s",

@@ -55,7 +55,7 @@ class VerifierKillEndToEndTest {
                 """.formatted(postgres.port()));
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_vkill"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "vkill-backups", tmp.resolve("vkill-staging"), tmp.resolve("vkill-verify"),
-                postgres.host(), postgres.port(), LocalPostgres.SUPERUSER, targets, FreePorts.next(), Map.of()), true, false);
+                postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(), Map.of()), true, false);
         api = new JobsApi(stack.schedulerPort());
     }
 
@@ -99,7 +99,7 @@ class VerifierKillEndToEndTest {
                 "--spring.datasource.url=" + postgres.jdbcUrl("vigil_vkill"), "--spring.datasource.username=" + LocalPostgres.SUPERUSER,
                 "--vigil.verifier.endpoint=" + LocalS3.shared().endpoint(),
                 "--vigil.verifier.scratch.host=" + postgres.host(), "--vigil.verifier.scratch.port=" + postgres.port(),
-                "--vigil.verifier.scratch.username=" + LocalPostgres.SUPERUSER, "--vigil.verifier.instance-id=" + INSTANCE,
+                "--vigil.verifier.scratch.username=" + postgres.verifierRole().role(), "--vigil.verifier.instance-id=" + INSTANCE,
                 "--vigil.verifier.work-dir=" + tmp.resolve("vkill-verify-process"),
                 // Notice a dead verifier within seconds, not the default 45.
                 consumer + "session.timeout.ms=8000", consumer + "heartbeat.interval.ms=2000",

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalPostgres implements AutoCloseable {
 
     public static final String SUPERUSER = "postgres";
+    /** The role the verifier restores untrusted backups as: it may log in and create databases, nothing more. */
+    public static final String VERIFIER_ROLE = "vigil_verifier";
     private static final Shared<LocalPostgres> SHARED = new Shared<>(() -> start(tempDirectory(), FreePorts.next()));
 
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
@@ -36,6 +38,7 @@ public final class LocalPostgres implements AutoCloseable {
     private final int port;
     private final Path bin;
     private final boolean stoppedLeftover;
+    private final java.util.Map<String, String> passwords = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalPostgres(Path dir, int port, Path bin, boolean stoppedLeftover) {
         this.dir = dir;
@@ -213,6 +216,41 @@ public final class LocalPostgres implements AutoCloseable {
             throw new UncheckedIOException("could not edit " + hba, e);
         }
         execute("postgres", "select pg_reload_conf()");
+    }
+
+    /** A role's name and password; the password is never printed. */
+    public record Login(String role, String password) {
+
+        @Override
+        public String toString() {
+            return "Login[" + role + "]";
+        }
+    }
+
+    /**
+     * Makes {@code role} (if missing) a role that may log in and create databases and nothing else:
+     * no superuser, no CREATEROLE, no membership in pg_read_server_files, pg_write_server_files or
+     * pg_execute_server_program; with a password drawn once per instance, set again on every call,
+     * so a cluster kept between runs gets it too. Idempotent. Authentication stays as it is (trust);
+     * {@link #requirePassword} makes the role need its password.
+     */
+    public Login leastPrivilegeRole(String role) {
+        if (!role.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("a role name of lower-case letters, digits and _ please: " + role);
+        }
+        String password = passwords.computeIfAbsent(role, r -> java.util.UUID.randomUUID().toString());
+        String attributes = role + " login createdb nosuperuser nocreaterole password '" + password + "'";
+        execute("postgres", "do $$ begin if not exists (select from pg_roles where rolname = '" + role + "') then create role " + attributes
+                + "; else alter role " + attributes + "; end if; end $$");
+        for (String serverRole : List.of("pg_read_server_files", "pg_write_server_files", "pg_execute_server_program")) {
+            execute("postgres", "revoke " + serverRole + " from " + role);
+        }
+        return new Login(role, password);
+    }
+
+    /** {@link #leastPrivilegeRole} for {@link #VERIFIER_ROLE}. */
+    public Login verifierRole() {
+        return leastPrivilegeRole(VERIFIER_ROLE);
     }
 
     public Connection connect(String database) throws SQLException {

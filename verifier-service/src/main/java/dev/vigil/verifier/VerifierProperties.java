@@ -25,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   verification server is used when a request names none
  * @param instanceId this verifier's name in its scratch databases' names, stable across restarts (default: the host
  *                   name), so that on start-up it drops the scratch databases it left behind and no other instance's
+ * @param allowSuperuser whether the verifier may restore as a role that could read or write the server's files or run
+ *                   programs there (a superuser, {@code CREATEROLE}, {@code pg_read_server_files},
+ *                   {@code pg_write_server_files}, {@code pg_execute_server_program}); by default it refuses to start
+ *                   as one, and a restore finding one is {@code INCONCLUSIVE}
  */
 @ConfigurationProperties("vigil.verifier")
 public record VerifierProperties(
@@ -41,7 +45,8 @@ public record VerifierProperties(
         @DefaultValue("2") int restoreJobs,
         @DefaultValue("60s") java.time.Duration checkTimeout,
         @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree,
-        java.util.Map<String, Server> restoreServers) {
+        java.util.Map<String, Server> restoreServers,
+        @DefaultValue("false") boolean allowSuperuser) {
 
     public VerifierProperties {
         restoreServers = restoreServers == null ? java.util.Map.of() : java.util.Map.copyOf(restoreServers);

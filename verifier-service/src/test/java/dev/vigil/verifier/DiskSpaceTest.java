@@ -10,7 +10,6 @@ import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Verdict;
-import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import java.nio.file.Path;
@@ -33,11 +32,8 @@ class DiskSpaceTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.s3Credentials();
         ServiceTestSettings.kafkaAndDatabase(registry, VerifierApplication.NAME, "verifier_disk_test");
-        LocalPostgres postgres = LocalPostgres.shared();
         registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
-        registry.add("vigil.verifier.scratch.host", postgres::host);
-        registry.add("vigil.verifier.scratch.port", postgres::port);
-        registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
+        Verifications.scratchAsVerifierRole(registry);
         registry.add("vigil.verifier.instance-id", () -> "disk-1");
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "verify-disk").toString());
         // More than any disk here has: whatever the backup's size, there is no room for it.

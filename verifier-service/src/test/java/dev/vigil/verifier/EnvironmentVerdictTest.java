@@ -48,7 +48,14 @@ class EnvironmentVerdictTest {
         registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
         registry.add("vigil.verifier.scratch.host", () -> "127.0.0.1");
         registry.add("vigil.verifier.scratch.port", pg18::getPort);
-        registry.add("vigil.verifier.scratch.username", () -> "postgres");
+        // As a role that may only create databases, as on a real verification server.
+        try (var connection = pg18.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+            statement.execute("do $$ begin if not exists (select from pg_roles where rolname = 'vigil_verifier') then "
+                    + "create role vigil_verifier login createdb; end if; end $$");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.VERIFIER_ROLE);
         registry.add("vigil.verifier.instance-id", () -> "env-1");
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "verify-environment").toString());
     }

@@ -53,13 +53,13 @@ class RestoreOnDemandTest {
         ServiceTestSettings.kafkaAndDatabase(registry, VerifierApplication.NAME, "restore_test");
         LocalPostgres postgres = LocalPostgres.shared();
         registry.add("vigil.verifier.endpoint", () -> LocalS3.shared().endpoint());
-        registry.add("vigil.verifier.scratch.host", postgres::host);
-        registry.add("vigil.verifier.scratch.port", postgres::port);
-        registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
+        // As a role that may only create databases, on every server: a backup restored runs its SQL as that role.
+        LocalPostgres.Login verifier = Verifications.scratchAsVerifierRole(registry);
         // A second server a request may name; here the same PostgreSQL under another name.
         registry.add("vigil.verifier.restore-servers.staging.host", postgres::host);
         registry.add("vigil.verifier.restore-servers.staging.port", postgres::port);
-        registry.add("vigil.verifier.restore-servers.staging.username", () -> LocalPostgres.SUPERUSER);
+        registry.add("vigil.verifier.restore-servers.staging.username", verifier::role);
+        registry.add("vigil.verifier.restore-servers.staging.password", verifier::password);
         // A server whose role needs its password: pg_restore gets it from a private passfile.
         registry.add("vigil.verifier.restore-servers.locked.host", postgres::host);
         registry.add("vigil.verifier.restore-servers.locked.port", postgres::port);
@@ -126,9 +126,10 @@ class RestoreOnDemandTest {
         return tables;
     }
 
-    /** A database of the user's that holds something already. */
+    /** A database of the user's that holds something already, owned by the role the verifier restores as (which may drop only its own). */
     private static void holding(String database, String sql) {
         LocalPostgres.shared().createDatabase(database);
+        LocalPostgres.shared().execute("postgres", "alter database \"" + database + "\" owner to " + LocalPostgres.VERIFIER_ROLE);
         LocalPostgres.shared().execute(database, sql);
     }
 

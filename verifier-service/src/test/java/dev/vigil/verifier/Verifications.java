@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** What the verifier's tests do to have a backup verified: store the object, announce it, wait for the verdict. */
@@ -50,7 +51,27 @@ final class Verifications {
         }
     }
 
-    /** A custom-format pg_dump of {@code database} on the shared PostgreSQL, with further pg_dump {@code options}. */
+    /**
+     * Points the verifier's scratch server at the shared PostgreSQL as {@code vigil_verifier}, a role
+     * that may only log in and create databases, which needs its password there; answers its login.
+     */
+    static LocalPostgres.Login scratchAsVerifierRole(DynamicPropertyRegistry registry) {
+        LocalPostgres postgres = LocalPostgres.shared();
+        LocalPostgres.Login login = postgres.verifierRole();
+        postgres.requirePassword(login.role());
+        registry.add("vigil.verifier.scratch.host", postgres::host);
+        registry.add("vigil.verifier.scratch.port", postgres::port);
+        registry.add("vigil.verifier.scratch.username", login::role);
+        registry.add("vigil.verifier.scratch.password", login::password);
+        return login;
+    }
+
+    /** A plain-format (SQL) pg_dump of {@code database} on the shared PostgreSQL, as the dump worker makes one. */
+    static byte[] plainDump(String database) throws Exception {
+        return pgDump(database, "-Fp", "--no-owner", "--no-privileges");
+    }
+
+    /** A custom-format pg_dump of {@code database} on the shared PostgreSQL, with further pg_dump {@code options} (a later -F wins). */
     static byte[] pgDump(String database, String... options) throws Exception {
         LocalPostgres postgres = LocalPostgres.shared();
         Path file = Path.of(System.getProperty("java.io.tmpdir"), database + ".dump");

@@ -62,6 +62,8 @@ class VerifierServiceTest {
     private static byte[] dump;
     /** A throwaway identity made with age-keygen, kept with the tests. */
     private static final Path AGE_IDENTITY = testResource("age-test-identity.txt");
+    /** {@link #dump} encrypted under vk-1, as a worker with that key stores it. */
+    private static byte[] sealed;
     private static byte[] bigDump;
     private static final int POLL_INTERVAL_MILLIS = 1500;
     private static final FaultyProxy SLOW_STORE = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
@@ -80,15 +82,17 @@ class VerifierServiceTest {
         registry.add("spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.max.poll.interval.ms", () -> POLL_INTERVAL_MILLIS);
         registry.add("spring.cloud.stream.kafka.bindings.verify-in-0.consumer.configuration.heartbeat.interval.ms", () -> 300);
         registry.add("spring.cloud.stream.kafka.bindings.verify-in-0.consumer.pollTimeout", () -> 300);
-        registry.add("vigil.verifier.scratch.host", postgres::host);
-        registry.add("vigil.verifier.scratch.port", postgres::port);
-        registry.add("vigil.verifier.scratch.username", () -> LocalPostgres.SUPERUSER);
+        // As a role that may only create databases, not as the superuser: backups are untrusted data.
+        Verifications.scratchAsVerifierRole(registry);
+        // A keyring: every artifact must come encrypted (the tests store them so); one in the clear is refused.
         registry.add("vigil.verifier.encryption-keys", () -> KEYS);
         registry.add("vigil.verifier.age-identity-file", () -> AGE_IDENTITY.toString());
         registry.add("vigil.verifier.instance-id", () -> "VT-1");
         // What a verifier killed mid-restore leaves behind: its own, and another instance's (still restoring).
-        postgres.createDatabase("vigil_verify_vt1_0123456789abcdef0123456789abcdef");
-        postgres.createDatabase("vigil_verify_othervm_0123456789abcdef0123456789abcdef");
+        for (String leftover : List.of("vigil_verify_vt1_0123456789abcdef0123456789abcdef", "vigil_verify_othervm_0123456789abcdef0123456789abcdef")) {
+            postgres.createDatabase(leftover);
+            postgres.execute("postgres", "alter database " + leftover + " owner to " + LocalPostgres.VERIFIER_ROLE);
+        }
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "verify").toString());
     }
 
@@ -106,13 +110,14 @@ class VerifierServiceTest {
                 insert into public.customers select generate_series(1, 40);
                 """);
         dump = Verifications.pgDump("verifier_source");
+        sealed = encode(dump, Compression.NONE, "vk-1", Keyring.parse(KEYS));
         postgres.createDatabase("verifier_big_source");
         postgres.execute("verifier_big_source", """
                 drop table if exists public.events;
                 create table public.events(id int primary key, payload text);
                 insert into public.events select g, md5(g::text) || md5((g * 3)::text) from generate_series(1, 30000) g;
                 """);
-        bigDump = Verifications.pgDump("verifier_big_source", "-Z0");
+        bigDump = encode(Verifications.pgDump("verifier_big_source", "-Z0"), Compression.NONE, "vk-1", Keyring.parse(KEYS));
         // Announced before the verifier starts, as the scheduler does: its target directory reads it on start-up.
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.TARGETS, "checked-shop", EventJson.writeString(TargetConfigured.now(
                 new TargetId("checked-shop"), new Connection("db.internal", 5432, "shop", "backup", null, null), DumpOptions.defaults(), null,
@@ -125,7 +130,7 @@ class VerifierServiceTest {
 
     @Test
     void aTargetsOwnChecksRunOnTheRestoredBackupAndFailuresAreListedByName() throws Exception {
-        BackupVerified verified = verify(JobId.random(), "checked-shop", dump, Sha256.of(dump), SOURCE_COUNTS, null, null, null);
+        BackupVerified verified = verify(JobId.random(), "checked-shop", sealed, Sha256.of(sealed), SOURCE_COUNTS, null, "vk-1", null);
 
         assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(verified.checks()).extracting(CheckResult::name, CheckResult::passed).containsExactly(
@@ -136,6 +141,99 @@ class VerifierServiceTest {
                 "check 'invoices exist' failed: raised: ERROR: relation \"public.invoices\" does not exist",
                 "check 'a number is not a verdict' failed: answered 40, not one boolean; write e.g. select count(*) > 0 from …",
                 "check 'ten million rows are not read' failed: answered more than one row; a check must answer one row with one boolean");
+    }
+
+    @Test
+    void anUnencryptedArtifactIsRefusedWhereTheVerifierHoldsAKeyringAndNothingIsRestored(CapturedOutput output) throws Exception {
+        JobId jobId = JobId.random();
+
+        BackupVerified verified = verify(jobId, dump, Sha256.of(dump), SOURCE_COUNTS, null, null, null);
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(verified.differences()).singleElement().asString().startsWith("unencrypted artifact refused: this verifier holds a keyring")
+                .contains("expects every artifact encrypted").contains("nothing was restored");
+        assertThat(verified.tables()).isEmpty();
+        assertThat(output.getAll()).as("no restore ran").doesNotContain("restored job " + jobId);
+    }
+
+    @Test
+    void aGenuinePlainDumpRestoresThroughPsqlAndPassesCopyDataStartingWithABackslashIncluded() throws Exception {
+        byte[] sql = plainSource();
+        assertThat(new String(sql, java.nio.charset.StandardCharsets.UTF_8)).as("pg_dump restricts its own script")
+                .contains("\\restrict ").contains("\\unrestrict ");
+
+        BackupVerified verified = verifyPlain(sql);
+
+        assertThat(verified.differences()).isEmpty();
+        assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(verified.tables()).extracting(t -> t.table() + "=" + t.foundRows()).containsExactly("notes=4");
+    }
+
+    @Test
+    void aPlainArtifactHoldingPsqlMetaCommandsIsRefusedAndNoneOfThemRuns() throws Exception {
+        String genuine = new String(plainSource(), java.nio.charset.StandardCharsets.UTF_8);
+        String key = genuine.lines().filter(l -> l.startsWith("\\restrict ")).findFirst().orElseThrow().substring("\\restrict ".length());
+        Path shell = Path.of(System.getProperty("java.io.tmpdir"), "pwned-shell-" + java.util.UUID.randomUUID());
+        Path program = Path.of(System.getProperty("java.io.tmpdir"), "pwned-program-" + java.util.UUID.randomUUID());
+        Path inLine = Path.of(System.getProperty("java.io.tmpdir"), "pwned-inline-" + java.util.UUID.randomUUID());
+        String afterHeader = "SET statement_timeout = 0;\n";
+
+        BackupVerified bang = verifyPlain(genuine.replace(afterHeader, afterHeader + "\\! touch " + shell + "\n").getBytes());
+        BackupVerified copy = verifyPlain(genuine.replace(afterHeader, afterHeader + "  \\copy (select 1) to program 'touch " + program + "'\n")
+                .getBytes());
+        // Lifting pg_dump's own restriction early (moved up from the end) does not lift the verifier's: psql still refuses a
+        // meta-command within a line.
+        BackupVerified hidden = verifyPlain(genuine.replace("\\unrestrict " + key + "\n", "")
+                .replace(afterHeader, afterHeader + "\\unrestrict " + key + "\nselect 1; \\! touch " + inLine + "\n").getBytes());
+
+        assertThat(bang.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(bang.differences()).singleElement().asString().contains("meta-command \\! (line").contains("refused").doesNotContain("touch");
+        assertThat(copy.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(copy.differences()).singleElement().asString().contains("meta-command \\copy (line").doesNotContain("program '");
+        assertThat(hidden.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(hidden.differences()).singleElement().asString().contains("within a line of SQL").contains("psql refused it");
+        assertThat(shell).doesNotExist();
+        assertThat(program).doesNotExist();
+        assertThat(inLine).doesNotExist();
+    }
+
+    @Test
+    void anExtensionOnlyASuperuserMayCreateLeavesTheVerdictInconclusiveSayingWhy() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("verifier_untrusted_extension");
+        postgres.execute("verifier_untrusted_extension", """
+                create extension if not exists adminpack;
+                drop table if exists public.accounts;
+                create table public.accounts(id int primary key);
+                insert into public.accounts select generate_series(1, 5);
+                """);
+        byte[] sealedDump = encode(Verifications.pgDump("verifier_untrusted_extension"), Compression.NONE, "vk-1", Keyring.parse(KEYS));
+
+        BackupVerified verified = verify(sealedDump, Sha256.of(sealedDump), List.of(new TableRowCount("public", "accounts", 5)));
+
+        assertThat(verified.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(verified.differences()).isEmpty();
+        assertThat(verified.environmentProblems()).singleElement().asString().contains("may not create the extension \"adminpack\"")
+                .contains("not a trusted extension").contains("vigil.verifier.allow-superuser=true");
+    }
+
+    /** A plain pg_dump, as the worker makes one, of a table whose COPY data lines begin with backslash escapes ({@code \\!}, {@code \r}, {@code \\.}). */
+    private static byte[] plainSource() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase("verifier_plain_source");
+        postgres.execute("verifier_plain_source", """
+                drop table if exists public.notes;
+                create table public.notes(note text, id int primary key);
+                insert into public.notes values (E'\\\\! not a command', 1), (E'\\restrict in data', 2), (E'\\\\.', 3), ('plain', 4);
+                """);
+        return Verifications.plainDump("verifier_plain_source");
+    }
+
+    /** Verifies plain SQL {@code sql}, stored encrypted under vk-1, expecting the four rows of public.notes. */
+    private BackupVerified verifyPlain(byte[] sql) throws Exception {
+        byte[] object = encode(sql, Compression.NONE, "vk-1", Keyring.parse(KEYS));
+        return Verifications.verify(direct, BUCKET, JobId.random(), "plain-shop", object, new Artifact("plain", object.length, Sha256.of(object),
+                Verifications.sourceVersion(), Verifications.sourceVersion(), List.of(new TableRowCount("public", "notes", 4)), null, "vk-1", null));
     }
 
     @AfterAll
@@ -151,7 +249,7 @@ class VerifierServiceTest {
         JobId jobId = JobId.random();
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED)) {
             try {
-                verified = verify(jobId, bigDump, Sha256.of(bigDump), List.of(new TableRowCount("public", "events", 30000)), null, null, null);
+                verified = verify(jobId, bigDump, Sha256.of(bigDump), List.of(new TableRowCount("public", "events", 30000)), null, "vk-1", null);
             } finally {
                 SLOW_STORE.throttle(0);
             }
@@ -166,7 +264,7 @@ class VerifierServiceTest {
 
     @Test
     void aGoodBackupRestoresWithExactlyTheSourcesRowCountsAndLeavesNoScratchDatabase() throws Exception {
-        BackupVerified verified = verify(dump, Sha256.of(dump), SOURCE_COUNTS);
+        BackupVerified verified = verify(sealed, Sha256.of(sealed), SOURCE_COUNTS);
 
         assertThat(verified.differences()).isEmpty();
         assertThat(verified.verdict()).isEqualTo(Verdict.PASSED);
@@ -177,7 +275,7 @@ class VerifierServiceTest {
 
     @Test
     void aCompressedAndEncryptedBackupIsDecodedRestoredAndPasses() throws Exception {
-        byte[] encoded = encode(dump, "vk-1", Keyring.parse(KEYS));
+        byte[] encoded = encode(dump, Compression.ZSTD, "vk-1", Keyring.parse(KEYS));
 
         BackupVerified verified = verify(encoded, Sha256.of(encoded), SOURCE_COUNTS, "zstd", "vk-1");
 
@@ -202,7 +300,7 @@ class VerifierServiceTest {
 
     @Test
     void aBackupEncryptedUnderAKeyTheVerifierDoesNotHoldFailsNamingTheKey() throws Exception {
-        byte[] encoded = encode(dump, "retired-key", Keyring.parse("retired-key:" + java.util.Base64.getEncoder().encodeToString(new byte[32])));
+        byte[] encoded = encode(dump, Compression.ZSTD, "retired-key", Keyring.parse("retired-key:" + java.util.Base64.getEncoder().encodeToString(new byte[32])));
 
         BackupVerified verified = verify(encoded, Sha256.of(encoded), SOURCE_COUNTS, "zstd", "retired-key");
 
@@ -212,7 +310,7 @@ class VerifierServiceTest {
 
     @Test
     void aTruncatedEncryptedBackupFailsAsDamaged() throws Exception {
-        byte[] encoded = encode(dump, "vk-1", Keyring.parse(KEYS));
+        byte[] encoded = encode(dump, Compression.ZSTD, "vk-1", Keyring.parse(KEYS));
         byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 100);
 
         BackupVerified verified = verify(truncated, Sha256.of(truncated), SOURCE_COUNTS, "zstd", "vk-1");
@@ -229,10 +327,10 @@ class VerifierServiceTest {
         }
         assertThat(source).containsKey("table sales.Order Lines").containsKey("index sales.Order Lines_pkey");
 
-        BackupVerified matching = verify(dump, Sha256.of(dump), SOURCE_COUNTS, null, null, new Catalog(source, true, true));
+        BackupVerified matching = verify(sealed, Sha256.of(sealed), SOURCE_COUNTS, null, "vk-1", new Catalog(source, true, true));
         Map<String, String> withGhost = new java.util.TreeMap<>(source);
         withGhost.put("index public.customers_ghost_idx", "CREATE INDEX customers_ghost_idx ON public.customers USING btree (id)");
-        BackupVerified missing = verify(dump, Sha256.of(dump), SOURCE_COUNTS, null, null, new Catalog(withGhost, true, true));
+        BackupVerified missing = verify(sealed, Sha256.of(sealed), SOURCE_COUNTS, null, "vk-1", new Catalog(withGhost, true, true));
 
         assertThat(matching.differences()).isEmpty();
         assertThat(matching.verdict()).isEqualTo(Verdict.PASSED);
@@ -275,11 +373,11 @@ class VerifierServiceTest {
         } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
             // made by an earlier test
         }
-        direct.putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(dump));
+        direct.putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(sealed));
         direct.putObject(b -> b.bucket(BUCKET).key(manifestKey), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
                 dev.vigil.contracts.json.EventJson.write(Map.of("state", "PENDING_VERIFICATION", "catalog", kept))));
-        Artifact artifact = new Artifact("custom", dump.length, Sha256.of(dump), Verifications.sourceVersion(), Verifications.sourceVersion(),
-                SOURCE_COUNTS, null, null, null).withCatalogAt(dev.vigil.contracts.CatalogReference.to("s3://" + BUCKET + "/" + manifestKey, taken));
+        Artifact artifact = new Artifact("custom", sealed.length, Sha256.of(sealed), Verifications.sourceVersion(), Verifications.sourceVersion(),
+                SOURCE_COUNTS, null, "vk-1", null).withCatalogAt(dev.vigil.contracts.CatalogReference.to("s3://" + BUCKET + "/" + manifestKey, taken));
         return Verifications.announce(dev.vigil.contracts.ArtifactStored.now(jobId, new dev.vigil.contracts.TargetId("shop"),
                 new dev.vigil.contracts.StoredObject("primary", BUCKET, key), artifact));
     }
@@ -316,7 +414,7 @@ class VerifierServiceTest {
     void aBackupHoldingFewerRowsThanTheSourceHadFailsNamingTheTable() throws Exception {
         List<TableRowCount> claimed = List.of(new TableRowCount("public", "customers", 41), new TableRowCount("sales", "Order Lines", 700));
 
-        BackupVerified verified = verify(dump, Sha256.of(dump), claimed);
+        BackupVerified verified = verify(sealed, Sha256.of(sealed), claimed);
 
         assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(verified.differences()).containsExactly("table public.customers: expected 41 rows, found 40");
@@ -324,10 +422,10 @@ class VerifierServiceTest {
 
     @Test
     void aStoredObjectWithFlippedBytesFailsAsDamaged() throws Exception {
-        byte[] damaged = dump.clone();
+        byte[] damaged = sealed.clone();
         damaged[damaged.length / 2] ^= 0x5a;
 
-        BackupVerified verified = verify(damaged, Sha256.of(dump), SOURCE_COUNTS);
+        BackupVerified verified = verify(damaged, Sha256.of(sealed), SOURCE_COUNTS);
 
         assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(verified.differences()).singleElement().asString().contains("checksum mismatch").contains("damaged");
@@ -335,7 +433,7 @@ class VerifierServiceTest {
 
     @Test
     void aCompressedEncryptedObjectDamagedInStorageFailsOnItsChecksumNotOnWhatTheDecoderMadeOfIt() throws Exception {
-        byte[] encoded = encode(dump, "vk-1", Keyring.parse(KEYS));
+        byte[] encoded = encode(dump, Compression.ZSTD, "vk-1", Keyring.parse(KEYS));
         byte[] flipped = encoded.clone();
         flipped[flipped.length / 3] ^= 0x5a;
         byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 100);
@@ -349,8 +447,9 @@ class VerifierServiceTest {
         assertThat(afterCut.differences()).singleElement().asString().startsWith("artifact checksum mismatch");
     }
 
+    /** Verifies {@code object}, a custom-format dump encrypted under vk-1 and not compressed. */
     private BackupVerified verify(byte[] object, String workerSha256, List<TableRowCount> counts) {
-        return verify(object, workerSha256, counts, null, null, null);
+        return verify(object, workerSha256, counts, null, "vk-1", null);
     }
 
     private static Path testResource(String name) {
@@ -361,9 +460,9 @@ class VerifierServiceTest {
         }
     }
 
-    private static byte[] encode(byte[] plain, String keyId, Keyring keyring) throws Exception {
+    private static byte[] encode(byte[] plain, Compression compression, String keyId, Keyring keyring) throws Exception {
         java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-        try (java.io.OutputStream out = ArtifactCodec.encoder(sink, Compression.ZSTD, 3, 0,
+        try (java.io.OutputStream out = ArtifactCodec.encoder(sink, compression, compression == Compression.NONE ? 0 : 3, 0,
                 new ArtifactCodec.EncryptionKey(keyId, keyring.key(keyId).orElseThrow()))) {
             out.write(plain);
         }

@@ -3,6 +3,7 @@ package dev.vigil.messaging.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.contracts.BrokerRights;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.JobId;
@@ -53,7 +54,8 @@ class OutboxRelayTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        ServiceTestSettings.kafkaAndDatabase(registry, "outbox_test");
+        // As a dump worker, one of the services that may publish BackupFailed.
+        ServiceTestSettings.kafkaAndDatabase(registry, BrokerRights.WORKER, "outbox_test");
     }
 
     @Autowired

@@ -15,6 +15,7 @@ import dev.vigil.verifier.VerifierProperties;
 import dev.vigil.verifier.pipeline.ArtifactFetch;
 import dev.vigil.verifier.pipeline.RestorePipeline;
 import dev.vigil.verifier.pipeline.RestoreProgram;
+import dev.vigil.verifier.pipeline.RolePrivileges;
 import dev.vigil.verifier.restore.RestoreService;
 import dev.vigil.verifier.verify.VerificationService;
 import java.io.IOException;
@@ -44,8 +45,17 @@ class VerifierConfiguration {
         return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
     }
 
+    /**
+     * Refuses to start restoring as a role that could read or write the servers' files or run programs
+     * there (see {@link RolePrivileges}); a server not reachable now is checked before each restore.
+     */
     @Bean
     RestorePipeline restorePipeline(S3Client s3, VerifierProperties properties) throws IOException {
+        Map<String, VerifierProperties.Server> servers = new java.util.LinkedHashMap<>();
+        servers.put("the verification server (vigil.verifier.scratch)", properties.scratch());
+        properties.restoreServers().forEach((name, server) -> servers.put("restore server " + name, server));
+        servers.forEach((name, server) -> RolePrivileges.checkOnStart(server, name, properties.allowSuperuser())
+                .ifPresent(warning -> log.warn("{}", warning)));
         return new RestorePipeline(new ArtifactFetch(s3, keyring(properties)),
                 new RestoreProgram(PostgresClients.find("pg_restore", properties.pgBinRoot(), properties.pgBinDir()),
                         PostgresClients.find("psql", properties.pgBinRoot(), properties.pgBinDir()), properties.restoreJobs()),

@@ -41,6 +41,21 @@ public final class ArtifactFetch {
     }
 
     /**
+     * Why the artifact is refused unread: it is in the clear (no {@code encryptionKeyId}) while this
+     * verifier holds a keyring. Where backups are encrypted, the dump worker writes no clear artifact,
+     * so one is not what the worker wrote: someone able to write to the store or to announce backups
+     * may have put it there, and restoring it would run their SQL. Empty when nothing is refused.
+     */
+    Optional<String> clearTextRefusal(ArtifactStored stored) {
+        if (stored.artifact().encryptionKeyId() != null || keyring.ids().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("unencrypted artifact refused: this verifier holds a keyring (vigil.verifier.encryption-keys) and so expects "
+                + "every artifact encrypted, but this one names no encryption key; nothing was restored. If its target's backups are "
+                + "meant to be encrypted, find out how a clear artifact came to be stored");
+    }
+
+    /**
      * The files of one restore in the work directory: the download and, beside it, what pg_restore
      * reads when the download must be decoded or unpacked first. Closing removes both.
      */

@@ -34,8 +34,11 @@ final class EnvironmentProblems {
                         + "(for PostgreSQL " + serverMajor + "; many are in the postgresql-contrib package, others in packages of their own), "
                         + "or point vigil.verifier.scratch at a server that has it");
             } else if ((m = EXTENSION_PERMISSION.matcher(line)).find()) {
-                problems.add("the verification role may not create the extension \"" + m.group(1) + "\": let vigil.verifier.scratch.username "
-                        + "create extensions (a superuser, or a trusted extension), or preinstall it in the template database");
+                // Not trusted: only a superuser may create it, and the verifier deliberately restores as no superuser.
+                problems.add("the role restored as may not create the extension \"" + m.group(1) + "\": it is not a trusted extension, so "
+                        + "only a superuser may create it, and the verifier restores untrusted backups as a role that may only create "
+                        + "databases. Backups using it stay INCONCLUSIVE here; to verify them, point vigil.verifier.scratch at a server kept "
+                        + "for verification alone, as a role that may create the extension, with vigil.verifier.allow-superuser=true");
             } else if ((m = LIBRARY.matcher(line)).find()) {
                 problems.add("the verification server lacks the library " + m.group(1) + " (an extension's binaries): install the package that "
                         + "provides it for PostgreSQL " + serverMajor);

@@ -39,7 +39,7 @@ public record Outcome(Verdict verdict, List<String> differences, List<TableCheck
         return of(List.of(), environmentProblems, List.of(), 0, List.of());
     }
 
-    /** Nothing was restored because the artifact is damaged or cannot be decoded. */
+    /** Nothing was restored because the artifact is damaged, cannot be decoded or is refused. */
     static Outcome damaged(String problem) {
         return of(List.of(problem), List.of(), List.of(), 0, List.of());
     }

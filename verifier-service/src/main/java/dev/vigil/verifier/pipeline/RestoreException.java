@@ -13,6 +13,7 @@ public final class RestoreException extends Exception {
     /** The destination's server refused a connection or a statement. */
     public static RestoreException serverRefused(Destination destination, java.sql.SQLException e) {
         return new RestoreException(destination.serverName() + " (" + destination.server().host() + ":" + destination.server().port()
-                + ") refused the restore: " + e.getMessage() + "; check its settings and that its role may create and drop databases", e);
+                + ") refused the restore: " + e.getMessage() + "; check its settings, that its role may create databases, and that it owns "
+                + "a database it must drop", e);
     }
 }

@@ -51,9 +51,19 @@ public final class RestorePipeline {
      */
     public Outcome run(ArtifactStored stored, Destination destination, Cancellation cancellation) throws RestoreException, InterruptedException {
         int sourceMajor = Integer.parseInt(stored.artifact().serverVersion().split("\\.")[0]);
+        // Refused before anything is downloaded: an artifact the verifier should not have been given is the finding.
+        Optional<String> refused = fetch.clearTextRefusal(stored);
+        if (refused.isPresent()) {
+            log.warn("job {} target {}: {}", stored.jobId(), stored.targetId(), refused.get());
+            return Outcome.damaged(refused.get());
+        }
         Optional<PostgresClients.Program> program = programs.forSource(stored, sourceMajor);
         if (program.isEmpty()) {
             return Outcome.unjudged(List.of(programs.noneFits(stored, sourceMajor)));
+        }
+        Optional<String> unsafe = RestoreProgram.unsafe(program.get(), stored);
+        if (unsafe.isPresent()) {
+            return Outcome.unjudged(List.of(unsafe.get()));
         }
         try {
             Files.createDirectories(properties.workDir());
@@ -91,7 +101,16 @@ public final class RestorePipeline {
         if (unreadable.isPresent()) {
             return Outcome.damaged(unreadable.get());
         }
-        int serverMajor = DatabaseServer.major(destination.server());
+        int serverMajor;
+        try (java.sql.Connection connection = DatabaseServer.connect(destination.server(), destination.server().maintenanceDatabase())) {
+            serverMajor = DatabaseServer.major(connection);
+            // Checked before every restore, not only at start-up: a role may have been granted more since.
+            Optional<String> tooPowerful = properties.allowSuperuser() ? Optional.empty()
+                    : RolePrivileges.excess(connection, destination.server(), destination.serverName());
+            if (tooPowerful.isPresent()) {
+                return Outcome.unjudged(List.of(tooPowerful.get()));
+            }
+        }
         List<String> tooOld = EnvironmentProblems.serverVersion(serverMajor, sourceMajor);
         if (!tooOld.isEmpty()) {
             return Outcome.unjudged(tooOld);
@@ -102,9 +121,9 @@ public final class RestorePipeline {
         for (List<String> selection : RestoreProgram.isPlain(stored) ? List.of(List.<String>of()) : destination.runs()) {
             RestoreProgram.Run run = programs.run(program, stored, fetch, files, destination.server(), destination.database(), selection,
                     cancellation);
-            if (run.decodeProblem() != null) {
-                // What a half-read artifact restored says nothing more: the artifact is the finding.
-                differences.add(run.decodeProblem());
+            if (run.artifactProblem() != null) {
+                // What a half-read or refused artifact restored says nothing more: the artifact is the finding.
+                differences.add(run.artifactProblem());
                 break;
             }
             if (run.errors() != null) {

@@ -61,8 +61,25 @@ public final class RestoreProgram {
         return restorers(stored).noneFits(sourceMajor, stored.artifact().serverVersion());
     }
 
-    /** What one run came to: a problem reading the artifact itself, or what the program reported; both null when it succeeded. */
-    record Run(String decodeProblem, String errors) {
+    /**
+     * What one run came to: a problem with the artifact itself (it could not be read, or it holds what
+     * the verifier refuses to run), or what the program reported; both null when it succeeded.
+     */
+    record Run(String artifactProblem, String errors) {
+    }
+
+    /**
+     * Why this program will not restore the artifact, when it will not: a plain SQL artifact is fed
+     * to psql only under psql's restriction of backslash commands ({@link PlainSqlGuard}), which an
+     * older psql lacks.
+     */
+    static Optional<String> unsafe(PostgresClients.Program program, ArtifactStored stored) {
+        if (!isPlain(stored) || PlainSqlGuard.supportedBy(program.version())) {
+            return Optional.empty();
+        }
+        return Optional.of("psql " + program.version() + " (" + program.executable() + ") cannot restrict backslash commands (\\restrict), "
+                + "so a plain SQL artifact could run programs and read files as the verifier's user: plain SQL is not restored with it. "
+                + "Install psql 13.22, 14.19, 15.14, 16.10, 17.6 or newer (of major " + program.major() + " or later)");
     }
 
     /**
@@ -107,7 +124,7 @@ public final class RestoreProgram {
             process.getOutputStream().close();
             feeder = null;
         } else {
-            feeder = Thread.ofVirtual().start(() -> feed(stored, fetch, files, process.getOutputStream(), decodeProblem));
+            feeder = Thread.ofVirtual().start(() -> feed(stored, fetch, files, process, decodeProblem));
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         int exit = process.waitFor();
@@ -119,6 +136,11 @@ public final class RestoreProgram {
         }
         if (exit == 0) {
             return new Run(null, null);
+        }
+        if (isPlain(stored) && output.contains(PlainSqlGuard.PSQL_REFUSED)) {
+            // A meta-command within a line of SQL, which only psql's lexer finds: refused by the restriction.
+            return new Run("the plain SQL artifact holds a psql meta-command (a backslash command) within a line of SQL, which pg_dump "
+                    + "does not write and the verifier does not run; psql refused it and the artifact was refused", null);
         }
         return new Run(null, output.length() > 1500 ? "..." + output.substring(output.length() - 1500) : output);
     }
@@ -133,12 +155,13 @@ public final class RestoreProgram {
     }
 
     /**
-     * Decodes the artifact into the restore program's input. A failure to read the artifact is the
-     * verdict; a failure to write means the program stopped reading, and its own output says why.
+     * Decodes the artifact into psql's input through a {@link PlainSqlGuard}. A failure to read the
+     * artifact, or a meta-command the guard refuses, is the verdict, and psql is stopped at once; a
+     * failure to write means psql stopped reading, and its own output says why.
      */
-    private static void feed(ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files, OutputStream stdin,
+    private static void feed(ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files, Process psql,
             AtomicReference<String> decodeProblem) {
-        try (stdin) {
+        try (OutputStream stdin = new PlainSqlGuard(psql.getOutputStream())) {
             InputStream in;
             try {
                 in = fetch.decoded(stored, files);
@@ -162,8 +185,12 @@ public final class RestoreProgram {
                     stdin.write(buffer, 0, read);
                 }
             }
+        } catch (PlainSqlGuard.RefusedMetaCommand refused) {
+            decodeProblem.set(refused.getMessage());
+            // By its handle: Process.destroyForcibly would also close the output the run is still reading.
+            psql.toHandle().destroyForcibly();
         } catch (IOException stoppedReading) {
-            // the restore program exited early; its output is the reason
+            // psql exited early; its output is the reason
         }
     }
 }
