@@ -62,7 +62,7 @@ final class AgeFile {
         out.write((header + " " + BASE64.encodeToString(mac) + "\n").getBytes(StandardCharsets.US_ASCII));
         byte[] nonce = random(16);
         out.write(nonce);
-        return new Encrypting(out, Hkdf.sha256(fileKey, nonce, bytes("payload"), 32));
+        return SegmentedStreams.sealing(out, payload(Hkdf.sha256(fileKey, nonce, bytes("payload"), 32)));
     }
 
     /**
@@ -117,7 +117,7 @@ final class AgeFile {
         if (nonce.length < 16) {
             throw damaged("the artifact ends before its payload (truncated)");
         }
-        return new Decrypting(in, Hkdf.sha256(fileKey, nonce, bytes("payload"), 32));
+        return SegmentedStreams.opening(in, payload(Hkdf.sha256(fileKey, nonce, bytes("payload"), 32)));
     }
 
     /** The file key, or null when the stanza is not for this identity. */
@@ -251,141 +251,42 @@ final class AgeFile {
         }
     }
 
-    private static final class Encrypting extends OutputStream {
-
-        private final OutputStream out;
-        private final SecretKeySpec key;
-        private final byte[] buffer = new byte[CHUNK];
-        private final Cipher cipher;
-        private int filled;
-        private long index;
-        private boolean closed;
-
-        Encrypting(OutputStream out, byte[] key) throws IOException {
-            this.out = out;
-            this.key = new SecretKeySpec(key, "ChaCha20");
-            this.cipher = cipher();
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            while (length > 0) {
-                if (filled == CHUNK) {
-                    // More data follows, so the full buffer is not the last chunk (which age allows to be full, never empty unless alone).
-                    seal(false);
-                }
-                int n = Math.min(length, CHUNK - filled);
-                System.arraycopy(bytes, offset, buffer, filled, n);
-                filled += n;
-                offset += n;
-                length -= n;
+    /** age's payload: ChaCha20-Poly1305 STREAM in 64 KiB chunks, the nonce an 11-byte counter and the last-chunk flag. */
+    private static SegmentedStreams.Segments payload(byte[] payloadKey) {
+        SecretKeySpec key = new SecretKeySpec(payloadKey, "ChaCha20");
+        return new SegmentedStreams.Segments() {
+            @Override
+            public int size() {
+                return CHUNK;
             }
-        }
 
-        private void seal(boolean last) throws IOException {
-            try {
-                cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce(index++, last)));
-                out.write(cipher.doFinal(buffer, 0, filled));
-            } catch (GeneralSecurityException e) {
-                throw new IOException("encryption failed: " + e.getMessage(), e);
+            @Override
+            public int tag() {
+                return TAG;
             }
-            filled = 0;
-        }
 
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!closed) {
-                closed = true;
-                try {
-                    seal(true);
-                } finally {
-                    out.close();
-                }
+            @Override
+            public Cipher newCipher() throws IOException {
+                return cipher();
             }
-        }
-    }
 
-    /** Not a FilterInputStream: skip, mark and available must act on the plaintext, not on the ciphertext below. */
-    private static final class Decrypting extends InputStream {
-
-        private final InputStream in;
-        private final SecretKeySpec key;
-        private final byte[] sealed = new byte[CHUNK + TAG];
-        private final Cipher cipher;
-        private byte[] chunk = new byte[0];
-        private int position;
-        private long index;
-        private boolean finished;
-        private int peeked = -2;
-
-        Decrypting(InputStream in, byte[] key) throws IOException {
-            this.in = in;
-            this.key = new SecretKeySpec(key, "ChaCha20");
-            this.cipher = cipher();
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            while (position == chunk.length) {
-                if (finished) {
-                    return -1;
-                }
-                nextChunk();
+            @Override
+            public Cipher init(Cipher cipher, int mode, long index, boolean last) throws GeneralSecurityException {
+                cipher.init(mode, key, new IvParameterSpec(nonce(index, last)));
+                return cipher;
             }
-            int n = Math.min(length, chunk.length - position);
-            System.arraycopy(chunk, position, bytes, offset, n);
-            position += n;
-            return n;
-        }
 
-        @Override
-        public int available() {
-            return chunk.length - position;
-        }
+            @Override
+            public ArtifactDamagedException damaged(long index, boolean truncated) {
+                return AgeFile.damaged(truncated ? "the payload is truncated in chunk " + index
+                        : "authentication failed in chunk " + index + " (changed or truncated)");
+            }
 
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-
-        private void nextChunk() throws IOException {
-            int length = 0;
-            if (peeked >= 0) {
-                sealed[length++] = (byte) peeked;
+            @Override
+            public boolean emptyLastAfterOthers() {
+                // The last chunk may be full; it is empty only when the whole payload is.
+                return false;
             }
-            length += in.readNBytes(sealed, length, CHUNK + TAG - length);
-            peeked = in.read();
-            boolean last = peeked < 0;
-            if (length < TAG || last && length == TAG && index > 0) {
-                throw damaged("the payload is truncated in chunk " + index);
-            }
-            try {
-                cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(nonce(index, last)));
-                chunk = cipher.doFinal(sealed, 0, length);
-            } catch (AEADBadTagException e) {
-                throw damaged("authentication failed in chunk " + index + " (changed or truncated)");
-            } catch (GeneralSecurityException e) {
-                throw new IOException("decryption failed: " + e.getMessage(), e);
-            }
-            index++;
-            position = 0;
-            finished = last;
-        }
+        };
     }
 }

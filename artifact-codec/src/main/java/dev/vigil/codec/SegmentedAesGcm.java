@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -57,7 +56,7 @@ public final class SegmentedAesGcm {
         RANDOM.nextBytes(prefix);
         byte[] header = header(FORMAT_2, keyId, salt, prefix);
         out.write(header);
-        return new Encrypting(out, derive(key, salt), header, prefix);
+        return SegmentedStreams.sealing(out, segments(derive(key, salt), header, prefix));
     }
 
     /**
@@ -87,7 +86,7 @@ public final class SegmentedAesGcm {
                     + "'; the artifact is not the one the event describes");
         }
         SecretKey key = keyring.key(keyId).orElseThrow(() -> new UnknownKeyException(keyId, keyring.ids()));
-        return new Decrypting(in, format == FORMAT_2 ? derive(key, salt) : key, header(format, keyId, salt, prefix), prefix);
+        return SegmentedStreams.opening(in, segments(format == FORMAT_2 ? derive(key, salt) : key, header(format, keyId, salt, prefix), prefix));
     }
 
     /** The artifact's own key: Tink's HKDF-SHA256 key derivation, the salt random per artifact. */
@@ -105,172 +104,45 @@ public final class SegmentedAesGcm {
         return header.array();
     }
 
-    private static Cipher newCipher() throws IOException {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
-        }
-    }
-
-    /** Readies one stream's cipher for a segment: a fresh nonce each time, the header as associated data. */
-    private static Cipher init(Cipher cipher, int mode, SecretKey key, byte[] header, byte[] prefix, int index, boolean last)
-            throws IOException {
-        byte[] nonce = ByteBuffer.allocate(12).put(prefix).putInt(index).put((byte) (last ? 1 : 0)).array();
-        try {
-            cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
-            cipher.updateAAD(header);
-            return cipher;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("AES-GCM refused the key: " + e.getMessage(), e);
-        }
-    }
-
-    private static final class Encrypting extends OutputStream {
-
-        private final OutputStream out;
-        private final SecretKey key;
-        private final byte[] header;
-        private final byte[] prefix;
-        private final byte[] buffer = new byte[SEGMENT];
-        private final byte[] sealed = new byte[SEGMENT + TAG];
-        private final Cipher cipher;
-        private int filled;
-        private int index;
-        private boolean closed;
-
-        Encrypting(OutputStream out, SecretKey key, byte[] header, byte[] prefix) throws IOException {
-            this.cipher = newCipher();
-            this.out = out;
-            this.key = key;
-            this.header = header;
-            this.prefix = prefix;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            while (length > 0) {
-                if (filled == SEGMENT) {
-                    // More data follows, so the full buffer is not the last segment.
-                    seal(false);
-                }
-                int n = Math.min(length, SEGMENT - filled);
-                System.arraycopy(bytes, offset, buffer, filled, n);
-                filled += n;
-                offset += n;
-                length -= n;
+    /** Format 1 and 2 segments: AES-GCM, the nonce the prefix, the index and the last flag, the header authenticated with each. */
+    private static SegmentedStreams.Segments segments(SecretKey key, byte[] header, byte[] prefix) {
+        return new SegmentedStreams.Segments() {
+            @Override
+            public int size() {
+                return SEGMENT;
             }
-        }
 
-        private void seal(boolean last) throws IOException {
-            try {
-                int length = init(cipher, Cipher.ENCRYPT_MODE, key, header, prefix, index++, last).doFinal(buffer, 0, filled, sealed, 0);
-                out.write(sealed, 0, length);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("encryption failed: " + e.getMessage(), e);
+            @Override
+            public int tag() {
+                return TAG;
             }
-            filled = 0;
-        }
 
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!closed) {
-                closed = true;
+            @Override
+            public Cipher newCipher() throws IOException {
                 try {
-                    seal(true);
-                } finally {
-                    out.close();
+                    return Cipher.getInstance("AES/GCM/NoPadding");
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
                 }
             }
-        }
-    }
 
-    /** Not a FilterInputStream: skip, mark and available must act on the plaintext, not on the ciphertext below. */
-    private static final class Decrypting extends InputStream {
-
-        private final InputStream in;
-        private final SecretKey key;
-        private final byte[] header;
-        private final byte[] prefix;
-        private final byte[] sealed = new byte[SEGMENT + TAG];
-        private final byte[] segment = new byte[SEGMENT + TAG];
-        private final Cipher cipher;
-        private int plainLength;
-        private int position;
-        private int index;
-        private boolean finished;
-        private int peeked = -2;
-
-        Decrypting(InputStream in, SecretKey key, byte[] header, byte[] prefix) throws IOException {
-            this.in = in;
-            this.cipher = newCipher();
-            this.key = key;
-            this.header = header;
-            this.prefix = prefix;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            while (position == plainLength) {
-                if (finished) {
-                    return -1;
+            @Override
+            public Cipher init(Cipher cipher, int mode, long index, boolean last) throws GeneralSecurityException {
+                if (index > Integer.MAX_VALUE) {
+                    throw new GeneralSecurityException("more segments than a 4-byte counter numbers");
                 }
-                nextSegment();
+                byte[] nonce = ByteBuffer.allocate(12).put(prefix).putInt((int) index).put((byte) (last ? 1 : 0)).array();
+                cipher.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+                cipher.updateAAD(header);
+                return cipher;
             }
-            int n = Math.min(length, plainLength - position);
-            System.arraycopy(segment, position, bytes, offset, n);
-            position += n;
-            return n;
-        }
 
-        @Override
-        public int available() {
-            return plainLength - position;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-
-        private void nextSegment() throws IOException {
-            int length = 0;
-            if (peeked >= 0) {
-                sealed[length++] = (byte) peeked;
+            @Override
+            public ArtifactDamagedException damaged(long index, boolean truncated) {
+                return new ArtifactDamagedException(truncated
+                        ? "the artifact is truncated in segment " + index + " (it ends before the segment's tag)"
+                        : "authentication failed in segment " + index + ": the artifact is damaged or truncated (or was not encrypted with this key)");
             }
-            length += in.readNBytes(sealed, length, SEGMENT + TAG - length);
-            peeked = in.read();
-            boolean last = peeked < 0;
-            if (length < TAG) {
-                throw new ArtifactDamagedException("the artifact is truncated in segment " + index + " (it ends before the segment's tag)");
-            }
-            try {
-                plainLength = init(cipher, Cipher.DECRYPT_MODE, key, header, prefix, index, last).doFinal(sealed, 0, length, segment, 0);
-            } catch (AEADBadTagException e) {
-                throw new ArtifactDamagedException("authentication failed in segment " + index
-                        + ": the artifact is damaged or truncated (or was not encrypted with this key)");
-            } catch (GeneralSecurityException e) {
-                throw new IOException("decryption failed: " + e.getMessage(), e);
-            }
-            index++;
-            position = 0;
-            finished = last;
-        }
+        };
     }
 }
