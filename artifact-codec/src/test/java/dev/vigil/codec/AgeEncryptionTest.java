@@ -1,5 +1,8 @@
 package dev.vigil.codec;
 
+import static dev.vigil.codec.CodecSamples.decode;
+import static dev.vigil.codec.CodecSamples.indexOf;
+import static dev.vigil.codec.CodecSamples.pgDumpLike;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -205,21 +208,6 @@ class AgeEncryptionTest {
         return sink.toByteArray();
     }
 
-    private static byte[] decode(byte[] encoded, Compression compression, String keyId, Keyring keyring) throws IOException {
-        try (InputStream in = ArtifactCodec.decoder(new ByteArrayInputStream(encoded), compression, keyId, keyring)) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static byte[] pgDumpLike(int size) {
-        Random random = new Random(size);
-        StringBuilder text = new StringBuilder(size + 100);
-        while (text.length() < size) {
-            text.append(random.nextInt(1_000_000)).append('\t').append("customer-").append(random.nextInt(5000)).append('\n');
-        }
-        return text.substring(0, size).getBytes(StandardCharsets.US_ASCII);
-    }
-
     private static byte[] splice(byte[] bytes, int at, byte[] inserted) {
         byte[] out = new byte[bytes.length + inserted.length];
         System.arraycopy(bytes, 0, out, 0, at);
@@ -228,16 +216,4 @@ class AgeEncryptionTest {
         return out;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

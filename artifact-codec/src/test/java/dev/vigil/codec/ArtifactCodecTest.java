@@ -1,5 +1,7 @@
 package dev.vigil.codec;
 
+import static dev.vigil.codec.CodecSamples.indexOf;
+import static dev.vigil.codec.CodecSamples.pgDumpLike;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,7 +79,7 @@ class ArtifactCodecTest {
     void anArtifactUnderAKeyNotHeldNamesTheKeyAndWhatToDo() throws IOException {
         byte[] encoded = encode(pgDumpLike(1000), Compression.ZSTD, "2026-a");
 
-        assertThatThrownBy(() -> decode(encoded, Compression.ZSTD, "2026-a", Keyring.parse("2026-b:" + KEY_B)))
+        assertThatThrownBy(() -> CodecSamples.decode(encoded, Compression.ZSTD, "2026-a", Keyring.parse("2026-b:" + KEY_B)))
                 .isInstanceOf(UnknownKeyException.class)
                 .hasMessageContaining("key '2026-a'").hasMessageContaining("2026-b").hasMessageContaining("VIGIL_ENCRYPTION_KEYS");
     }
@@ -133,7 +135,7 @@ class ArtifactCodecTest {
         byte[] encoded = encode(pgDumpLike(1000), Compression.NONE, "2026-a");
         encoded[6 + "2026-".length()] = 'x';
 
-        assertThatThrownBy(() -> decode(encoded, Compression.NONE, "2026-x", both))
+        assertThatThrownBy(() -> CodecSamples.decode(encoded, Compression.NONE, "2026-x", both))
                 .isInstanceOf(ArtifactDamagedException.class).hasMessageContaining("authentication failed in segment 0");
     }
 
@@ -222,24 +224,7 @@ class ArtifactCodecTest {
     }
 
     private static byte[] decode(byte[] encoded, Compression compression, String keyId) throws IOException {
-        return decode(encoded, compression, keyId, KEYRING);
-    }
-
-    private static byte[] decode(byte[] encoded, Compression compression, String keyId, Keyring keyring) throws IOException {
-        try (InputStream in = ArtifactCodec.decoder(new ByteArrayInputStream(encoded), compression, keyId, keyring)) {
-            return in.readAllBytes();
-        }
-    }
-
-    /** Text-like rows with some randomness, compressing like real table data rather than like zeros. */
-    private static byte[] pgDumpLike(int size) {
-        Random random = new Random(size);
-        StringBuilder text = new StringBuilder(size + 100);
-        while (text.length() < size) {
-            text.append(random.nextInt(1_000_000)).append('\t').append("customer-").append(random.nextInt(5000))
-                    .append('\t').append(random.nextBoolean() ? "paid" : "shipped").append('\t').append(Long.toHexString(random.nextLong())).append('\n');
-        }
-        return text.substring(0, size).getBytes();
+        return CodecSamples.decode(encoded, compression, keyId, KEYRING);
     }
 
     private static byte[] bytes(int n, int seed) {
@@ -248,16 +233,4 @@ class ArtifactCodecTest {
         return bytes;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }
