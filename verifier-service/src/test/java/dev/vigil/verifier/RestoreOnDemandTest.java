@@ -111,7 +111,7 @@ class RestoreOnDemandTest {
     }
 
     private static RestoreRequested request(JobId jobId, String database, boolean clean, List<String> schemas, List<String> tables) {
-        return RestoreRequested.now(UUID.randomUUID(), TARGET, jobId, null, database, clean, schemas, tables);
+        return RestoreRequested.now(UUID.randomUUID(), TARGET, jobId, null, database, clean, schemas, tables, null);
     }
 
     private static List<String> tablesIn(String database) throws Exception {
@@ -155,7 +155,7 @@ class RestoreOnDemandTest {
         ensureVerified();
 
         RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, null, "staging", "restored_whole", false,
-                List.of(), List.of()));
+                List.of(), List.of(), null));
 
         assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.jobId()).isEqualTo(VERIFIED);
@@ -172,7 +172,7 @@ class RestoreOnDemandTest {
         ensureVerified();
 
         RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "locked", "restored_locked", false,
-                List.of(), List.of()));
+                List.of(), List.of(), null));
 
         assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.toString()).doesNotContain(RESTORER_SECRET);
@@ -183,11 +183,11 @@ class RestoreOnDemandTest {
     void aRestoreIdBelongsToOneRequestAndAnotherRequestWithItIsRefused() throws Exception {
         ensureVerified();
         UUID restoreId = UUID.randomUUID();
-        RestoreCompleted first = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of()));
+        RestoreCompleted first = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of(), null));
         assertThat(first.verdict()).as(first.toString()).isEqualTo(Verdict.PASSED);
         holding("restored_bystander", "create table mine(id int); insert into mine values (7);");
 
-        RestoreRequested other = RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bystander", true, List.of(), List.of());
+        RestoreRequested other = RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bystander", true, List.of(), List.of(), null);
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_REQUESTED, TARGET.value(), EventJson.writeString(other));
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_COMPLETED)) {
             RestoreCompleted refused = EventJson.read(probe.await(r -> r.value().contains(restoreId.toString())
@@ -195,7 +195,7 @@ class RestoreOnDemandTest {
             assertThat(refused.refused()).contains("restored_bound").contains("new restoreId");
         }
         assertThat(tablesIn("restored_bystander")).containsExactly("public.mine");
-        assertThat(restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of())))
+        assertThat(restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of(), null)))
                 .as("the first request, delivered again, still gets its own answer").isEqualTo(first);
     }
 
@@ -284,12 +284,12 @@ class RestoreOnDemandTest {
     void requestsThatCannotBeMetAreRefusedSayingWhatToChange() {
         ensureVerified();
 
-        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "production", "x", false, List.of(), List.of())).refused())
+        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "production", "x", false, List.of(), List.of(), null)).refused())
                 .isEqualTo("no restore server is named 'production'; the verifier knows [locked, staging]: name one, leave server out for the "
                         + "verification server, or add it under vigil.verifier.restore-servers");
         assertThat(restore(request(JobId.random(), "x", false, List.of(), List.of())).refused())
                 .startsWith("no stored backup of target restore-shop with job id");
-        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), new TargetId("never-verified"), null, null, "x", false, List.of(), List.of()))
+        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), new TargetId("never-verified"), null, null, "x", false, List.of(), List.of(), null))
                 .refused()).isEqualTo("target never-verified has no backup whose verification passed; name one by its jobId");
         assertThat(restore(request(VERIFIED, "x", false, List.of(), List.of("public.orders"))).refused())
                 .isEqualTo("the backup holds no table 'public.orders' (write schema.table, exact names); it holds "
