@@ -65,8 +65,23 @@ class RestoreOnDemandTest {
         registry.add("vigil.verifier.restore-servers.locked.port", postgres::port);
         registry.add("vigil.verifier.restore-servers.locked.username", () -> "vigil_restorer");
         registry.add("vigil.verifier.restore-servers.locked.password", () -> RESTORER_SECRET);
+        // Where each target may be restored: any name on the verification server (which the services' own
+        // database, the maintenance database and the scratch names still escape), restored_* on staging.
+        allow(registry, 0, TARGET.value(), null, "*");
+        allow(registry, 1, TARGET.value(), "staging", "restored_*");
+        allow(registry, 2, TARGET.value(), "locked", "restored_locked");
+        allow(registry, 3, "never-verified", null, "x");
         registry.add("vigil.verifier.instance-id", () -> "RT-1");
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "restore-test").toString());
+    }
+
+    private static void allow(DynamicPropertyRegistry registry, int rule, String target, String server, String databases) {
+        String prefix = "vigil.verifier.restore-allow-list[" + rule + "].";
+        registry.add(prefix + "target", () -> target);
+        if (server != null) {
+            registry.add(prefix + "server", () -> server);
+        }
+        registry.add(prefix + "databases", () -> databases);
     }
 
     @BeforeAll
@@ -92,7 +107,7 @@ class RestoreOnDemandTest {
                 + "create role vigil_restorer login createdb password '" + RESTORER_SECRET + "'; end if; end $$");
         postgres.requirePassword("vigil_restorer");
         for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again", "restore_victim",
-                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander", "restored_locked")) {
+                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander", "restored_locked", "restored_audited", "elsewhere_orders")) {
             postgres.execute("postgres", "drop database if exists \"" + database + "\" with (force)");
         }
     }
@@ -278,6 +293,77 @@ class RestoreOnDemandTest {
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(outcome.differences()).singleElement().asString().startsWith("artifact checksum mismatch");
         assertThat(tablesIn("restored_precious")).containsExactly("public.precious");
+    }
+
+    private static boolean exists(String database) throws Exception {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                var statement = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
+            statement.setString(1, database);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** What the verifier recorded as requestedBy for a restore, in its own database. */
+    private static String recordedRequester(UUID restoreId) throws Exception {
+        try (var connection = LocalPostgres.shared().connect("restore_test");
+                var statement = connection.prepareStatement("select requested_by from verifier.restores where restore_id = ?")) {
+            statement.setObject(1, restoreId);
+            try (ResultSet rs = statement.executeQuery()) {
+                assertThat(rs.next()).as("restore %s is recorded", restoreId).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseOutsideTheAllowListIsRefusedSayingWhatIsAllowedAndIsNotCreated() throws Exception {
+        ensureVerified();
+        UUID restoreId = UUID.randomUUID();
+
+        RestoreCompleted refused = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, "staging", "elsewhere_orders", false, List.of(),
+                List.of(), "nightly-copy pipeline"));
+
+        assertThat(refused.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(refused.refused()).isEqualTo("target restore-shop may not be restored into database elsewhere_orders on server staging: "
+                + "the verifier's restore allow-list (vigil.verifier.restore-allow-list) lets it restore into the verification server: *; "
+                + "server staging: restored_*; server locked: restored_locked. Name one of those, or ask the verifier's operator to add a "
+                + "rule there");
+        assertThat(refused.requestedBy()).isEqualTo("nightly-copy pipeline");
+        assertThat(exists("elsewhere_orders")).as("the database refused is not created").isFalse();
+        assertThat(recordedRequester(restoreId)).isEqualTo("nightly-copy pipeline");
+    }
+
+    @Test
+    void theServicesOwnDatabaseIsRefusedEvenWhereTheAllowListAllowsEveryName() throws Exception {
+        ensureVerified();
+        List<String> before = tablesIn("restore_test");
+
+        RestoreCompleted refused = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, null, "restore_test", true, List.of(),
+                List.of(), null));
+
+        assertThat(refused.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(refused.refused()).isEqualTo("database 'restore_test' is the database the Vigil services keep their own tables in (the "
+                + "verifier's spring.datasource); no restore goes there, on any server, whatever vigil.verifier.restore-allow-list says; "
+                + "choose another name");
+        assertThat(refused.requestedBy()).isNull();
+        assertThat(tablesIn("restore_test")).as("the verifier's own tables, untouched").isEqualTo(before).contains("verifier.restores");
+    }
+
+    @Test
+    void whoAskedIsRecordedWithTheRestoreAndRepeatedInItsAnswer() throws Exception {
+        ensureVerified();
+        UUID restoreId = UUID.randomUUID();
+        String who = "payments team (incident 4711)";
+
+        RestoreCompleted outcome = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, "staging", "restored_audited", false, List.of(),
+                List.of(), who));
+
+        assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(outcome.requestedBy()).isEqualTo(who);
+        assertThat(recordedRequester(restoreId)).isEqualTo(who);
+        assertThat(tablesIn("restored_audited")).contains("sales.Order Lines", "public.customers");
     }
 
     @Test
