@@ -182,10 +182,19 @@ public class RestoreService {
         }
     }
 
-    /** {@code " requested by <who>"} for a log line, with control characters shown as '?' so a request cannot forge lines; empty when no one is named. */
+    /**
+     * {@code " requested by <who>"} for a log line, with control characters shown as '?' so a request
+     * cannot forge lines, and cut at {@value #REQUESTED_BY_LOGGED} characters; empty when no one is named.
+     */
     static String requestedBy(RestoreRequested request) {
-        return request.requestedBy() == null ? "" : " requested by " + request.requestedBy().replaceAll("\\p{Cntrl}", "?");
+        if (request.requestedBy() == null) {
+            return "";
+        }
+        String who = request.requestedBy().replaceAll("\\p{Cntrl}", "?");
+        return " requested by " + (who.length() <= REQUESTED_BY_LOGGED ? who : who.substring(0, REQUESTED_BY_LOGGED) + "...");
     }
+
+    private static final int REQUESTED_BY_LOGGED = 200;
 
     /**
      * Why a database name cannot be restored into, whatever the allow-list says: the services' own
