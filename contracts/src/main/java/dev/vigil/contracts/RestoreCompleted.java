@@ -25,17 +25,21 @@ public record RestoreCompleted(
         String database,
         @JsonPropertyDescription("PASSED: restored, and every restored table holds the rows the dump held; FAILED: see refused or "
                 + "differences; INCONCLUSIVE: the server lacks something, see environmentProblems") Verdict verdict,
-        @JsonPropertyDescription("Why nothing was restored (the database holds something and clean was not asked, no such backup, a "
-                + "bad name); the database was left untouched") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String refused,
+        @JsonPropertyDescription("Why nothing was restored (a server or database the verifier's restore allow-list does not "
+                + "allow for the target, the database holds something and clean was not asked, no such backup, a bad name), and what "
+                + "to change; the database was left untouched") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String refused,
         @JsonPropertyDescription("Every difference or error found, one line each; at most 1,000, the last then saying how many more "
                 + "there were") @MaxItems(EventLimits.DIFFERENCES) List<String> differences,
         @JsonPropertyDescription("Per-table row counts of the tables restored, expected and found") @MaxItems(EventLimits.TABLES)
         List<TableCheck> tables,
         @JsonProperty(required = true) @JsonPropertyDescription("How long downloading, decoding and restoring took, in milliseconds") long restoreMillis,
         @JsonPropertyDescription("What the restore server lacks, each with what to install or configure")
-        @MaxItems(EventLimits.ENVIRONMENT_PROBLEMS) List<String> environmentProblems) implements TargetEvent {
+        @MaxItems(EventLimits.ENVIRONMENT_PROBLEMS) List<String> environmentProblems,
+        @JsonPropertyDescription("The requestedBy of the request answered (since v2); absent when it named no one")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String requestedBy) implements TargetEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: requestedBy. */
+    public static final int SCHEMA_VERSION = 2;
 
     public RestoreCompleted {
         Events.required(eventId, "eventId");
@@ -53,13 +57,13 @@ public record RestoreCompleted(
     /** Nothing was restored, and why. */
     public static RestoreCompleted refused(RestoreRequested request, @Nullable JobId jobId, String why) {
         return new RestoreCompleted(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, request.restoreId(), request.targetId(), jobId,
-                request.server(), request.database(), Verdict.FAILED, why, List.of(), List.of(), 0, List.of());
+                request.server(), request.database(), Verdict.FAILED, why, List.of(), List.of(), 0, List.of(), request.requestedBy());
     }
 
     public static RestoreCompleted of(RestoreRequested request, JobId jobId, Verdict verdict, List<String> differences, List<TableCheck> tables,
             long restoreMillis, List<String> environmentProblems) {
         return new RestoreCompleted(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, request.restoreId(), request.targetId(), jobId,
                 request.server(), request.database(), verdict, null, EventLimits.truncated(differences, EventLimits.DIFFERENCES), tables,
-                restoreMillis, EventLimits.truncated(environmentProblems, EventLimits.ENVIRONMENT_PROBLEMS));
+                restoreMillis, EventLimits.truncated(environmentProblems, EventLimits.ENVIRONMENT_PROBLEMS), request.requestedBy());
     }
 }

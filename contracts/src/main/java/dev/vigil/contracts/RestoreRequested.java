@@ -34,9 +34,13 @@ public record RestoreRequested(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) @MaxItems(EventLimits.NAMES) @Nullable List<String> schemas,
         @JsonPropertyDescription("Restore only these tables, each as schema.table (exact names): their definitions and rows, as "
                 + "pg_restore --table does (no indexes, constraints or triggers); absent or empty: all")
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) @MaxItems(EventLimits.NAMES) @Nullable List<String> tables) implements TargetEvent {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) @MaxItems(EventLimits.NAMES) @Nullable List<String> tables,
+        @JsonPropertyDescription("Who asked, free text for the audit trail (a team, a pipeline, a user); the verifier records it and "
+                + "repeats it in RestoreCompleted (since v2)")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String requestedBy) implements TargetEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: requestedBy. */
+    public static final int SCHEMA_VERSION = 2;
 
     public RestoreRequested {
         Events.required(eventId, "eventId");
@@ -49,9 +53,9 @@ public record RestoreRequested(
     }
 
     public static RestoreRequested now(UUID restoreId, TargetId targetId, @Nullable JobId jobId, @Nullable String server, String database,
-            boolean clean, List<String> schemas, List<String> tables) {
+            boolean clean, List<String> schemas, List<String> tables, @Nullable String requestedBy) {
         return new RestoreRequested(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, restoreId, targetId, jobId, server, database, clean,
-                schemas, tables);
+                schemas, tables, requestedBy);
     }
 
     /** The schemas to restore; empty: all. */

@@ -54,7 +54,7 @@ class EventLimitsTest {
 
         assertThatThrownBy(() -> new DumpOptions("custom", names, List.of(), List.of(), List.of(), false))
                 .hasMessageContaining("dump.schemas holds 10001 items");
-        assertThatThrownBy(() -> RestoreRequested.now(UUID.randomUUID(), TARGET, null, null, "db", false, List.of(), names))
+        assertThatThrownBy(() -> RestoreRequested.now(UUID.randomUUID(), TARGET, null, null, "db", false, List.of(), names, null))
                 .hasMessageContaining("tables holds 10001 items");
     }
 
@@ -70,7 +70,7 @@ class EventLimitsTest {
         assertThat(verdict.environmentProblems()).hasSize(EventLimits.ENVIRONMENT_PROBLEMS).endsWith("... and 31 more");
         assertThat(EventJson.read(EventJson.write(verdict), BackupVerified.class)).as("the cut event reads back").isEqualTo(verdict);
 
-        RestoreRequested request = RestoreRequested.now(UUID.randomUUID(), TARGET, JOB, null, "db", false, List.of(), List.of());
+        RestoreRequested request = RestoreRequested.now(UUID.randomUUID(), TARGET, JOB, null, "db", false, List.of(), List.of(), null);
         RestoreCompleted completed = RestoreCompleted.of(request, JOB, Verdict.FAILED, found, List.of(), 10, List.of());
         assertThat(completed.differences()).hasSize(EventLimits.DIFFERENCES).endsWith("... and 501 more");
     }

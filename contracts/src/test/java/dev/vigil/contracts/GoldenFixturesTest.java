@@ -69,6 +69,16 @@ class GoldenFixturesTest {
     }
 
     @Test
+    void aVersionOneRestoreRequestNamesNoOneAndItsAnswerRepeatsThat() throws IOException {
+        RestoreRequested v1 = EventJson.read(EventJson.mapper().writeValueAsBytes(golden("v1", RestoreRequested.class)), RestoreRequested.class);
+
+        assertThat(v1.requestedBy()).isNull();
+        assertThat(RestoreCompleted.refused(v1, null, "not allowed").requestedBy()).isNull();
+        assertThat(EventJson.mapper().readTree(EventJson.write(RestoreCompleted.refused(v1, null, "not allowed"))).has("requestedBy"))
+                .as("an answer naming no one leaves the field out, as a v1 reader expects").isFalse();
+    }
+
+    @Test
     void aMissingRequiredNumberIsReportedByName() throws IOException {
         ObjectNode golden = (ObjectNode) golden("v2", ArtifactCreated.class);
         ((ObjectNode) golden.get("artifact").get("tables").get(0)).remove("rows");

@@ -292,6 +292,9 @@ public final class DevLauncher {
                         "vigil.worker.encryption-key-id", "dev",
                         "vigil.worker.encryption-keys", keyring,
                         "vigil.verifier.encryption-keys", keyring,
+                        // Restores on demand of the demo target may go into demo_* databases on the local server, no further.
+                        "vigil.verifier.restore-allow-list[0].target", "demo",
+                        "vigil.verifier.restore-allow-list[0].databases", "demo_*",
                         // The embedded S3 endpoint has no Object Lock (S3Proxy answers 501 and logs an
                         // ERROR for each question about it): do not ask.
                         "vigil.storage.object-lock-mode", "OFF",

@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepFree   space to leave free on the work directory's disk besides what a verification needs
  * @param restoreServers servers a restore on demand may name ({@code RestoreRequested.server}), by name; the
  *                   verification server is used when a request names none
+ * @param restoreAllowList where each target may be restored on demand: a request matching no rule is refused; empty
+ *                   (the default): no restore on demand is allowed anywhere
  * @param instanceId this verifier's name in its scratch databases' names, stable across restarts (default: the host
  *                   name), so that on start-up it drops the scratch databases it left behind and no other instance's
  * @param allowSuperuser whether the verifier may restore as a role that could read or write the server's files or run
@@ -46,10 +48,12 @@ public record VerifierProperties(
         @DefaultValue("60s") java.time.Duration checkTimeout,
         @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree,
         java.util.Map<String, Server> restoreServers,
+        java.util.List<RestoreRule> restoreAllowList,
         @DefaultValue("false") boolean allowSuperuser) {
 
     public VerifierProperties {
         restoreServers = restoreServers == null ? java.util.Map.of() : java.util.Map.copyOf(restoreServers);
+        restoreAllowList = restoreAllowList == null ? java.util.List.of() : java.util.List.copyOf(restoreAllowList);
     }
 
     @Override
@@ -74,6 +78,23 @@ public record VerifierProperties(
         @Override
         public String toString() {
             return "Server[" + username + "@" + host + ":" + port + "]";
+        }
+    }
+
+    /**
+     * One rule of the restore allow-list ({@code vigil.verifier.restore-allow-list[i]}): backups of the
+     * targets matching {@code target} may be restored on {@code server} into databases matching one of
+     * {@code databases}. {@code *} in a pattern stands for any characters (none included); everything
+     * else matches itself, case included.
+     *
+     * @param target    a target id, or a pattern such as {@code orders-*} or {@code *}
+     * @param server    a name under {@code restore-servers}; left out: the verification server, as in the event
+     * @param databases database names or patterns, such as {@code orders_restored} or {@code orders_*}
+     */
+    public record RestoreRule(String target, String server, java.util.List<String> databases) {
+
+        public RestoreRule {
+            databases = databases == null ? java.util.List.of() : java.util.List.copyOf(databases);
         }
     }
 }

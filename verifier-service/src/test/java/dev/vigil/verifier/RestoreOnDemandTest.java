@@ -65,8 +65,23 @@ class RestoreOnDemandTest {
         registry.add("vigil.verifier.restore-servers.locked.port", postgres::port);
         registry.add("vigil.verifier.restore-servers.locked.username", () -> "vigil_restorer");
         registry.add("vigil.verifier.restore-servers.locked.password", () -> RESTORER_SECRET);
+        // Where each target may be restored: any name on the verification server (which the services' own
+        // database, the maintenance database and the scratch names still escape), restored_* on staging.
+        allow(registry, 0, TARGET.value(), null, "*");
+        allow(registry, 1, TARGET.value(), "staging", "restored_*");
+        allow(registry, 2, TARGET.value(), "locked", "restored_locked");
+        allow(registry, 3, "never-verified", null, "x");
         registry.add("vigil.verifier.instance-id", () -> "RT-1");
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "restore-test").toString());
+    }
+
+    private static void allow(DynamicPropertyRegistry registry, int rule, String target, String server, String databases) {
+        String prefix = "vigil.verifier.restore-allow-list[" + rule + "].";
+        registry.add(prefix + "target", () -> target);
+        if (server != null) {
+            registry.add(prefix + "server", () -> server);
+        }
+        registry.add(prefix + "databases", () -> databases);
     }
 
     @BeforeAll
@@ -92,7 +107,7 @@ class RestoreOnDemandTest {
                 + "create role vigil_restorer login createdb password '" + RESTORER_SECRET + "'; end if; end $$");
         postgres.requirePassword("vigil_restorer");
         for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again", "restore_victim",
-                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander", "restored_locked")) {
+                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander", "restored_locked", "restored_audited", "elsewhere_orders")) {
             postgres.execute("postgres", "drop database if exists \"" + database + "\" with (force)");
         }
     }
@@ -111,7 +126,7 @@ class RestoreOnDemandTest {
     }
 
     private static RestoreRequested request(JobId jobId, String database, boolean clean, List<String> schemas, List<String> tables) {
-        return RestoreRequested.now(UUID.randomUUID(), TARGET, jobId, null, database, clean, schemas, tables);
+        return RestoreRequested.now(UUID.randomUUID(), TARGET, jobId, null, database, clean, schemas, tables, null);
     }
 
     private static List<String> tablesIn(String database) throws Exception {
@@ -155,7 +170,7 @@ class RestoreOnDemandTest {
         ensureVerified();
 
         RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, null, "staging", "restored_whole", false,
-                List.of(), List.of()));
+                List.of(), List.of(), null));
 
         assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.jobId()).isEqualTo(VERIFIED);
@@ -172,7 +187,7 @@ class RestoreOnDemandTest {
         ensureVerified();
 
         RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "locked", "restored_locked", false,
-                List.of(), List.of()));
+                List.of(), List.of(), null));
 
         assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.toString()).doesNotContain(RESTORER_SECRET);
@@ -183,11 +198,11 @@ class RestoreOnDemandTest {
     void aRestoreIdBelongsToOneRequestAndAnotherRequestWithItIsRefused() throws Exception {
         ensureVerified();
         UUID restoreId = UUID.randomUUID();
-        RestoreCompleted first = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of()));
+        RestoreCompleted first = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of(), null));
         assertThat(first.verdict()).as(first.toString()).isEqualTo(Verdict.PASSED);
         holding("restored_bystander", "create table mine(id int); insert into mine values (7);");
 
-        RestoreRequested other = RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bystander", true, List.of(), List.of());
+        RestoreRequested other = RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bystander", true, List.of(), List.of(), null);
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_REQUESTED, TARGET.value(), EventJson.writeString(other));
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_COMPLETED)) {
             RestoreCompleted refused = EventJson.read(probe.await(r -> r.value().contains(restoreId.toString())
@@ -195,7 +210,7 @@ class RestoreOnDemandTest {
             assertThat(refused.refused()).contains("restored_bound").contains("new restoreId");
         }
         assertThat(tablesIn("restored_bystander")).containsExactly("public.mine");
-        assertThat(restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of())))
+        assertThat(restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, null, "restored_bound", false, List.of(), List.of(), null)))
                 .as("the first request, delivered again, still gets its own answer").isEqualTo(first);
     }
 
@@ -280,16 +295,87 @@ class RestoreOnDemandTest {
         assertThat(tablesIn("restored_precious")).containsExactly("public.precious");
     }
 
+    private static boolean exists(String database) throws Exception {
+        try (var connection = LocalPostgres.shared().connect("postgres");
+                var statement = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
+            statement.setString(1, database);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** What the verifier recorded as requestedBy for a restore, in its own database. */
+    private static String recordedRequester(UUID restoreId) throws Exception {
+        try (var connection = LocalPostgres.shared().connect("restore_test");
+                var statement = connection.prepareStatement("select requested_by from verifier.restores where restore_id = ?")) {
+            statement.setObject(1, restoreId);
+            try (ResultSet rs = statement.executeQuery()) {
+                assertThat(rs.next()).as("restore %s is recorded", restoreId).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseOutsideTheAllowListIsRefusedSayingWhatIsAllowedAndIsNotCreated() throws Exception {
+        ensureVerified();
+        UUID restoreId = UUID.randomUUID();
+
+        RestoreCompleted refused = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, "staging", "elsewhere_orders", false, List.of(),
+                List.of(), "nightly-copy pipeline"));
+
+        assertThat(refused.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(refused.refused()).isEqualTo("target restore-shop may not be restored into database elsewhere_orders on server staging: "
+                + "the verifier's restore allow-list (vigil.verifier.restore-allow-list) lets it restore into the verification server: *; "
+                + "server staging: restored_*; server locked: restored_locked. Name one of those, or ask the verifier's operator to add a "
+                + "rule there");
+        assertThat(refused.requestedBy()).isEqualTo("nightly-copy pipeline");
+        assertThat(exists("elsewhere_orders")).as("the database refused is not created").isFalse();
+        assertThat(recordedRequester(restoreId)).isEqualTo("nightly-copy pipeline");
+    }
+
+    @Test
+    void theServicesOwnDatabaseIsRefusedEvenWhereTheAllowListAllowsEveryName() throws Exception {
+        ensureVerified();
+        List<String> before = tablesIn("restore_test");
+
+        RestoreCompleted refused = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, null, "restore_test", true, List.of(),
+                List.of(), null));
+
+        assertThat(refused.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(refused.refused()).isEqualTo("database 'restore_test' is the database the Vigil services keep their own tables in (the "
+                + "verifier's spring.datasource); no restore goes there, on any server, whatever vigil.verifier.restore-allow-list says; "
+                + "choose another name");
+        assertThat(refused.requestedBy()).isNull();
+        assertThat(tablesIn("restore_test")).as("the verifier's own tables, untouched").isEqualTo(before).contains("verifier.restores");
+    }
+
+    @Test
+    void whoAskedIsRecordedWithTheRestoreAndRepeatedInItsAnswer() throws Exception {
+        ensureVerified();
+        UUID restoreId = UUID.randomUUID();
+        String who = "payments team (incident 4711)";
+
+        RestoreCompleted outcome = restore(RestoreRequested.now(restoreId, TARGET, VERIFIED, "staging", "restored_audited", false, List.of(),
+                List.of(), who));
+
+        assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(outcome.requestedBy()).isEqualTo(who);
+        assertThat(recordedRequester(restoreId)).isEqualTo(who);
+        assertThat(tablesIn("restored_audited")).contains("sales.Order Lines", "public.customers");
+    }
+
     @Test
     void requestsThatCannotBeMetAreRefusedSayingWhatToChange() {
         ensureVerified();
 
-        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "production", "x", false, List.of(), List.of())).refused())
+        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "production", "x", false, List.of(), List.of(), null)).refused())
                 .isEqualTo("no restore server is named 'production'; the verifier knows [locked, staging]: name one, leave server out for the "
                         + "verification server, or add it under vigil.verifier.restore-servers");
         assertThat(restore(request(JobId.random(), "x", false, List.of(), List.of())).refused())
                 .startsWith("no stored backup of target restore-shop with job id");
-        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), new TargetId("never-verified"), null, null, "x", false, List.of(), List.of()))
+        assertThat(restore(RestoreRequested.now(UUID.randomUUID(), new TargetId("never-verified"), null, null, "x", false, List.of(), List.of(), null))
                 .refused()).isEqualTo("target never-verified has no backup whose verification passed; name one by its jobId");
         assertThat(restore(request(VERIFIED, "x", false, List.of(), List.of("public.orders"))).refused())
                 .isEqualTo("the backup holds no table 'public.orders' (write schema.table, exact names); it holds "

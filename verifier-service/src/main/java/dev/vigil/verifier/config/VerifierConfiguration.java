@@ -85,10 +85,13 @@ class VerifierConfiguration {
                 new TransactionTemplate(transactionManager), outbox, target -> checksOf(targets, target));
     }
 
+    /** Asks the services' database its name, which no restore may use: the name as the server knows it, however the URL spells it. */
     @Bean
     RestoreService restoreService(RestorePipeline pipeline, VerifierProperties properties, DataSource dataSource,
             PlatformTransactionManager transactionManager, Outbox outbox) {
-        return new RestoreService(pipeline, properties, JdbcClient.create(dataSource), new TransactionTemplate(transactionManager), outbox);
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        String servicesDatabase = jdbc.sql("select current_database()").query(String.class).single();
+        return new RestoreService(pipeline, properties, jdbc, new TransactionTemplate(transactionManager), outbox, servicesDatabase);
     }
 
     /**

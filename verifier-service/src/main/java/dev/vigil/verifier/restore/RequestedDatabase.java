@@ -86,8 +86,11 @@ final class RequestedDatabase implements Destination {
 
     @Override
     public void prepare() throws SQLException {
-        jdbc.sql("insert into restores (restore_id, target_id, job_id, server, database) values (?, ?, ?, ?, ?) on conflict do nothing")
-                .params(request.restoreId(), request.targetId().value(), jobId.value(), request.server(), request.database()).update();
+        jdbc.sql("""
+                insert into restores (restore_id, target_id, job_id, server, database, requested_by) values (?, ?, ?, ?, ?, ?)
+                on conflict do nothing""")
+                .params(request.restoreId(), request.targetId().value(), jobId.value(), request.server(), request.database(),
+                        request.requestedBy()).update();
         try (Connection maintenance = DatabaseServer.connect(server, server.maintenanceDatabase()); Statement statement = maintenance.createStatement()) {
             if (contents != null && !contents.isEmpty()) {
                 log.warn("restore {}: dropping database {} on {} first ({}), as requested", request.restoreId(), request.database(), serverName(), contents);

@@ -26,9 +26,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Restores a stored backup into a named database on request ({@link RestoreRequested}) through the
  * {@link RestorePipeline} and reports the outcome like a verification ({@link RestoreCompleted}):
- * every restored table's rows against the dump's count. A database holding anything is refused
- * unless the request asks to clean it; a request is answered once, and delivered again it is
- * answered again without restoring twice. Thread-safe.
+ * every restored table's rows against the dump's count. Only a server and database the restore
+ * allow-list ({@link RestoreAllowList}) allows for the target is touched, and never the services' own
+ * database, a template, the maintenance database or a scratch name. A database holding anything is
+ * refused unless the request asks to clean it; a request is answered once, and delivered again it is
+ * answered again without restoring twice. Who asked ({@code requestedBy}) is recorded with the
+ * restore and repeated in its answer and log lines. Thread-safe.
  */
 public class RestoreService {
 
@@ -39,14 +42,23 @@ public class RestoreService {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
+    private final RestoreAllowList allowList;
+    private final String servicesDatabase;
 
+    /**
+     * @param servicesDatabase the name of the database the verifier keeps its own tables in (its
+     *                         {@code spring.datasource}), which no restore may touch on any server
+     * @throws IllegalArgumentException when the restore allow-list in the settings is malformed or names an unknown server
+     */
     public RestoreService(RestorePipeline pipeline, VerifierProperties properties, JdbcClient jdbc,
-            TransactionTemplate transactions, Outbox outbox) {
+            TransactionTemplate transactions, Outbox outbox, String servicesDatabase) {
         this.pipeline = pipeline;
         this.properties = properties;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.outbox = outbox;
+        this.allowList = RestoreAllowList.of(properties.restoreAllowList(), properties.restoreServers().keySet());
+        this.servicesDatabase = servicesDatabase;
     }
 
     /** Restores as requested and announces the outcome; cancelled, it stops and announces nothing (the request is delivered again). */
@@ -67,7 +79,7 @@ public class RestoreService {
                     + " was already used for another request (target " + earlier.get().targetId() + ", database " + earlier.get().database()
                     + (earlier.get().server() == null ? "" : " on server " + earlier.get().server()) + "); nothing was done. Send each "
                     + "request with a new restoreId");
-            log.warn("restore {} refused: {}", request.restoreId(), refused.refused());
+            log.warn("restore {} of target {}{} refused: {}", request.restoreId(), request.targetId(), requestedBy(request), refused.refused());
             transactions.executeWithoutResult(s -> outbox.append(refused));
             return;
         }
@@ -85,9 +97,14 @@ public class RestoreService {
                     + ": name one, leave server out for the verification server, or add it under vigil.verifier.restore-servers"));
             return;
         }
-        Optional<String> badName = badDatabaseName(request.database(), server);
+        Optional<String> badName = badDatabaseName(request.database(), server, servicesDatabase);
         if (badName.isPresent()) {
             answer(request, RestoreCompleted.refused(request, request.jobId(), badName.get()));
+            return;
+        }
+        Optional<String> notAllowed = allowList.refusal(request);
+        if (notAllowed.isPresent()) {
+            answer(request, RestoreCompleted.refused(request, request.jobId(), notAllowed.get()));
             return;
         }
         Optional<ArtifactStored> chosen = choose(request);
@@ -113,8 +130,8 @@ public class RestoreService {
                 answer(request, RestoreCompleted.refused(request, jobId, notEmpty.get()));
                 return;
             }
-            log.info("restore {} started: job {} of target {} into {} on {}{}", request.restoreId(), jobId, request.targetId(), request.database(),
-                    destination.serverName(), selection.all() ? "" : " (" + selection + ")");
+            log.info("restore {} started: job {} of target {} into {} on {}{}{}", request.restoreId(), jobId, request.targetId(), request.database(),
+                    destination.serverName(), selection.all() ? "" : " (" + selection + ")", requestedBy(request));
             Outcome outcome = pipeline.run(stored, destination, cancellation);
             answer(request, RestoreCompleted.of(request, jobId, outcome.verdict(), outcome.differences(), outcome.tables(), outcome.restoreMillis(),
                     outcome.environmentProblems()));
@@ -146,33 +163,55 @@ public class RestoreService {
     private void answer(RestoreRequested request, RestoreCompleted outcome) {
         transactions.executeWithoutResult(s -> {
             jdbc.sql("""
-                    insert into restores (restore_id, target_id, job_id, server, database, finished_at, verdict, event)
-                    values (?, ?, ?, ?, ?, now(), ?, cast(? as jsonb))
+                    insert into restores (restore_id, target_id, job_id, server, database, requested_by, finished_at, verdict, event)
+                    values (?, ?, ?, ?, ?, ?, now(), ?, cast(? as jsonb))
                     on conflict (restore_id) do update set finished_at = now(), job_id = excluded.job_id, verdict = excluded.verdict,
                         event = excluded.event""")
                     .params(request.restoreId(), request.targetId().value(), outcome.jobId() == null ? null : outcome.jobId().value(),
-                            request.server(), request.database(), outcome.verdict().name(), EventJson.writeString(outcome))
+                            request.server(), request.database(), request.requestedBy(), outcome.verdict().name(), EventJson.writeString(outcome))
                     .update();
             outbox.append(outcome);
         });
         if (outcome.refused() != null) {
-            log.warn("restore {} refused: {}", request.restoreId(), outcome.refused());
+            log.warn("restore {} of target {}{} refused: {}", request.restoreId(), request.targetId(), requestedBy(request), outcome.refused());
         } else {
-            log.info("restore {} finished: job {} into {}: {} ({} tables, {} ms){}{}", request.restoreId(), outcome.jobId(), request.database(),
-                    outcome.verdict(), outcome.tables().size(), outcome.restoreMillis(),
+            log.info("restore {} finished: job {} into {}{}: {} ({} tables, {} ms){}{}", request.restoreId(), outcome.jobId(), request.database(),
+                    requestedBy(request), outcome.verdict(), outcome.tables().size(), outcome.restoreMillis(),
                     outcome.differences().isEmpty() ? "" : " " + outcome.differences(),
                     outcome.environmentProblems().isEmpty() ? "" : " environment: " + outcome.environmentProblems());
         }
     }
 
-    /** Why a database name cannot be restored into: one the verifier itself uses, a template, or not a name PostgreSQL takes. */
-    static Optional<String> badDatabaseName(String name, VerifierProperties.Server server) {
+    /**
+     * {@code " requested by <who>"} for a log line, with control characters shown as '?' so a request
+     * cannot forge lines, and cut at {@value #REQUESTED_BY_LOGGED} characters; empty when no one is named.
+     */
+    static String requestedBy(RestoreRequested request) {
+        if (request.requestedBy() == null) {
+            return "";
+        }
+        String who = request.requestedBy().replaceAll("\\p{Cntrl}", "?");
+        return " requested by " + (who.length() <= REQUESTED_BY_LOGGED ? who : who.substring(0, REQUESTED_BY_LOGGED) + "...");
+    }
+
+    private static final int REQUESTED_BY_LOGGED = 200;
+
+    /**
+     * Why a database name cannot be restored into, whatever the allow-list says: the services' own
+     * database (refused by name on every server, since two addresses may reach the same server), a
+     * template or the maintenance database, a scratch name, or not a name PostgreSQL takes.
+     */
+    static Optional<String> badDatabaseName(String name, VerifierProperties.Server server, String servicesDatabase) {
         if (name.isBlank() || name.getBytes(StandardCharsets.UTF_8).length > 63 || name.indexOf('\0') >= 0) {
             return Optional.of("database name '" + name + "' is not one PostgreSQL takes: 1 to 63 bytes, no NUL");
         }
         if (name.startsWith(DatabaseServer.SCRATCH_PREFIX)) {
             return Optional.of("database name '" + name + "' starts with " + DatabaseServer.SCRATCH_PREFIX + ", which names the verifier's scratch "
                     + "databases (dropped on its start-up); choose another name");
+        }
+        if (name.equals(servicesDatabase)) {
+            return Optional.of("database '" + name + "' is the database the Vigil services keep their own tables in (the verifier's "
+                    + "spring.datasource); no restore goes there, on any server, whatever " + RestoreAllowList.SETTING + " says; choose another name");
         }
         if (Set.of("template0", "template1", server.maintenanceDatabase()).contains(name)) {
             return Optional.of("database '" + name + "' is a template or the maintenance database the verifier connects to; choose another name");
