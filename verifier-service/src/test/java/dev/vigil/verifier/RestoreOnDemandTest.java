@@ -3,11 +3,13 @@ package dev.vigil.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.RestoreCompleted;
 import dev.vigil.contracts.RestoreRequested;
 import dev.vigil.contracts.Sha256;
+import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableCheck;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetId;
@@ -107,7 +109,7 @@ class RestoreOnDemandTest {
                 + "create role vigil_restorer login createdb password '" + RESTORER_SECRET + "'; end if; end $$");
         postgres.requirePassword("vigil_restorer");
         for (String database : List.of("restored_whole", "restored_lines", "restored_odd", "restored_kept", "restored_again", "restore_victim",
-                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander", "restored_locked", "restored_audited", "elsewhere_orders")) {
+                "dbname=restore_victim", "x' host='127.0.0.2", "restored_bound", "restored_bystander", "restored_locked", "restored_audited", "elsewhere_orders", "restored_nonsense")) {
             postgres.execute("postgres", "drop database if exists \"" + database + "\" with (force)");
         }
     }
@@ -293,6 +295,25 @@ class RestoreOnDemandTest {
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(outcome.differences()).singleElement().asString().startsWith("artifact checksum mismatch");
         assertThat(tablesIn("restored_precious")).containsExactly("public.precious");
+    }
+
+    @Test
+    void aRestoreTheVerifierCannotMakeSenseOfIsAnsweredFailedInsteadOfLeftWaiting() throws Exception {
+        ensureVerified();
+        JobId jobId = JobId.random();
+        s3.putObject(b -> b.bucket(BUCKET).key("restore-shop/" + jobId + ".dump"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(dump));
+        ArtifactStored nonsense = ArtifactStored.now(jobId, TARGET, new StoredObject("primary", BUCKET, "restore-shop/" + jobId + ".dump"),
+                new Artifact("custom", dump.length, Sha256.of(dump), "not a version", Verifications.sourceVersion(), SOURCE_COUNTS));
+        try (KafkaProbe failures = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_FAILED)) {
+            KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.ARTIFACT_STORED, TARGET.value(), EventJson.writeString(nonsense));
+            // Its verification fails the same way; by then the verifier knows the backup.
+            failures.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
+        }
+
+        RestoreCompleted outcome = restore(request(jobId, "restored_nonsense", false, List.of(), List.of()));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(outcome.differences()).singleElement().asString().contains("failed unexpectedly").contains("not a version");
     }
 
     private static boolean exists(String database) throws Exception {

@@ -140,6 +140,14 @@ public class RestoreService {
             answer(request, failed(request, jobId, RestoreException.serverRefused(destination, e)));
         } catch (RestoreException e) {
             answer(request, failed(request, jobId, e));
+        } catch (RuntimeException e) {
+            if (e instanceof java.util.concurrent.CancellationException) {
+                throw e;
+            }
+            // Answered rather than left uncommitted: the requester would otherwise wait for an answer that never comes.
+            log.error("restore {} of job {} target {} failed unexpectedly", request.restoreId(), jobId, request.targetId(), e);
+            answer(request, RestoreCompleted.of(request, jobId, Verdict.FAILED, List.of("the restore failed unexpectedly (" + e
+                    + "); the verifier's log has the details"), List.of(), 0, List.of()));
         }
     }
 
