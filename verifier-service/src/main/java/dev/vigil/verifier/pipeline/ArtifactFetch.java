@@ -102,9 +102,15 @@ public final class ArtifactFetch {
      * empty when it is ready. A checksum that differs from the worker's is the reason whenever it
      * differs (a flipped byte or a truncated object), whatever the decoder made of the bytes;
      * otherwise the decoder's reason (a key not held, a broken stream).
+     *
+     * <p>Writes at most {@code room} bytes into the work directory: a backup whose decoded form is
+     * larger (a database grown past the disk, or a small artifact that decompresses without end)
+     * stops there, its download is still read to the end for the checksum, and, when the checksum is
+     * the worker's, {@link NoRoom} says so. Nothing fills the disk.
      */
-    Optional<String> fetch(ArtifactStored stored, WorkFiles files, Cancellation cancellation) throws IOException {
+    Optional<String> fetch(ArtifactStored stored, WorkFiles files, Cancellation cancellation, long room) throws IOException {
         boolean decode = decodedBeforeRestore(stored);
+        NoRoom noRoom = null;
         MessageDigest digest = Sha256.digest();
         var object = s3.getObject(b -> b.bucket(stored.location().bucket()).key(stored.location().key()));
         cancellation.onCancel(object::abort);
@@ -112,17 +118,29 @@ public final class ArtifactFetch {
         try (InputStream in = new DigestInputStream(object, digest)) {
             if (!decode) {
                 try (OutputStream out = Files.newOutputStream(files.artifact)) {
-                    in.transferTo(out);
+                    // Not closed: a stop for room leaves the rest of the download to be read for its checksum.
+                    bounded(new FilterInputStream(in) {
+                        @Override
+                        public void close() {
+                        }
+                    }, files.directory, room).transferTo(out);
+                } catch (NoRoom e) {
+                    noRoom = e;
+                    in.transferTo(OutputStream.nullOutputStream());
                 }
             } else {
                 // Downloading and hashing on one thread, decoding and writing on this one.
                 try (ReadAhead ahead = new ReadAhead(in, "download-" + stored.jobId())) {
-                    problem = decodeInto(stored, new FilterInputStream(ahead) {
-                        @Override
-                        public void close() {
-                            // the download is drained below, for its checksum
-                        }
-                    }, files.restorable);
+                    try {
+                        problem = decodeInto(stored, new FilterInputStream(ahead) {
+                            @Override
+                            public void close() {
+                                // the download is drained below, for its checksum
+                            }
+                        }, files.restorable, room);
+                    } catch (NoRoom e) {
+                        noRoom = e;
+                    }
                     ahead.transferTo(OutputStream.nullOutputStream());
                 }
             }
@@ -132,13 +150,29 @@ public final class ArtifactFetch {
             return Optional.of("artifact checksum mismatch: the stored object's SHA-256 is " + sha256
                     + " but the dump worker wrote " + stored.artifact().sha256() + "; the stored backup is damaged");
         }
+        if (noRoom != null) {
+            throw noRoom;
+        }
         return problem;
     }
 
+    /**
+     * The decoded backup outgrew the room the work directory had for it. The verifier's environment,
+     * not the backup, is wanting (or the artifact decompresses without end): neither proven nor refuted.
+     */
+    public static final class NoRoom extends IOException {
+
+        NoRoom(Path where, long room) {
+            super("the decoded backup outgrew the room in the verifier's work directory (" + where + "): " + room / (1024 * 1024)
+                    + " MB were free besides what vigil.verifier.keep-free keeps, and decoding stopped there with more to come; "
+                    + "give the work directory more room");
+        }
+    }
+
     /** Decodes (custom format) or unpacks (directory format) the artifact into {@code restorable}; answers why that failed. */
-    private Optional<String> decodeInto(ArtifactStored stored, InputStream artifact, Path restorable) {
-        try (InputStream in = ArtifactCodec.decoder(artifact, Compression.of(stored.artifact().compression()), stored.artifact().encryptionKeyId(),
-                keyring)) {
+    private Optional<String> decodeInto(ArtifactStored stored, InputStream artifact, Path restorable, long room) throws NoRoom {
+        try (InputStream in = bounded(ArtifactCodec.decoder(artifact, Compression.of(stored.artifact().compression()),
+                stored.artifact().encryptionKeyId(), keyring), restorable.getParent(), room)) {
             if ("directory".equals(stored.artifact().format())) {
                 DirectoryArchive.extract(in, restorable);
             } else {
@@ -151,9 +185,39 @@ public final class ArtifactFetch {
                 }
             }
             return Optional.empty();
+        } catch (NoRoom e) {
+            throw e;
         } catch (IOException e) {
             return Optional.of(describe(stored, e));
         }
+    }
+
+    /** {@code decoded}, failing with {@link NoRoom} once more than {@code room} bytes come out of it (what is written is what is read). */
+    private static InputStream bounded(InputStream decoded, Path where, long room) {
+        return new FilterInputStream(decoded) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                count(b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                count(Math.max(n, 0));
+                return n;
+            }
+
+            private void count(int n) throws NoRoom {
+                read += n;
+                if (read > room) {
+                    throw new NoRoom(where, room);
+                }
+            }
+        };
     }
 
     /**

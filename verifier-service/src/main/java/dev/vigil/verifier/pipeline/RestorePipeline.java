@@ -67,8 +67,9 @@ public final class RestorePipeline {
         }
         try {
             Files.createDirectories(properties.workDir());
-            List<String> noRoom = EnvironmentProblems.diskSpace(properties.workDir(), Files.getFileStore(properties.workDir()).getUsableSpace(),
-                    ArtifactFetch.spaceNeeded(stored), properties.keepFree().toBytes());
+            long usable = Files.getFileStore(properties.workDir()).getUsableSpace();
+            List<String> noRoom = EnvironmentProblems.diskSpace(properties.workDir(), usable, ArtifactFetch.spaceNeeded(stored),
+                    properties.keepFree().toBytes());
             if (!noRoom.isEmpty()) {
                 return Outcome.unjudged(noRoom);
             }
@@ -80,7 +81,9 @@ public final class RestorePipeline {
                         + "); check vigil.verifier.work-dir", e);
             }
             try (ArtifactFetch.WorkFiles files = workFiles) {
-                return restore(stored, destination, program.get(), sourceMajor, files, cancellation);
+                return restore(stored, destination, program.get(), sourceMajor, files, usable - properties.keepFree().toBytes(), cancellation);
+            } catch (ArtifactFetch.NoRoom e) {
+                return Outcome.unjudged(List.of(e.getMessage()));
             }
         } catch (SdkException | IOException e) {
             cancellation.check();
@@ -93,10 +96,10 @@ public final class RestorePipeline {
     }
 
     private Outcome restore(ArtifactStored stored, Destination destination, PostgresClients.Program program, int sourceMajor,
-            ArtifactFetch.WorkFiles files, Cancellation cancellation) throws IOException, SQLException, InterruptedException {
+            ArtifactFetch.WorkFiles files, long room, Cancellation cancellation) throws IOException, SQLException, InterruptedException {
         long started = System.nanoTime();
         // The artifact is fetched and checked before the destination is touched: a damaged backup destroys nothing.
-        Optional<String> unreadable = fetch.fetch(stored, files, cancellation);
+        Optional<String> unreadable = fetch.fetch(stored, files, cancellation, room);
         long fetched = System.nanoTime();
         if (unreadable.isPresent()) {
             return Outcome.damaged(unreadable.get());
