@@ -145,7 +145,7 @@ class DumpWorkerTest {
     }
 
     @Test
-    void aTargetVerifiedFullyAgainstItsAuthorityIsDumpedOverTls() {
+    void aTargetVerifiedFullyAgainstItsAuthorityIsDumpedOverTls() throws IOException {
         JobId jobId = request("worker-tls");
 
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
@@ -154,6 +154,10 @@ class DumpWorkerTest {
             assertThat(EventJson.read(seen.value().getBytes(), ArtifactCreated.class).artifact().tables())
                     .contains(new TableRowCount("public", "secrets", 2));
         }
+        // The server logged every connection: the worker's own (JDBC names itself only after connecting) and pg_dump's (PGAPPNAME).
+        List<String> connections = Files.readAllLines(tlsServer.serverLog()).stream().filter(line -> line.contains("connection authorized")).toList();
+        assertThat(connections).as("connections to the TLS server").allSatisfy(line -> assertThat(line).contains("SSL enabled"))
+                .anySatisfy(line -> assertThat(line).as("pg_dump's").contains("application_name=vigil-dump-worker"));
     }
 
     @Test

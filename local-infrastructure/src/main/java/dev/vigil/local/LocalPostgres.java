@@ -59,7 +59,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     /**
      * {@link #start} with TLS: the server offers {@code tls}'s server certificate on every TCP
-     * connection (clients may still connect without TLS, as {@code sslmode=prefer} allows).
+     * connection (clients may still connect without TLS, as {@code sslmode=prefer} allows), and logs
+     * every connection, with whether it used TLS, in {@link #serverLog()}.
      */
     public static LocalPostgres startWithTls(Path requestedDir, int port, LocalTls tls) {
         return start(requestedDir, port, tls);
@@ -107,7 +108,7 @@ public final class LocalPostgres implements AutoCloseable {
         if (isRoot()) {
             run(List.of("chown", "postgres", certificate.toString(), key.toString()));
         }
-        return " -c ssl=on -c ssl_cert_file=" + certificate + " -c ssl_key_file=" + key;
+        return " -c ssl=on -c ssl_cert_file=" + certificate + " -c ssl_key_file=" + key + " -c log_connections=on";
     }
 
     /**
@@ -195,6 +196,11 @@ public final class LocalPostgres implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's log file. */
+    public Path serverLog() {
+        return dir.resolve("server.log");
     }
 
     public String host() {

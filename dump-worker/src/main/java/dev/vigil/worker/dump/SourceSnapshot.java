@@ -142,7 +142,7 @@ final class SourceSnapshot implements AutoCloseable {
             // A certificate that does not verify is a setting to fix, not a network blip: not retried.
             return new DumpFailure(FailureClass.AUTHENTICATION, "TLS to " + where + " failed (sslmode " + target.sslmodeOrDefault()
                     + (target.sslrootcert() == null ? ", libpq's default CA file" : ", sslrootcert " + target.sslrootcert()) + "): "
-                    + e.getMessage() + " Check the target's sslmode and sslrootcert: the CA file must hold the CA that signed the server's "
+                    + e.getMessage() + "; check the target's sslmode and sslrootcert: the CA file must hold the CA that signed the server's "
                     + "certificate, and verify-full also needs the certificate to name the host as the target gives it.");
         }
         if (state.startsWith("08") || e.getCause() instanceof java.io.IOException) {
