@@ -182,7 +182,7 @@ final class PgDumpProcess {
             failureClass = FailureClass.PERMISSION_DENIED;
         } else if (lower.contains("password authentication failed") || lower.contains("no password supplied")) {
             failureClass = FailureClass.AUTHENTICATION;
-        } else if (lower.contains("ssl") || lower.contains("certificate")) {
+        } else if (isTls(lower)) {
             return new DumpFailure(FailureClass.AUTHENTICATION, "pg_dump of " + target.describe() + " failed on TLS (sslmode "
                     + target.sslmodeOrDefault() + "), exit " + exit + ": " + stderr.strip()
                     + " Check the target's sslmode and sslrootcert.");
@@ -192,6 +192,15 @@ final class PgDumpProcess {
             failureClass = FailureClass.DUMP_ERROR;
         }
         return new DumpFailure(failureClass, "pg_dump of " + target.describe() + " exited with " + exit + ": " + stderr.strip());
+    }
+
+    /**
+     * libpq's own words for a failed TLS connection; exact phrases, so a table named, say,
+     * {@code certificates} in pg_dump's output does not make another failure look like one.
+     */
+    private static boolean isTls(String lowerCaseStderr) {
+        return List.of("ssl error", "certificate verify failed", "server certificate for", "root certificate file",
+                "does not support ssl", "ssl connection is required").stream().anyMatch(lowerCaseStderr::contains);
     }
 
     /**

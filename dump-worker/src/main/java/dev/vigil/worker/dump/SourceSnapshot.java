@@ -164,8 +164,15 @@ final class SourceSnapshot implements AutoCloseable {
         return new DumpFailure(FailureClass.DUMP_ERROR, "reading " + where + " failed: " + e.getMessage());
     }
 
-    /** Whether the driver failed on TLS: the handshake, the certificate chain, the host name, or the CA file. */
+    /**
+     * Whether the driver failed to connect on TLS: the handshake, the certificate chain, the host
+     * name, or the CA file. Only connection failures (SQL state class 08) count, so an error about a
+     * table that happens to be named {@code certificates} is not taken for one.
+     */
     static boolean isTls(SQLException e) {
+        if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
+            return false;
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.GeneralSecurityException) {
                 return true;
