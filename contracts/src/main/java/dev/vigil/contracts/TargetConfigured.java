@@ -27,8 +27,8 @@ public record TargetConfigured(
         @JsonPropertyDescription("Checks of the target's own, run against every restored backup (since v4); absent: none")
         @MaxItems(EventLimits.CHECKS) @Nullable List<SqlCheck> checks) implements TargetEvent {
 
-    /** 2: what to dump of the target. 3: how many of its backups to keep. 4: its own checks. */
-    public static final int SCHEMA_VERSION = 4;
+    /** 2: what to dump of the target. 3: how many of its backups to keep. 4: its own checks. 5: TLS ({@code connection.sslmode, sslrootcert}). */
+    public static final int SCHEMA_VERSION = 5;
 
     public TargetConfigured {
         Events.required(eventId, "eventId");

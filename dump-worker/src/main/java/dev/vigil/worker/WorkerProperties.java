@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pgBinRoot         directory holding one {@code <major>/bin} per installed PostgreSQL client (Debian's layout)
  * @param pgBinDir          a single directory holding pg_dump, used instead of {@code pgBinRoot} when set
  * @param connectTimeout    how long to wait for a target to accept a connection
+ * @param countTimeout      how long counting one table's rows on the source may take (a statement timeout) before the job
+ *                          fails; the worker's connection also gives up a server that does not answer for this plus a minute
  * @param unknownTargetWait how long a request for a target not (yet) announced waits before it fails
  * @param workerId          this instance's name in events; defaults to host name and process id
  * @param retry             how transient failures (an unreachable target) are retried before the job fails
@@ -32,6 +34,7 @@ public record WorkerProperties(
         @DefaultValue("/usr/lib/postgresql") Path pgBinRoot,
         Path pgBinDir,
         @DefaultValue("10s") Duration connectTimeout,
+        @DefaultValue("30m") Duration countTimeout,
         @DefaultValue("10s") Duration unknownTargetWait,
         String workerId,
         @DefaultValue Retry retry,

@@ -24,6 +24,7 @@ import dev.vigil.local.FreePorts;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalTls;
 import dev.vigil.local.ServiceTestSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,6 +61,7 @@ class DumpWorkerTest {
     /** Enough tables for a catalog fingerprint well over Kafka's 1 MB message limit, uncompressed. */
     private static final int WIDE_TABLES = 4000;
     private static Path passwordFile;
+    private static LocalPostgres tlsServer;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
@@ -123,6 +126,49 @@ class DumpWorkerTest {
                 """.formatted(WIDE_TABLES));
         announce(brokers, "worker-wide", new Connection(postgres.host(), postgres.port(), "worker_wide", LocalPostgres.SUPERUSER, null, null));
         announce(brokers, "worker-nowhere", new Connection("127.0.0.1", FreePorts.next(), "nowhere", "backup", null, null));
+        // A server with a certificate of its own authority; another authority's certificate must not be accepted for it.
+        LocalTls tls = LocalTls.create(tmp.resolve("tls"), "target");
+        LocalTls otherAuthority = LocalTls.create(tmp.resolve("tls"), "other");
+        tlsServer = LocalPostgres.startWithTls(Files.createTempDirectory(tmp, "tls-pg-"), FreePorts.next(), tls);
+        tlsServer.execute("postgres", "drop table if exists public.secrets; create table public.secrets(id int); insert into public.secrets values (1), (2)");
+        announce(brokers, "worker-tls", new Connection(tlsServer.host(), tlsServer.port(), "postgres", LocalPostgres.SUPERUSER, null, null,
+                "verify-full", tls.caCertificate().toAbsolutePath().toString()));
+        announce(brokers, "worker-tls-wrong-ca", new Connection(tlsServer.host(), tlsServer.port(), "postgres", LocalPostgres.SUPERUSER, null,
+                null, "verify-full", otherAuthority.caCertificate().toAbsolutePath().toString()));
+    }
+
+    @AfterAll
+    static void stopTlsServer() {
+        if (tlsServer != null) {
+            tlsServer.close();
+        }
+    }
+
+    @Test
+    void aTargetVerifiedFullyAgainstItsAuthorityIsDumpedOverTls() throws IOException {
+        JobId jobId = request("worker-tls");
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED)) {
+            KafkaProbe.Seen seen = probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
+            assertThat(seen.topic()).as(seen.value()).isEqualTo(Topics.ARTIFACT_CREATED);
+            assertThat(EventJson.read(seen.value().getBytes(), ArtifactCreated.class).artifact().tables())
+                    .contains(new TableRowCount("public", "secrets", 2));
+        }
+        // The server logged every connection: the worker's own (JDBC names itself only after connecting) and pg_dump's (PGAPPNAME).
+        List<String> connections = Files.readAllLines(tlsServer.serverLog()).stream().filter(line -> line.contains("connection authorized")).toList();
+        assertThat(connections).as("connections to the TLS server").allSatisfy(line -> assertThat(line).contains("SSL enabled"))
+                .anySatisfy(line -> assertThat(line).as("pg_dump's").contains("application_name=vigil-dump-worker"));
+    }
+
+    @Test
+    void aServerCertificateOfAnotherAuthorityFailsAsAuthenticationNamingTlsAtOnce() {
+        long started = System.nanoTime();
+        JobId jobId = request("worker-tls-wrong-ca");
+
+        BackupFailed failed = awaitFailure(jobId);
+        assertThat(failed.failureClass()).isEqualTo(FailureClass.AUTHENTICATION);
+        assertThat(failed.reason()).contains("TLS").contains("verify-full").contains("other-ca.crt").doesNotContain("gave up after");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused, not retried or hung").isLessThan(Duration.ofSeconds(20));
     }
 
     @Test

@@ -54,6 +54,19 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Initializes (if needed) and starts a cluster under {@code dir} on {@code port}. */
     public static LocalPostgres start(Path requestedDir, int port) {
+        return start(requestedDir, port, null);
+    }
+
+    /**
+     * {@link #start} with TLS: the server offers {@code tls}'s server certificate on every TCP
+     * connection (clients may still connect without TLS, as {@code sslmode=prefer} allows), and logs
+     * every connection, with whether it used TLS, in {@link #serverLog()}.
+     */
+    public static LocalPostgres startWithTls(Path requestedDir, int port, LocalTls tls) {
+        return start(requestedDir, port, tls);
+    }
+
+    private static LocalPostgres start(Path requestedDir, int port, LocalTls tls) {
         Path bin = PostgresBinaries.binDir();
         try {
             Path dir = usableDirectory(requestedDir.toAbsolutePath());
@@ -69,15 +82,33 @@ public final class LocalPostgres implements AutoCloseable {
             if (!Files.exists(socketDir)) {
                 runAsOwner(List.of("mkdir", "-p", socketDir.toString()));
             }
+            String tlsOptions = tls == null ? "" : tlsOptions(dir, tls);
             runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",
                     "-l", dir.resolve("server.log").toString(),
                     "-o", "-p " + port + " -k " + socketDir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                            + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                            + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" + tlsOptions,
                     "start"));
             return new LocalPostgres(dir, port, bin, stoppedLeftover);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL under " + requestedDir, e);
         }
+    }
+
+    /**
+     * Copies the server's certificate and key into the cluster's directory, owned by the server's
+     * user, the key 0600 (PostgreSQL refuses a key others can read), and answers the server options
+     * that turn TLS on with them.
+     */
+    private static String tlsOptions(Path dir, LocalTls tls) throws IOException {
+        Path certificate = dir.resolve("server.crt");
+        Path key = dir.resolve("server.key");
+        Files.copy(tls.serverCertificate(), certificate, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tls.serverKey(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        if (isRoot()) {
+            run(List.of("chown", "postgres", certificate.toString(), key.toString()));
+        }
+        return " -c ssl=on -c ssl_cert_file=" + certificate + " -c ssl_key_file=" + key + " -c log_connections=on";
     }
 
     /**
@@ -165,6 +196,11 @@ public final class LocalPostgres implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The server's log file. */
+    public Path serverLog() {
+        return dir.resolve("server.log");
     }
 
     public String host() {

@@ -14,15 +14,27 @@ import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.Channels;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Staging in a directory: {@code <dir>/<targetId>/<jobId>.<ext>}, written as {@code .partial} and
  * renamed when complete, with the descriptor {@code <jobId>.json} beside it; announced as a
- * {@code file:} URI.
+ * {@code file:} URI. What it writes is its user's alone: files 0600, the directories it makes 0700
+ * (a target's folder is made 0700 again if found otherwise), since a staged dump holds the target's
+ * data, unencrypted when encryption is off. The storage service reads them as the same user.
  */
 final class LocalStaging implements Staging {
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private final Path directory;
 
@@ -42,10 +54,9 @@ final class LocalStaging implements Staging {
 
     @Override
     public Write open(TargetId targetId, JobId jobId, String extension) throws IOException {
-        Path artifact = folder(targetId).resolve(Staging.fileName(jobId, extension));
-        Files.createDirectories(artifact.getParent());
+        Path artifact = privateFolder(targetId).resolve(Staging.fileName(jobId, extension));
         Path partial = artifact.resolveSibling(artifact.getFileName() + ".partial");
-        OutputStream out = Files.newOutputStream(partial);
+        OutputStream out = newPrivateFile(partial);
         return new Write() {
             @Override
             public OutputStream stream() {
@@ -64,11 +75,11 @@ final class LocalStaging implements Staging {
                 Artifact announced = created;
                 if (created.catalog() != null) {
                     Path catalog = artifact.resolveSibling(Staging.catalogName(jobId));
-                    Files.write(catalog, CatalogReference.document(created.catalog()));
+                    writePrivate(catalog, CatalogReference.document(created.catalog()));
                     announced = created.withCatalogAt(CatalogReference.to(catalog.toUri().toString(), created.catalog()));
                 }
                 ArtifactCreated event = ArtifactCreated.now(jobId, targetId, artifact.toUri().toString(), announced);
-                Files.writeString(artifact.resolveSibling(Staging.descriptorName(jobId)), EventJson.writeString(event));
+                writePrivate(artifact.resolveSibling(Staging.descriptorName(jobId)), EventJson.write(event));
                 return event;
             }
 
@@ -140,6 +151,37 @@ final class LocalStaging implements Staging {
     @Override
     public String toString() {
         return "directory " + directory;
+    }
+
+    /** The target's folder, made (with the staging directory, if missing) readable by this user alone. */
+    private Path privateFolder(TargetId targetId) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        }
+        Path folder = folder(targetId);
+        if (!Files.isDirectory(folder)) {
+            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        }
+        if (!Files.getPosixFilePermissions(folder).equals(OWNER_ONLY_DIRECTORY)) {
+            // Made by an earlier version, or by hand: tightened, as it holds the target's data.
+            Files.setPosixFilePermissions(folder, OWNER_ONLY_DIRECTORY);
+        }
+        return folder;
+    }
+
+    /**
+     * A file created 0600 (the mode is given at creation, never changed afterwards: a link planted
+     * where the file goes must not have its target's mode changed).
+     */
+    private static OutputStream newPrivateFile(Path file) throws IOException {
+        return Channels.newOutputStream(Files.newByteChannel(file,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), OWNER_ONLY_FILE));
+    }
+
+    private static void writePrivate(Path file, byte[] content) throws IOException {
+        try (OutputStream out = newPrivateFile(file)) {
+            out.write(content);
+        }
     }
 
     private Path folder(TargetId targetId) {

@@ -56,7 +56,9 @@ final class S3Staging implements Staging, AutoCloseable {
     public Write open(TargetId targetId, JobId jobId, String extension) throws IOException {
         String key = folder(targetId) + Staging.fileName(jobId, extension);
         S3MultipartOutputStream upload = new S3MultipartOutputStream(s3, bucket, key, partSize, 10_000, Map.of());
-        Path work = Files.createDirectories(localWork.resolve(targetId.value()));
+        // Scratch space for the directory format's files: this user's alone, as they hold the target's data.
+        Path work = Files.createDirectories(localWork.resolve(targetId.value()),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         // The codec closes what it writes into; the upload must survive that until commit.
         OutputStream unclosable = new FilterOutputStream(upload) {
             @Override

@@ -23,7 +23,7 @@ public class StagingAutoConfiguration {
         if (properties.bucket().isBlank()) {
             return new LocalStaging(properties.dir());
         }
-        return new S3Staging(S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), true)), properties.bucket(),
+        return new S3Staging(S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), true, properties.s3Timeouts())), properties.bucket(),
                 properties.prefix(), Math.max(5, properties.partSizeMb()) * 1024 * 1024, properties.dir());
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.staging;
 
+import dev.vigil.objectstore.S3Timeouts;
 import java.net.URI;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param endpoint   the staging bucket's S3-compatible endpoint; empty for AWS S3
  * @param region     signing region of the staging endpoint
  * @param partSizeMb multipart part size for S3 staging, the memory one upload holds (at least 5)
+ * @param s3Timeouts when S3 staging gives the endpoint up: connect, read, one request
  */
 @ConfigurationProperties("vigil.staging")
 public record StagingProperties(
@@ -23,5 +25,6 @@ public record StagingProperties(
         @DefaultValue("staging") String prefix,
         URI endpoint,
         @DefaultValue("us-east-1") String region,
-        @DefaultValue("16") int partSizeMb) {
+        @DefaultValue("16") int partSizeMb,
+        @DefaultValue S3Timeouts s3Timeouts) {
 }

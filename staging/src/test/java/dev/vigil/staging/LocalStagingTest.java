@@ -1,17 +1,57 @@
 package dev.vigil.staging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TargetId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalStagingTest extends StagingContractTest {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void aStagedArtifactItsCatalogAndDescriptorAreTheOwnersAloneIn0700Directories() throws Exception {
+        Staging staging = staging();
+        JobId job = JobId.random();
+        ArtifactCreated created;
+        try (Staging.Write write = staging.open(TARGET, job, EXTENSION)) {
+            write.stream().write(BYTES);
+            Path partial = Path.of(URI.create(uriOf(TARGET, job + "." + EXTENSION + ".partial")));
+            assertThat(mode(partial)).as("the file being written").isEqualTo("rw-------");
+            created = write.commit(artifact());
+        }
+
+        Path artifact = Path.of(URI.create(created.stagingUri()));
+        assertThat(mode(artifact)).isEqualTo("rw-------");
+        assertThat(mode(artifact.resolveSibling(job + ".json"))).as("the descriptor").isEqualTo("rw-------");
+        assertThat(mode(Path.of(URI.create(created.artifact().catalogRef().uri())))).as("the catalog").isEqualTo("rw-------");
+        assertThat(mode(artifact.getParent())).as("the target's folder").isEqualTo("rwx------");
+        assertThat(mode(tmp.resolve("staging"))).as("the staging directory it made").isEqualTo("rwx------");
+    }
+
+    @Test
+    void aTargetFolderOthersCouldEnterIsTightenedBeforeAnythingIsStagedInIt() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("staging").resolve(TARGET.value()));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        commit(staging(), JobId.random());
+
+        assertThat(mode(folder)).isEqualTo("rwx------");
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
 
     @Override
     Staging staging() {

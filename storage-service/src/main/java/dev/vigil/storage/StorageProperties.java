@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replicas     further destinations that receive a copy of every backup (of the targets they name)
  * @param upload       how a failing store is retried, and how long artifacts wait in staging between tries
  * @param retention    the policy for targets that set none of their own, and when the daily sweep runs
+ * @param s3Timeouts   when the S3 clients (primary and replicas) give an endpoint up: connect, read, one request
  */
 @ConfigurationProperties("vigil.storage")
 public record StorageProperties(
@@ -43,7 +44,8 @@ public record StorageProperties(
         @DefaultValue("GOVERNANCE") String objectLockMode,
         @DefaultValue java.util.List<Replica> replicas,
         @DefaultValue Upload upload,
-        @DefaultValue Retention retention) {
+        @DefaultValue Retention retention,
+        @DefaultValue dev.vigil.objectstore.S3Timeouts s3Timeouts) {
 
     /**
      * A destination holding a copy of each backup besides the primary: an S3 bucket (this or another

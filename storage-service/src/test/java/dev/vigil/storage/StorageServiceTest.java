@@ -201,7 +201,7 @@ class StorageServiceTest {
         byte[] bytes = "an artifact with a big catalog".getBytes();
         // Staged as the dump worker stages: the catalog beside the artifact, the event referring to it.
         ArtifactCreated created;
-        try (Staging.Write write = StagingAutoConfiguration.of(new StagingProperties(STAGING, "", "staging", null, "us-east-1", 16))
+        try (Staging.Write write = StagingAutoConfiguration.of(new StagingProperties(STAGING, "", "staging", null, "us-east-1", 16, null))
                 .open(new TargetId("shop"), JobId.random(), "dump")) {
             write.stream().write(bytes);
             created = write.commit(new Artifact("custom", bytes.length, Sha256.of(bytes), "15.18", "15.18",

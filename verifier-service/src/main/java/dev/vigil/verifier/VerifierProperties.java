@@ -31,6 +31,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   programs there (a superuser, {@code CREATEROLE}, {@code pg_read_server_files},
  *                   {@code pg_write_server_files}, {@code pg_execute_server_program}); by default it refuses to start
  *                   as one, and a restore finding one is {@code INCONCLUSIVE}
+ * @param s3Timeouts when the S3 client gives the store up: connect, read (also a stalled download), one request
  */
 @ConfigurationProperties("vigil.verifier")
 public record VerifierProperties(
@@ -49,7 +50,8 @@ public record VerifierProperties(
         @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree,
         java.util.Map<String, Server> restoreServers,
         java.util.List<RestoreRule> restoreAllowList,
-        @DefaultValue("false") boolean allowSuperuser) {
+        @DefaultValue("false") boolean allowSuperuser,
+        @DefaultValue dev.vigil.objectstore.S3Timeouts s3Timeouts) {
 
     public VerifierProperties {
         restoreServers = restoreServers == null ? java.util.Map.of() : java.util.Map.copyOf(restoreServers);
@@ -67,13 +69,24 @@ public record VerifierProperties(
      * restore on demand may name. The password is taken from the environment by reference
      * ({@code VIGIL_SCRATCH_PASSWORD}, {@code VIGIL_VERIFIER_RESTORESERVERS_<NAME>_PASSWORD}), never
      * written in a settings file.
+     *
+     * @param connectTimeout how long to wait for the server to accept a connection
+     * @param socketTimeout  how long to wait for any answer on an open connection (a restored table's row count, dropping
+     *                       a large scratch database) before giving the server up
      */
     public record Server(
             @DefaultValue("localhost") String host,
             @DefaultValue("5432") int port,
             @DefaultValue("vigil") String username,
             @DefaultValue("") String password,
-            @DefaultValue("postgres") String maintenanceDatabase) {
+            @DefaultValue("postgres") String maintenanceDatabase,
+            @DefaultValue("10s") java.time.Duration connectTimeout,
+            @DefaultValue("1h") java.time.Duration socketTimeout) {
+
+        public Server {
+            connectTimeout = connectTimeout == null ? java.time.Duration.ofSeconds(10) : connectTimeout;
+            socketTimeout = socketTimeout == null ? java.time.Duration.ofHours(1) : socketTimeout;
+        }
 
         @Override
         public String toString() {

@@ -208,7 +208,7 @@ public class DumpService {
             Cancellation cancellation) throws DumpFailure, IOException, InterruptedException {
         String extension = Artifact.extensionFor(options.format(), wrapping.compression().wireName(), wrapping.key() != null);
         try (Staging.Write write = staging.open(request.targetId(), request.jobId(), extension);
-                SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout())) {
+                SourceSnapshot snapshot = SourceSnapshot.open(target, password, properties.connectTimeout(), properties.countTimeout())) {
             // Counting rows can take long on a big source; a cancellation ends it by dropping the connection.
             cancellation.onCancel(snapshot::abort);
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(

@@ -40,7 +40,7 @@ public final class DumpStageBenchmark {
         }
         PostgresClients pgDumps = PostgresClients.find("pg_dump", Path.of("/usr/lib/postgresql"), null);
         long started = System.nanoTime();
-        try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10))) {
+        try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10), Duration.ofMinutes(30))) {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow();
             List<TableRowCount> counts = snapshot.countRows(target, DumpOptions.defaults());
             Path file = Path.of(args[4]);

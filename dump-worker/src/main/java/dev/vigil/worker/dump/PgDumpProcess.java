@@ -68,6 +68,12 @@ final class PgDumpProcess {
         environment.remove("PGPASSWORD");
         environment.put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, connectTimeoutSeconds)));
         environment.put("PGAPPNAME", "vigil-dump-worker");
+        // The target's TLS, as the worker's own connection has it; nothing inherited from the worker's environment.
+        environment.put("PGSSLMODE", target.sslmodeOrDefault());
+        environment.remove("PGSSLROOTCERT");
+        if (target.sslrootcert() != null) {
+            environment.put("PGSSLROOTCERT", target.sslrootcert());
+        }
         try (PrivatePassfile passfile = password.isPresent() ? PrivatePassfile.write(target.host(), target.port(), target.database(), target.username(), password.get()) : null) {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());
@@ -176,12 +182,25 @@ final class PgDumpProcess {
             failureClass = FailureClass.PERMISSION_DENIED;
         } else if (lower.contains("password authentication failed") || lower.contains("no password supplied")) {
             failureClass = FailureClass.AUTHENTICATION;
+        } else if (isTls(lower)) {
+            return new DumpFailure(FailureClass.AUTHENTICATION, "pg_dump of " + target.describe() + " failed on TLS (sslmode "
+                    + target.sslmodeOrDefault() + "), exit " + exit + ": " + stderr.strip()
+                    + " Check the target's sslmode and sslrootcert.");
         } else if (lower.contains("could not connect") || lower.contains("connection refused") || lower.contains("timeout expired")) {
             failureClass = FailureClass.UNREACHABLE;
         } else {
             failureClass = FailureClass.DUMP_ERROR;
         }
         return new DumpFailure(failureClass, "pg_dump of " + target.describe() + " exited with " + exit + ": " + stderr.strip());
+    }
+
+    /**
+     * libpq's own words for a failed TLS connection; exact phrases, so a table named, say,
+     * {@code certificates} in pg_dump's output does not make another failure look like one.
+     */
+    private static boolean isTls(String lowerCaseStderr) {
+        return List.of("ssl error", "certificate verify failed", "server certificate for", "root certificate file",
+                "does not support ssl", "ssl connection is required").stream().anyMatch(lowerCaseStderr::contains);
     }
 
     /**

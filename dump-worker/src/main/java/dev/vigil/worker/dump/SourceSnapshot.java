@@ -23,24 +23,42 @@ import java.util.Properties;
  */
 final class SourceSnapshot implements AutoCloseable {
 
+    /** How long the server may take to answer beyond the longest statement the worker runs, before the connection is given up. */
+    static final Duration SOCKET_MARGIN = Duration.ofMinutes(1);
+
     private final java.sql.Connection jdbc;
     private final String snapshotId;
     private final String serverVersion;
     private final int serverMajor;
+    private final Duration countTimeout;
 
-    private SourceSnapshot(java.sql.Connection jdbc, String snapshotId, String serverVersion, int serverMajor) {
+    private SourceSnapshot(java.sql.Connection jdbc, String snapshotId, String serverVersion, int serverMajor, Duration countTimeout) {
         this.jdbc = jdbc;
         this.snapshotId = snapshotId;
         this.serverVersion = serverVersion;
         this.serverMajor = serverMajor;
+        this.countTimeout = countTimeout;
     }
 
-    static SourceSnapshot open(Connection target, Optional<String> password, Duration connectTimeout) throws DumpFailure {
+    /**
+     * Connects with the target's TLS settings; gives up connecting after {@code connectTimeout}, and
+     * waiting for any answer after {@code countTimeout} plus {@link #SOCKET_MARGIN} (a server that
+     * stops answering mid-statement), while each row count may take {@code countTimeout}.
+     */
+    static SourceSnapshot open(Connection target, Optional<String> password, Duration connectTimeout, Duration countTimeout) throws DumpFailure {
         Properties properties = new Properties();
         properties.setProperty("user", target.username());
         password.ifPresent(p -> properties.setProperty("password", p));
         properties.setProperty("connectTimeout", String.valueOf(Math.max(1, connectTimeout.toSeconds())));
+        // connectTimeout bounds only the TCP connect; a server that accepts and then says nothing (TLS
+        // negotiation, authentication) is bounded by loginTimeout.
+        properties.setProperty("loginTimeout", String.valueOf(Math.max(1, connectTimeout.toSeconds())));
+        properties.setProperty("socketTimeout", String.valueOf(Math.max(1, countTimeout.plus(SOCKET_MARGIN).toSeconds())));
         properties.setProperty("ApplicationName", "vigil-dump-worker");
+        properties.setProperty("sslmode", target.sslmodeOrDefault());
+        if (target.sslrootcert() != null) {
+            properties.setProperty("sslrootcert", target.sslrootcert());
+        }
         String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database();
         java.sql.Connection jdbc = null;
         try {
@@ -51,7 +69,7 @@ final class SourceSnapshot implements AutoCloseable {
                 String snapshot = single(statement, "select pg_export_snapshot()");
                 String version = single(statement, "show server_version").split(" ")[0];
                 int major = Integer.parseInt(single(statement, "show server_version_num")) / 10000;
-                return new SourceSnapshot(jdbc, snapshot, version, major);
+                return new SourceSnapshot(jdbc, snapshot, version, major, countTimeout);
             }
         } catch (SQLException e) {
             closeQuietly(jdbc);
@@ -74,11 +92,24 @@ final class SourceSnapshot implements AutoCloseable {
     /** Exact row counts of every table pg_dump dumps with {@code options}, in this snapshot (zero each for schema only). */
     List<TableRowCount> countRows(Connection target, DumpOptions options) throws DumpFailure {
         try {
+            try (Statement statement = jdbc.createStatement()) {
+                // Per statement, so one locked or huge table fails the count instead of holding the job forever;
+                // it stays for the rest of the transaction (the catalog's queries), which are as bounded.
+                statement.execute("set local statement_timeout = " + Math.max(1, countTimeout.toMillis()));
+            }
             return RowCounts.exact(jdbc, options::includes, !options.schemaOnly()).stream().map(t -> new TableRowCount(t.schema(), t.table(), t.rows())).toList();
         } catch (SQLException e) {
+            if (QUERY_CANCELED.equals(e.getSQLState())) {
+                throw new DumpFailure(FailureClass.DUMP_ERROR, "counting the rows of " + target.describe() + " did not finish within "
+                        + "vigil.worker.count-timeout (" + countTimeout + "): a table is locked by another session (e.g. ACCESS EXCLUSIVE, "
+                        + "taken by a migration or VACUUM FULL) or too large to count in that time. Server: " + e.getMessage());
+            }
             throw classify(e, target);
         }
     }
+
+    /** PostgreSQL's query_canceled: a statement timeout (or a cancel request) ended the statement. */
+    private static final String QUERY_CANCELED = "57014";
 
     /**
      * The catalog as the dump holds it, in this snapshot; none for a selection by table, whose
@@ -107,6 +138,13 @@ final class SourceSnapshot implements AutoCloseable {
     static DumpFailure classify(SQLException e, Connection target) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = target.describe();
+        if (isTls(e)) {
+            // A certificate that does not verify is a setting to fix, not a network blip: not retried.
+            return new DumpFailure(FailureClass.AUTHENTICATION, "TLS to " + where + " failed (sslmode " + target.sslmodeOrDefault()
+                    + (target.sslrootcert() == null ? ", libpq's default CA file" : ", sslrootcert " + target.sslrootcert()) + "): "
+                    + e.getMessage() + "; check the target's sslmode and sslrootcert: the CA file must hold the CA that signed the server's "
+                    + "certificate, and verify-full also needs the certificate to name the host as the target gives it.");
+        }
         if (state.startsWith("08") || e.getCause() instanceof java.io.IOException) {
             return new DumpFailure(FailureClass.UNREACHABLE, "could not connect to " + where + ": " + e.getMessage()
                     + " Check that the server runs and accepts connections from the dump workers.");
@@ -124,6 +162,24 @@ final class SourceSnapshot implements AutoCloseable {
                     + target.host() + ":" + target.port() + "; check the target's database name");
         }
         return new DumpFailure(FailureClass.DUMP_ERROR, "reading " + where + " failed: " + e.getMessage());
+    }
+
+    /**
+     * Whether the driver failed to connect on TLS: the handshake, the certificate chain, the host
+     * name, or the CA file. Only connection failures (SQL state class 08) count, so an error about a
+     * table that happens to be named {@code certificates} is not taken for one.
+     */
+    static boolean isTls(SQLException e) {
+        if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
+            return false;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.GeneralSecurityException) {
+                return true;
+            }
+        }
+        String message = String.valueOf(e.getMessage());
+        return message.contains("SSL") || message.contains("hostnameverifier") || message.contains("certificate");
     }
 
     /** Drops the connection from another thread, ending whatever query runs on it; {@link #close} still follows. */

@@ -30,6 +30,24 @@ class PgDumpProcessTest {
     }
 
     @Test
+    void aTlsFailureIsAuthenticationNamingTlsAndATableNamedLikeOneIsNot() {
+        assertThat(PgDumpProcess.classify(1, "pg_dump: error: connection to server at \"db.internal\", port 5432 failed: "
+                + "SSL error: certificate verify failed", target)).satisfies(f -> {
+                    assertThat(f.failureClass()).isEqualTo(FailureClass.AUTHENTICATION);
+                    assertThat(f.getMessage()).contains("failed on TLS (sslmode prefer)");
+                });
+        assertThat(PgDumpProcess.classify(1, "pg_dump: reading policies for table \"public.ssl_certificates\"\n"
+                + "pg_dump: error: out of memory", target).failureClass()).isEqualTo(FailureClass.DUMP_ERROR);
+        assertThat(SourceSnapshot.classify(new java.sql.SQLException("ERROR: relation \"certificates\" is locked", "55P03"), target)
+                .failureClass()).isEqualTo(FailureClass.DUMP_ERROR);
+        assertThat(SourceSnapshot.classify(new java.sql.SQLException("SSL error: PKIX path building failed", "08006",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed")), target)).satisfies(f -> {
+                    assertThat(f.failureClass()).isEqualTo(FailureClass.AUTHENTICATION);
+                    assertThat(f.getMessage()).startsWith("TLS to backup@db.internal:5432/orders failed (sslmode prefer, libpq's default CA file)");
+                });
+    }
+
+    @Test
     void optionsBecomePgDumpArgumentsWithNamesTakenLiterally() {
         DumpOptions options = new DumpOptions("plain", List.of("Sales Ops"), List.of("tmp"), List.of(), List.of("shop.\"odd\" name"), true);
 

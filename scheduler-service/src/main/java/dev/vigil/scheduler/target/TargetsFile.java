@@ -33,6 +33,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     username: backup
  *     passwordEnv: ORDERS_PGPASSWORD  # optional: environment variable holding the password
  *     passwordFile: /run/secrets/pw   # optional: file holding the password
+ *     sslmode: verify-full          # optional: disable, prefer (default), require, verify-ca, verify-full
+ *     sslrootcert: /etc/vigil/tls/orders-ca.pem  # optional: CA file on the dump workers (absolute path)
  *     schedule: "0 3 * * *"         # optional, default from vigil.scheduler.default-schedule
  *     timeZone: Europe/Berlin       # optional, default from vigil.scheduler.default-time-zone
  *     dump:                         # optional, default: everything in the custom format
@@ -52,7 +54,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class TargetsFile {
 
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "database", "username", "passwordEnv",
-            "passwordFile", "schedule", "timeZone", "dump", "retention", "checks", "password");
+            "passwordFile", "sslmode", "sslrootcert", "schedule", "timeZone", "dump", "retention", "checks", "password");
     private static final List<String> RETENTION_FIELDS = List.of("daily", "weekly", "monthly", "yearly", "keepWithinDays", "minVerified");
     private static final Set<String> DUMP_FIELDS = Set.of("format", "schemas", "excludeSchemas", "tables", "excludeTables", "schemaOnly", "jobs");
 
@@ -116,7 +118,8 @@ public final class TargetsFile {
         Connection connection;
         try {
             connection = new Connection(required(where, entry, "host"), port, required(where, entry, "database"),
-                    required(where, entry, "username"), optional(entry, "passwordEnv"), optional(entry, "passwordFile"));
+                    required(where, entry, "username"), optional(entry, "passwordEnv"), optional(entry, "passwordFile"),
+                    optional(entry, "sslmode"), optional(entry, "sslrootcert"));
         } catch (IllegalArgumentException e) {
             throw new InvalidTargetsException(where + ": " + e.getMessage());
         }

@@ -187,6 +187,27 @@ class TargetsFileTest {
     }
 
     @Test
+    void tlsSettingsAreReadAsLibpqNamesThemAndTheirMistakesNamed() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, sslmode: verify-full, sslrootcert: /etc/vigil/tls/ca.pem}
+                  - {id: b, host: h, database: d, username: u}
+                """);
+
+        assertThat(targets.get(0).connection().sslmode()).isEqualTo("verify-full");
+        assertThat(targets.get(0).connection().sslrootcert()).isEqualTo("/etc/vigil/tls/ca.pem");
+        assertThat(targets.get(1).connection().sslmodeOrDefault()).as("libpq's own default").isEqualTo("prefer");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, sslmode: verify}
+                """)).hasMessageContaining("(a)").hasMessageContaining("sslmode must be one of disable, prefer, require, verify-ca, verify-full");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, sslmode: verify-ca, sslrootcert: ca.pem}
+                """)).hasMessageContaining("sslrootcert must be an absolute path on the dump workers");
+    }
+
+    @Test
     void twoTargetsWithOneIdAreRefused() throws IOException {
         List<Target> targets = read("""
                 targets:

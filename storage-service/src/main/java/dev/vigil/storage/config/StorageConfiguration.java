@@ -32,7 +32,7 @@ class StorageConfiguration {
 
     @Bean(destroyMethod = "close")
     S3Client s3Client(StorageProperties properties) {
-        return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
+        return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle(), properties.s3Timeouts()));
     }
 
     /** The primary (a bucket reached with the client above) and the replicas from vigil.storage.replicas. */

@@ -41,7 +41,7 @@ public final class Destinations implements AutoCloseable {
             if (replica.path() != null) {
                 store = new FilesystemStore(replica.path());
             } else {
-                S3Client s3 = S3Clients.create(new S3Settings(replica.endpoint(), replica.region(), replica.pathStyle()));
+                S3Client s3 = S3Clients.create(new S3Settings(replica.endpoint(), replica.region(), replica.pathStyle(), properties.s3Timeouts()));
                 clients.add(s3);
                 store = new S3ArtifactStore(s3, replica.bucket(), replica.createBucket(), properties.partSizeMb() * 1024 * 1024,
                         properties.maxParts(), new ObjectOptions(replica.serverSideEncryption(), replica.kmsKeyId(), replica.storageClass(),

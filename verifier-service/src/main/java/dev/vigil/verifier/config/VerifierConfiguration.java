@@ -42,7 +42,7 @@ class VerifierConfiguration {
 
     @Bean(destroyMethod = "close")
     S3Client s3Client(VerifierProperties properties) {
-        return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle()));
+        return S3Clients.create(new S3Settings(properties.endpoint(), properties.region(), properties.pathStyle(), properties.s3Timeouts()));
     }
 
     /**

@@ -21,7 +21,11 @@ public final class DatabaseServer {
     private DatabaseServer() {
     }
 
-    /** A connection to {@code database} on {@code server}, named {@code vigil-verifier} in pg_stat_activity. */
+    /**
+     * A connection to {@code database} on {@code server}, named {@code vigil-verifier} in pg_stat_activity;
+     * it gives up a server that does not accept it within the server's {@code connect-timeout}, or that
+     * leaves a statement unanswered for its {@code socket-timeout}.
+     */
     public static Connection connect(VerifierProperties.Server server, String database) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", server.username());
@@ -29,9 +33,18 @@ public final class DatabaseServer {
             properties.setProperty("password", server.password());
         }
         properties.setProperty("ApplicationName", "vigil-verifier");
+        properties.setProperty("connectTimeout", String.valueOf(seconds(server.connectTimeout())));
+        // connectTimeout bounds only the TCP connect; a server that accepts and then says nothing is bounded by loginTimeout.
+        properties.setProperty("loginTimeout", String.valueOf(seconds(server.connectTimeout())));
+        properties.setProperty("socketTimeout", String.valueOf(seconds(server.socketTimeout())));
         // Encoded, so a name with '?', '&' or '/' stays a name and never adds driver settings to the URL.
         return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8), properties);
+    }
+
+    /** pgjdbc's timeouts are whole seconds, 0 meaning none: anything shorter than a second is one. */
+    private static long seconds(java.time.Duration timeout) {
+        return Math.max(1, (timeout.toMillis() + 999) / 1000);
     }
 
     /** The server's major version, asked on its maintenance database. */

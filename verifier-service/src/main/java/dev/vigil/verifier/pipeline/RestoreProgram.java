@@ -105,6 +105,8 @@ public final class RestoreProgram {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
         builder.environment().put("PGAPPNAME", "vigil-verifier");
+        // libpq's connect timeout is whole seconds, and 1 is taken as 2.
+        builder.environment().put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, (server.connectTimeout().toMillis() + 999) / 1000)));
         try (PrivatePassfile passfile = server.password().isEmpty() ? null
                 : PrivatePassfile.write(server.host(), server.port(), "*", server.username(), server.password())) {
             if (passfile != null) {
