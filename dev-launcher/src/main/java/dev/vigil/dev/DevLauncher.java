@@ -89,6 +89,13 @@ public final class DevLauncher {
         removeLeftoverTemporaryFiles(dataDir);
         System.setProperty("VIGIL_LOG_FILE", dataDir.resolve("logs/vigil.log").toString());
         System.setProperty("logback.configurationFile", "vigil-dev-logback.xml");
+        // One logging setup for the whole JVM, made once: were each service's start to reset it (Spring
+        // Boot's logging system does), the broker's threads, logging all along, would meet a moment
+        // without appenders, and logback would say so on the console.
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        // What Spring Boot's logging system would otherwise do: java.util.logging (Tomcat's) into the same setup.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         if (PostgresBinaries.find().isEmpty()) {
             System.err.println("vigil: PostgreSQL binaries not found: install them (Debian: apt-get install -y postgresql), or set VIGIL_PG_BIN");
             System.exit(1);
@@ -287,8 +294,7 @@ public final class DevLauncher {
         EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), kafka::password, postgres.jdbcUrl("vigil"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
                 postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, options.port(),
-                Map.of("logging.config", "classpath:vigil-dev-logback.xml",
-                        "vigil.notifier.dashboard-url", "http://localhost:" + options.port(),
+                Map.of("vigil.notifier.dashboard-url", "http://localhost:" + options.port(),
                         "vigil.worker.encryption-key-id", "dev",
                         "vigil.worker.encryption-keys", keyring,
                         "vigil.verifier.encryption-keys", keyring,
