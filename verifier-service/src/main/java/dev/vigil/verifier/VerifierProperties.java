@@ -73,6 +73,11 @@ public record VerifierProperties(
      * @param connectTimeout how long to wait for the server to accept a connection
      * @param socketTimeout  how long to wait for any answer on an open connection (a restored table's row count, dropping
      *                       a large scratch database) before giving the server up
+     * @param sslmode        libpq's TLS mode for every connection to it, the verifier's own and pg_restore's and psql's:
+     *                       {@code disable}, {@code prefer} (the default: encrypted when the server offers it, unverified),
+     *                       {@code require}, {@code verify-ca} or {@code verify-full}
+     * @param sslrootcert    the absolute path of the CA file (PEM) the server's certificate must be signed by, on the
+     *                       verifier's machine; empty for libpq's default ({@code ~/.postgresql/root.crt})
      */
     public record Server(
             @DefaultValue("localhost") String host,
@@ -81,11 +86,33 @@ public record VerifierProperties(
             @DefaultValue("") String password,
             @DefaultValue("postgres") String maintenanceDatabase,
             @DefaultValue("10s") java.time.Duration connectTimeout,
-            @DefaultValue("1h") java.time.Duration socketTimeout) {
+            @DefaultValue("1h") java.time.Duration socketTimeout,
+            @DefaultValue("prefer") String sslmode,
+            @DefaultValue("") String sslrootcert) {
 
         public Server {
             connectTimeout = connectTimeout == null ? java.time.Duration.ofSeconds(10) : connectTimeout;
             socketTimeout = socketTimeout == null ? java.time.Duration.ofHours(1) : socketTimeout;
+            sslmode = sslmode == null || sslmode.isBlank() ? "prefer" : sslmode;
+            if (!dev.vigil.contracts.Connection.SSL_MODES.contains(sslmode)) {
+                throw new IllegalArgumentException("sslmode must be one of " + String.join(", ", dev.vigil.contracts.Connection.SSL_MODES)
+                        + ", got: " + sslmode);
+            }
+            sslrootcert = sslrootcert == null ? "" : sslrootcert.strip();
+            if (!sslrootcert.isEmpty() && !sslrootcert.startsWith("/")) {
+                // Relative, it would be read against whatever directory the verifier and its programs happen to run in.
+                throw new IllegalArgumentException("sslrootcert must be an absolute path on the verifier, got: " + sslrootcert);
+            }
+        }
+
+        /** The same server with these TLS settings. */
+        public Server withTls(String sslmode, String sslrootcert) {
+            return new Server(host, port, username, password, maintenanceDatabase, connectTimeout, socketTimeout, sslmode, sslrootcert);
+        }
+
+        /** How the TLS settings read in a message: the mode, and the CA file or libpq's default. */
+        public String describeTls() {
+            return "sslmode " + sslmode + ", " + (sslrootcert.isEmpty() ? "libpq's default CA file ~/.postgresql/root.crt" : "sslrootcert " + sslrootcert);
         }
 
         @Override

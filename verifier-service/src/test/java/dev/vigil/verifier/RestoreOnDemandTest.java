@@ -16,17 +16,21 @@ import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.FreePorts;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
+import dev.vigil.local.LocalTls;
 import dev.vigil.local.ServiceTestSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -73,8 +77,47 @@ class RestoreOnDemandTest {
         allow(registry, 1, TARGET.value(), "staging", "restored_*");
         allow(registry, 2, TARGET.value(), "locked", "restored_locked");
         allow(registry, 3, "never-verified", null, "x");
+        // A server of its own with TLS, reached with verify-full: once with its CA, once with another CA's.
+        startTlsServer();
+        tlsServer(registry, "tls", tls.caCertificate());
+        tlsServer(registry, "tls-other-ca", otherAuthority.caCertificate());
+        allow(registry, 4, TARGET.value(), "tls", "restored_tls");
+        allow(registry, 5, TARGET.value(), "tls-other-ca", "restored_tls");
         registry.add("vigil.verifier.instance-id", () -> "RT-1");
         registry.add("vigil.verifier.work-dir", () -> Path.of(System.getProperty("java.io.tmpdir"), "restore-test").toString());
+    }
+
+    private static LocalPostgres tlsPostgres;
+    private static LocalTls tls;
+    private static LocalTls otherAuthority;
+
+    private static void startTlsServer() {
+        try {
+            Path dir = Files.createTempDirectory("restore-tls-");
+            tls = LocalTls.create(dir.resolve("tls"), "restore");
+            otherAuthority = LocalTls.create(dir.resolve("tls"), "other");
+            tlsPostgres = LocalPostgres.startWithTls(dir.resolve("pg"), FreePorts.next(), tls);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void tlsServer(DynamicPropertyRegistry registry, String name, Path authority) {
+        LocalPostgres.Login login = tlsPostgres.verifierRole();
+        String prefix = "vigil.verifier.restore-servers." + name + ".";
+        registry.add(prefix + "host", tlsPostgres::host);
+        registry.add(prefix + "port", tlsPostgres::port);
+        registry.add(prefix + "username", login::role);
+        registry.add(prefix + "password", login::password);
+        registry.add(prefix + "sslmode", () -> "verify-full");
+        registry.add(prefix + "sslrootcert", () -> authority.toAbsolutePath().toString());
+    }
+
+    @AfterAll
+    static void stopTlsServer() {
+        if (tlsPostgres != null) {
+            tlsPostgres.close();
+        }
     }
 
     private static void allow(DynamicPropertyRegistry registry, int rule, String target, String server, String databases) {
@@ -194,6 +237,39 @@ class RestoreOnDemandTest {
         assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.toString()).doesNotContain(RESTORER_SECRET);
         assertThat(tablesIn("restored_locked")).contains("sales.Order Lines", "public.customers");
+    }
+
+    @Test
+    void aServerWithVerifyFullAndItsAuthorityIsRestoredIntoOverTls() throws Exception {
+        ensureVerified();
+
+        RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "tls", "restored_tls", false,
+                List.of(), List.of(), null));
+
+        assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.PASSED);
+        assertThat(outcome.tables()).extracting(TableCheck::foundRows).containsExactly(3L, 40L, 700L);
+        // Every connection of the verifier's was TLS: its own (JDBC names itself only after connecting) and pg_restore's (PGAPPNAME).
+        List<String> connections = Files.readAllLines(tlsPostgres.serverLog()).stream()
+                .filter(line -> line.contains("connection authorized") && line.contains("user=" + LocalPostgres.VERIFIER_ROLE)).toList();
+        assertThat(connections).as("the verifier's connections to the TLS server").isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("SSL enabled"))
+                .anySatisfy(line -> assertThat(line).as("pg_restore's").contains("application_name=vigil-verifier"));
+    }
+
+    @Test
+    void aServerCertificateOfAnotherAuthorityFailsTheRestoreAtOnceNamingTlsAndTheSettings() {
+        ensureVerified();
+        long started = System.nanoTime();
+
+        RestoreCompleted outcome = restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "tls-other-ca", "restored_tls", false,
+                List.of(), List.of(), null));
+
+        assertThat(outcome.verdict()).as(outcome.toString()).isEqualTo(Verdict.FAILED);
+        assertThat(outcome.differences()).singleElement().asString()
+                .startsWith("TLS to server tls-other-ca at " + tlsPostgres.host() + ":" + tlsPostgres.port() + " failed (sslmode verify-full, "
+                        + "sslrootcert " + otherAuthority.caCertificate().toAbsolutePath() + "): ")
+                .contains("check vigil.verifier.restore-servers.tls-other-ca.sslmode and vigil.verifier.restore-servers.tls-other-ca.sslrootcert");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused, not waited out").isLessThan(Duration.ofSeconds(30));
     }
 
     @Test
@@ -349,7 +425,7 @@ class RestoreOnDemandTest {
         assertThat(refused.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(refused.refused()).isEqualTo("target restore-shop may not be restored into database elsewhere_orders on server staging: "
                 + "the verifier's restore allow-list (vigil.verifier.restore-allow-list) lets it restore into the verification server: *; "
-                + "server staging: restored_*; server locked: restored_locked. Name one of those, or ask the verifier's operator to add a "
+                + "server staging: restored_*; server locked: restored_locked; server tls: restored_tls; server tls-other-ca: restored_tls. Name one of those, or ask the verifier's operator to add a "
                 + "rule there");
         assertThat(refused.requestedBy()).isEqualTo("nightly-copy pipeline");
         assertThat(exists("elsewhere_orders")).as("the database refused is not created").isFalse();
@@ -392,7 +468,7 @@ class RestoreOnDemandTest {
         ensureVerified();
 
         assertThat(restore(RestoreRequested.now(UUID.randomUUID(), TARGET, VERIFIED, "production", "x", false, List.of(), List.of(), null)).refused())
-                .isEqualTo("no restore server is named 'production'; the verifier knows [locked, staging]: name one, leave server out for the "
+                .isEqualTo("no restore server is named 'production'; the verifier knows [locked, staging, tls, tls-other-ca]: name one, leave server out for the "
                         + "verification server, or add it under vigil.verifier.restore-servers");
         assertThat(restore(request(JobId.random(), "x", false, List.of(), List.of())).refused())
                 .startsWith("no stored backup of target restore-shop with job id");

@@ -4,6 +4,7 @@ import dev.vigil.messaging.Cancellation;
 import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.Connection;
 import dev.vigil.pgclients.PrivatePassfile;
+import dev.vigil.pgclients.TlsFailures;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
@@ -182,7 +183,7 @@ final class PgDumpProcess {
             failureClass = FailureClass.PERMISSION_DENIED;
         } else if (lower.contains("password authentication failed") || lower.contains("no password supplied")) {
             failureClass = FailureClass.AUTHENTICATION;
-        } else if (isTls(lower)) {
+        } else if (TlsFailures.inLibpqOutput(stderr)) {
             return new DumpFailure(FailureClass.AUTHENTICATION, "pg_dump of " + target.describe() + " failed on TLS (sslmode "
                     + target.sslmodeOrDefault() + "), exit " + exit + ": " + stderr.strip()
                     + " Check the target's sslmode and sslrootcert.");
@@ -192,15 +193,6 @@ final class PgDumpProcess {
             failureClass = FailureClass.DUMP_ERROR;
         }
         return new DumpFailure(failureClass, "pg_dump of " + target.describe() + " exited with " + exit + ": " + stderr.strip());
-    }
-
-    /**
-     * libpq's own words for a failed TLS connection; exact phrases, so a table named, say,
-     * {@code certificates} in pg_dump's output does not make another failure look like one.
-     */
-    private static boolean isTls(String lowerCaseStderr) {
-        return List.of("ssl error", "certificate verify failed", "server certificate for", "root certificate file",
-                "does not support ssl", "ssl connection is required").stream().anyMatch(lowerCaseStderr::contains);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.RowCounts;
+import dev.vigil.pgclients.TlsFailures;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -138,7 +139,7 @@ final class SourceSnapshot implements AutoCloseable {
     static DumpFailure classify(SQLException e, Connection target) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = target.describe();
-        if (isTls(e)) {
+        if (TlsFailures.isTls(e)) {
             // A certificate that does not verify is a setting to fix, not a network blip: not retried.
             return new DumpFailure(FailureClass.AUTHENTICATION, "TLS to " + where + " failed (sslmode " + target.sslmodeOrDefault()
                     + (target.sslrootcert() == null ? ", libpq's default CA file" : ", sslrootcert " + target.sslrootcert()) + "): "
@@ -162,24 +163,6 @@ final class SourceSnapshot implements AutoCloseable {
                     + target.host() + ":" + target.port() + "; check the target's database name");
         }
         return new DumpFailure(FailureClass.DUMP_ERROR, "reading " + where + " failed: " + e.getMessage());
-    }
-
-    /**
-     * Whether the driver failed to connect on TLS: the handshake, the certificate chain, the host
-     * name, or the CA file. Only connection failures (SQL state class 08) count, so an error about a
-     * table that happens to be named {@code certificates} is not taken for one.
-     */
-    static boolean isTls(SQLException e) {
-        if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
-            return false;
-        }
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.GeneralSecurityException) {
-                return true;
-            }
-        }
-        String message = String.valueOf(e.getMessage());
-        return message.contains("SSL") || message.contains("hostnameverifier") || message.contains("certificate");
     }
 
     /** Drops the connection from another thread, ending whatever query runs on it; {@link #close} still follows. */

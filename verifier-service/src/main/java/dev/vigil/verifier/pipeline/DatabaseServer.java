@@ -22,9 +22,10 @@ public final class DatabaseServer {
     }
 
     /**
-     * A connection to {@code database} on {@code server}, named {@code vigil-verifier} in pg_stat_activity;
-     * it gives up a server that does not accept it within the server's {@code connect-timeout}, or that
-     * leaves a statement unanswered for its {@code socket-timeout}.
+     * A connection to {@code database} on {@code server}, named {@code vigil-verifier} in pg_stat_activity,
+     * with the server's {@code sslmode} and {@code sslrootcert}; it gives up a server that does not accept
+     * it within the server's {@code connect-timeout}, or that leaves a statement unanswered for its
+     * {@code socket-timeout}.
      */
     public static Connection connect(VerifierProperties.Server server, String database) throws SQLException {
         Properties properties = new Properties();
@@ -37,9 +38,25 @@ public final class DatabaseServer {
         // connectTimeout bounds only the TCP connect; a server that accepts and then says nothing is bounded by loginTimeout.
         properties.setProperty("loginTimeout", String.valueOf(seconds(server.connectTimeout())));
         properties.setProperty("socketTimeout", String.valueOf(seconds(server.socketTimeout())));
+        properties.setProperty("sslmode", server.sslmode());
+        if (!server.sslrootcert().isEmpty()) {
+            properties.setProperty("sslrootcert", server.sslrootcert());
+        }
         // Encoded, so a name with '?', '&' or '/' stays a name and never adds driver settings to the URL.
         return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8), properties);
+    }
+
+    /**
+     * Why the verifier could not reach {@code server} over TLS, naming the server, its TLS settings and
+     * where they are set ({@code settings}, e.g. {@code vigil.verifier.scratch}); {@code detail} is what the
+     * driver or libpq said. Nothing restored there can be judged until the setting or the certificate
+     * is fixed.
+     */
+    public static String tlsProblem(VerifierProperties.Server server, String serverName, String settings, String detail) {
+        return "TLS to " + serverName + " at " + server.host() + ":" + server.port() + " failed (" + server.describeTls() + "): " + detail
+                + "; check " + settings + ".sslmode and " + settings + ".sslrootcert: the CA file must hold the CA that signed the server's "
+                + "certificate, and verify-full also needs the certificate to name the host as " + settings + ".host gives it";
     }
 
     /** pgjdbc's timeouts are whole seconds, 0 meaning none: anything shorter than a second is one. */

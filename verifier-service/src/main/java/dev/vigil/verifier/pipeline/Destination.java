@@ -18,6 +18,9 @@ public interface Destination extends AutoCloseable {
     /** How an operator names the server, e.g. {@code the verification server} or {@code restore server reporting}. */
     String serverName();
 
+    /** Where the server's settings are, e.g. {@code vigil.verifier.scratch} or {@code vigil.verifier.restore-servers.reporting}. */
+    String settings();
+
     /** The database restored into. */
     String database();
 

@@ -8,6 +8,7 @@ import dev.vigil.contracts.TableRowCount;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.PostgresClients;
+import dev.vigil.pgclients.TlsFailures;
 import dev.vigil.verifier.VerifierProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,6 +92,11 @@ public final class RestorePipeline {
                     + e.getMessage(), e);
         } catch (SQLException e) {
             cancellation.check();
+            if (TlsFailures.isTls(e)) {
+                // The server could not be reached as its settings ask: that says nothing about the backup.
+                return Outcome.unjudged(List.of(DatabaseServer.tlsProblem(destination.server(), destination.serverName(), destination.settings(),
+                        e.getMessage())));
+            }
             throw RestoreException.serverRefused(destination, e);
         }
     }
@@ -127,6 +133,12 @@ public final class RestorePipeline {
             if (run.artifactProblem() != null) {
                 // What a half-read or refused artifact restored says nothing more: the artifact is the finding.
                 differences.add(run.artifactProblem());
+                break;
+            }
+            if (run.errors() != null && TlsFailures.inLibpqOutput(run.errors())) {
+                // libpq refused what the driver accepted (another CA file by default, say): the server is the problem, not the backup.
+                environment.add(DatabaseServer.tlsProblem(destination.server(), destination.serverName(), destination.settings(),
+                        RestoreProgram.name(stored) + " said: " + run.errors()));
                 break;
             }
             if (run.errors() != null) {

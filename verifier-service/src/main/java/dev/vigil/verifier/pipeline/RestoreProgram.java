@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs the installed program that restores an artifact: pg_restore for custom and directory archives
  * (in parallel, from the file or directory the fetch made), psql for plain SQL (decoded into its
  * standard input). The password goes in a private passfile ({@code PGPASSFILE}), never in its
- * arguments or environment.
+ * arguments or environment; the server's TLS settings go in {@code PGSSLMODE} and {@code PGSSLROOTCERT}.
  * Thread-safe.
  */
 public final class RestoreProgram {
@@ -105,6 +105,12 @@ public final class RestoreProgram {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
         builder.environment().put("PGAPPNAME", "vigil-verifier");
+        // The server's TLS, as the verifier's own connections have it; nothing inherited from the verifier's environment.
+        builder.environment().put("PGSSLMODE", server.sslmode());
+        builder.environment().remove("PGSSLROOTCERT");
+        if (!server.sslrootcert().isEmpty()) {
+            builder.environment().put("PGSSLROOTCERT", server.sslrootcert());
+        }
         // libpq's connect timeout is whole seconds, and 1 is taken as 2.
         builder.environment().put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, (server.connectTimeout().toMillis() + 999) / 1000)));
         try (PrivatePassfile passfile = server.password().isEmpty() ? null

@@ -75,6 +75,11 @@ final class RequestedDatabase implements Destination {
     }
 
     @Override
+    public String settings() {
+        return request.server() == null ? "vigil.verifier.scratch" : "vigil.verifier.restore-servers." + request.server();
+    }
+
+    @Override
     public String database() {
         return request.database();
     }

@@ -82,6 +82,11 @@ final class ScratchDatabase implements Destination {
     }
 
     @Override
+    public String settings() {
+        return "vigil.verifier.scratch";
+    }
+
+    @Override
     public String database() {
         return name;
     }

@@ -27,7 +27,7 @@ class RolePrivilegesTest {
     }
 
     private static VerifierProperties.Server as(String role) {
-        return new VerifierProperties.Server(postgres.host(), postgres.port(), role, passwords.get(role), "postgres", null, null);
+        return new VerifierProperties.Server(postgres.host(), postgres.port(), role, passwords.get(role), "postgres", null, null, null, null);
     }
 
     @Test
@@ -57,7 +57,7 @@ class RolePrivilegesTest {
     void allowedItStartsWithAWarningAndAnUnreachableServerIsOnlyWarnedAbout() {
         assertThat(RolePrivileges.checkOnStart(as(LocalPostgres.SUPERUSER), "the verification server", true)).get().asString()
                 .startsWith("allowed by vigil.verifier.allow-superuser: the role postgres");
-        VerifierProperties.Server nowhere = new VerifierProperties.Server("127.0.0.1", FreePorts.next(), "postgres", "", "postgres", null, null);
+        VerifierProperties.Server nowhere = new VerifierProperties.Server("127.0.0.1", FreePorts.next(), "postgres", "", "postgres", null, null, null, null);
         assertThat(RolePrivileges.checkOnStart(nowhere, "restore server gone", false)).get().asString()
                 .startsWith("could not check the privileges of the role postgres on restore server gone").contains("checked again before each restore");
     }
