@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.local.LocalS3;
+import dev.vigil.local.SilentServer;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,29 +26,15 @@ class S3ClientsTest {
 
     @Test
     void anEndpointThatAcceptsButNeverAnswersFailsWithinTheReadTimeoutsOfTheSdksAttempts() throws Exception {
-        List<Socket> held = new ArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept());
-                    }
-                } catch (Exception e) {
-                    // closed with the test
-                }
-            });
+        try (SilentServer silent = new SilentServer()) {
             S3Timeouts timeouts = new S3Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30));
-            try (S3Client s3 = S3Clients.create(new S3Settings(URI.create("http://127.0.0.1:" + silent.getLocalPort()), LocalS3.REGION, true,
+            try (S3Client s3 = S3Clients.create(new S3Settings(URI.create("http://127.0.0.1:" + silent.port()), LocalS3.REGION, true,
                     timeouts))) {
                 long started = System.nanoTime();
 
                 assertThatThrownBy(() -> s3.headBucket(b -> b.bucket("anything"))).isInstanceOf(SdkClientException.class);
                 // Three attempts (the SDK's standard retries) of about a second each, and short backoffs between.
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
-            }
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
             }
         }
     }

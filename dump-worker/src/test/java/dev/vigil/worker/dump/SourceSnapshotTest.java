@@ -7,9 +7,7 @@ import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.local.LocalPostgres;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.vigil.local.SilentServer;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,21 +47,13 @@ class SourceSnapshotTest {
 
     @Test
     void aPortThatAcceptsButNeverAnswersFailsAsUnreachableWithinTheConnectTimeout() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            // Accepts at the TCP level (the backlog) and never reads or writes: a hung server, or a firewall that drops.
-            Thread.ofVirtual().start(() -> {
-                try (Socket ignored = silent.accept()) {
-                    Thread.sleep(60_000);
-                } catch (Exception e) {
-                    // closed with the test
-                }
-            });
-            Connection target = new Connection("127.0.0.1", silent.getLocalPort(), "db", "backup", null, null);
+        try (SilentServer silent = new SilentServer()) {
+            Connection target = new Connection("127.0.0.1", silent.port(), "db", "backup", null, null);
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(2), Duration.ofMinutes(30)))
                     .isInstanceOfSatisfying(DumpFailure.class, f -> assertThat(f.failureClass()).isEqualTo(FailureClass.UNREACHABLE))
-                    .hasMessageContaining("could not connect to backup@127.0.0.1:" + silent.getLocalPort() + "/db");
+                    .hasMessageContaining("could not connect to backup@127.0.0.1:" + silent.port() + "/db");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
         }
     }

@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.local.FreePorts;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalTls;
+import dev.vigil.local.SilentServer;
 import dev.vigil.pgclients.TlsFailures;
 import dev.vigil.verifier.VerifierProperties;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -102,15 +100,8 @@ class DatabaseServerTest {
 
     @Test
     void aServerThatAcceptsTcpButNeverAnswersIsGivenUpWithinTheConnectTimeout() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                try (Socket ignored = silent.accept()) {
-                    Thread.sleep(60_000);
-                } catch (Exception e) {
-                    // closed with the test
-                }
-            });
-            var server = new VerifierProperties.Server("127.0.0.1", silent.getLocalPort(), "vigil", "", "postgres", Duration.ofSeconds(2), null, null, null);
+        try (SilentServer silent = new SilentServer()) {
+            var server = new VerifierProperties.Server("127.0.0.1", silent.port(), "vigil", "", "postgres", Duration.ofSeconds(2), null, null, null);
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> DatabaseServer.connect(server, "postgres")).isInstanceOf(SQLException.class);
