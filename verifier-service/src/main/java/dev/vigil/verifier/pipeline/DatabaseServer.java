@@ -78,4 +78,38 @@ public final class DatabaseServer {
             return Integer.parseInt(rs.getString(1)) / 10000;
         }
     }
+
+    /**
+     * Drops a database (if it exists), ending the sessions in it first, as a role that need not be a
+     * superuser: it ends its own role's sessions (a pg_restore that a killed verifier left running),
+     * then drops without {@code FORCE}, which would also try to end an autovacuum worker's session and
+     * fail for a role that may not; a plain drop stops autovacuum itself. A session not yet gone is
+     * waited for a few times; another role's session makes the drop fail, saying the database is in use.
+     *
+     * @param name the database's name, passed as a value; {@code quoted} the same as an identifier in SQL
+     */
+    public static void dropDatabase(Connection connection, String name, String quoted) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (var sessions = connection.prepareStatement("select pg_terminate_backend(pid) from pg_stat_activity "
+                    + "where datname = ? and usename = current_user and pid <> pg_backend_pid()")) {
+                sessions.setString(1, name);
+                sessions.executeQuery().close();
+            }
+            try (Statement drop = connection.createStatement()) {
+                drop.execute("drop database if exists " + quoted);
+                return;
+            } catch (SQLException e) {
+                // 55006: still being accessed; an ended session may take a moment to go.
+                if (!"55006".equals(e.getSQLState()) || attempt == 10) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while dropping database " + name, e);
+            }
+        }
+    }
 }

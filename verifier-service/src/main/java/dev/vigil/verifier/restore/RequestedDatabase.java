@@ -99,7 +99,7 @@ final class RequestedDatabase implements Destination {
         try (Connection maintenance = DatabaseServer.connect(server, server.maintenanceDatabase()); Statement statement = maintenance.createStatement()) {
             if (contents != null && !contents.isEmpty()) {
                 log.warn("restore {}: dropping database {} on {} first ({}), as requested", request.restoreId(), request.database(), serverName(), contents);
-                statement.execute("drop database " + RowCounts.quote(request.database()) + " with (force)");
+                DatabaseServer.dropDatabase(maintenance, request.database(), RowCounts.quote(request.database()));
                 contents = null;
             }
             if (contents == null) {

@@ -64,7 +64,7 @@ final class ScratchDatabase implements Destination {
                 }
             }
             for (String name : names) {
-                statement.execute("drop database if exists " + name + " with (force)");
+                DatabaseServer.dropDatabase(connection, name, name);
                 dropped.add(name);
             }
         }
@@ -100,7 +100,7 @@ final class ScratchDatabase implements Destination {
     @Override
     public void prepare() throws SQLException {
         try (Connection connection = DatabaseServer.connect(server, server.maintenanceDatabase()); Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
+            DatabaseServer.dropDatabase(connection, name, name);
             statement.execute("create database " + name);
         }
         created = true;
@@ -121,8 +121,8 @@ final class ScratchDatabase implements Destination {
         if (!created) {
             return;
         }
-        try (Connection connection = DatabaseServer.connect(server, server.maintenanceDatabase()); Statement statement = connection.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
+        try (Connection connection = DatabaseServer.connect(server, server.maintenanceDatabase())) {
+            DatabaseServer.dropDatabase(connection, name, name);
         }
     }
 }
