@@ -2,6 +2,7 @@ package dev.vigil.objectstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.SilentServer;
@@ -49,15 +50,15 @@ class S3ClientsTest {
             s3.putObject(b -> b.bucket("slow-reader").key("artifact"), RequestBody.fromBytes(content));
 
             byte[] read;
+            long opened = System.nanoTime();
             try (InputStream in = s3.getObject(b -> b.bucket("slow-reader").key("artifact"))) {
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                 byte[] chunk = new byte[64 * 1024];
-                int n;
-                while ((n = in.read(chunk)) > 0) {
-                    out.write(chunk, 0, n);
-                    // As the verifier reads while pg_restore works: in all, well past the one-second attempt timeout.
-                    Thread.sleep(600);
-                }
+                out.write(chunk, 0, in.read(chunk));
+                // As the verifier reads while pg_restore works: the rest is read only once the attempt timeout is well past.
+                await("twice the attempt timeout since the download began").atMost(Duration.ofSeconds(10))
+                        .until(() -> Duration.ofNanos(System.nanoTime() - opened).compareTo(timeouts.attempt().multipliedBy(2)) > 0);
+                in.transferTo(out);
                 read = out.toByteArray();
             }
 
