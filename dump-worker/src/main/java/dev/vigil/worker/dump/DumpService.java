@@ -1,14 +1,14 @@
 package dev.vigil.worker.dump;
 
+import dev.vigil.codec.AgeRecipient;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
-import dev.vigil.codec.AgeRecipient;
 import dev.vigil.codec.Keyring;
 import dev.vigil.contracts.Artifact;
-import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
+import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.DumpProgressed;
@@ -19,14 +19,12 @@ import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
+import dev.vigil.messaging.TargetSettings;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.staging.Staging;
-import java.util.regex.Pattern;
+import dev.vigil.worker.WorkerProperties;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import dev.vigil.worker.WorkerProperties;
-import dev.vigil.messaging.TargetSettings;
-import software.amazon.awssdk.core.exception.SdkException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -37,8 +35,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Dumps one requested backup: resolves the target, opens a snapshot, runs pg_dump on it into
@@ -254,10 +255,7 @@ public class DumpService {
     /** An error no classification expected (a bug, the broker gone while announcing), reported as the job's failure. */
     public void reportUnexpected(BackupRequested request, RuntimeException e) {
         log.error("dump of job {} target {} failed unexpectedly", request.jobId(), request.targetId(), e);
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
         String detail = cause.getMessage() == null ? "" : ": " + cause.getMessage();
         fail(request, FailureClass.DUMP_ERROR, "the worker failed unexpectedly: " + cause.getClass().getSimpleName()
                 + detail.substring(0, Math.min(detail.length(), 300)) + "; see the log of worker " + workerId + " for job " + request.jobId());

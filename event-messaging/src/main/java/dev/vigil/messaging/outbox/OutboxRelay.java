@@ -2,6 +2,7 @@ package dev.vigil.messaging.outbox;
 
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.EventPublisher;
+import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -168,11 +170,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** The wait after the given number of failed attempts: the initial backoff, doubled per further attempt, at most the max. */
     Duration backoff(int attempts) {
-        Duration wait = settings.initialBackoff();
-        for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
+        return Duration.ofMillis(IntervalFunction.ofExponentialBackoff(settings.initialBackoff(), 2.0, settings.maxBackoff()).apply(attempts));
     }
 
     private void deadLetter(Row row, int attempts, String error) {
@@ -214,10 +212,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** The innermost cause, class and message: what an operator needs, never the payload (the binder's own message may show it). */
     static String reason(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
         String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
         return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) + "…" : text;
     }
