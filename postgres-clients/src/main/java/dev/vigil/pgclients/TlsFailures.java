@@ -44,4 +44,13 @@ public final class TlsFailures {
         String lower = output.toLowerCase(java.util.Locale.ROOT);
         return LIBPQ_PHRASES.stream().anyMatch(lower::contains);
     }
+
+    /**
+     * What to check after a TLS failure, naming the settings where they are set, e.g.
+     * {@code check vigil.verifier.scratch.sslmode and ...}: the CA file, and for verify-full the host name.
+     */
+    public static String whatToCheck(String sslmodeSetting, String sslrootcertSetting, String hostSetting) {
+        return "check " + sslmodeSetting + " and " + sslrootcertSetting + ": the CA file must hold the CA that signed the server's certificate, "
+                + "and verify-full also needs the certificate to name the host as " + hostSetting + " gives it";
+    }
 }

@@ -1,19 +1,20 @@
 package dev.vigil.worker.dump;
 
-import dev.vigil.messaging.Cancellation;
-import dev.vigil.contracts.Sha256;
-import dev.vigil.contracts.Connection;
-import dev.vigil.pgclients.PrivatePassfile;
-import dev.vigil.pgclients.TlsFailures;
-import dev.vigil.contracts.DumpOptions;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.DirectoryArchive;
+import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.Sha256;
+import dev.vigil.messaging.Cancellation;
+import dev.vigil.pgclients.PrivatePassfile;
+import dev.vigil.pgclients.ServerTls;
+import dev.vigil.pgclients.TlsFailures;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,11 +71,7 @@ final class PgDumpProcess {
         environment.put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, connectTimeoutSeconds)));
         environment.put("PGAPPNAME", "vigil-dump-worker");
         // The target's TLS, as the worker's own connection has it; nothing inherited from the worker's environment.
-        environment.put("PGSSLMODE", target.sslmodeOrDefault());
-        environment.remove("PGSSLROOTCERT");
-        if (target.sslrootcert() != null) {
-            environment.put("PGSSLROOTCERT", target.sslrootcert());
-        }
+        new ServerTls(target.sslmodeOrDefault(), target.sslrootcert()).applyTo(environment);
         try (PrivatePassfile passfile = password.isPresent() ? PrivatePassfile.write(target.host(), target.port(), target.database(), target.username(), password.get()) : null) {
             if (passfile != null) {
                 environment.put("PGPASSFILE", passfile.path().toString());

@@ -7,6 +7,7 @@ import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.pgclients.CatalogFingerprint;
 import dev.vigil.pgclients.RowCounts;
+import dev.vigil.pgclients.ServerTls;
 import dev.vigil.pgclients.TlsFailures;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -56,10 +57,7 @@ final class SourceSnapshot implements AutoCloseable {
         properties.setProperty("loginTimeout", String.valueOf(Math.max(1, connectTimeout.toSeconds())));
         properties.setProperty("socketTimeout", String.valueOf(Math.max(1, countTimeout.plus(SOCKET_MARGIN).toSeconds())));
         properties.setProperty("ApplicationName", "vigil-dump-worker");
-        properties.setProperty("sslmode", target.sslmodeOrDefault());
-        if (target.sslrootcert() != null) {
-            properties.setProperty("sslrootcert", target.sslrootcert());
-        }
+        new ServerTls(target.sslmodeOrDefault(), target.sslrootcert()).applyTo(properties);
         String url = "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database();
         java.sql.Connection jdbc = null;
         try {
@@ -143,8 +141,7 @@ final class SourceSnapshot implements AutoCloseable {
             // A certificate that does not verify is a setting to fix, not a network blip: not retried.
             return new DumpFailure(FailureClass.AUTHENTICATION, "TLS to " + where + " failed (sslmode " + target.sslmodeOrDefault()
                     + (target.sslrootcert() == null ? ", libpq's default CA file" : ", sslrootcert " + target.sslrootcert()) + "): "
-                    + e.getMessage() + "; check the target's sslmode and sslrootcert: the CA file must hold the CA that signed the server's "
-                    + "certificate, and verify-full also needs the certificate to name the host as the target gives it.");
+                    + e.getMessage() + "; " + TlsFailures.whatToCheck("the target's sslmode", "sslrootcert", "the target") + ".");
         }
         if (state.startsWith("08") || e.getCause() instanceof java.io.IOException) {
             return new DumpFailure(FailureClass.UNREACHABLE, "could not connect to " + where + ": " + e.getMessage()

@@ -1,5 +1,7 @@
 package dev.vigil.verifier.pipeline;
 
+import dev.vigil.pgclients.ServerTls;
+import dev.vigil.pgclients.TlsFailures;
 import dev.vigil.verifier.VerifierProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +40,7 @@ public final class DatabaseServer {
         // connectTimeout bounds only the TCP connect; a server that accepts and then says nothing is bounded by loginTimeout.
         properties.setProperty("loginTimeout", String.valueOf(seconds(server.connectTimeout())));
         properties.setProperty("socketTimeout", String.valueOf(seconds(server.socketTimeout())));
-        properties.setProperty("sslmode", server.sslmode());
-        if (!server.sslrootcert().isEmpty()) {
-            properties.setProperty("sslrootcert", server.sslrootcert());
-        }
+        new ServerTls(server.sslmode(), server.sslrootcert()).applyTo(properties);
         // Encoded, so a name with '?', '&' or '/' stays a name and never adds driver settings to the URL.
         return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8), properties);
@@ -55,8 +54,7 @@ public final class DatabaseServer {
      */
     public static String tlsProblem(VerifierProperties.Server server, String serverName, String settings, String detail) {
         return "TLS to " + serverName + " at " + server.host() + ":" + server.port() + " failed (" + server.describeTls() + "): " + detail
-                + "; check " + settings + ".sslmode and " + settings + ".sslrootcert: the CA file must hold the CA that signed the server's "
-                + "certificate, and verify-full also needs the certificate to name the host as " + settings + ".host gives it";
+                + "; " + TlsFailures.whatToCheck(settings + ".sslmode", settings + ".sslrootcert", settings + ".host");
     }
 
     /** pgjdbc's timeouts are whole seconds, 0 meaning none: anything shorter than a second is one. */

@@ -4,6 +4,7 @@ import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.pgclients.PrivatePassfile;
+import dev.vigil.pgclients.ServerTls;
 import dev.vigil.verifier.VerifierProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,11 +107,7 @@ public final class RestoreProgram {
         builder.environment().remove("PGPASSWORD");
         builder.environment().put("PGAPPNAME", "vigil-verifier");
         // The server's TLS, as the verifier's own connections have it; nothing inherited from the verifier's environment.
-        builder.environment().put("PGSSLMODE", server.sslmode());
-        builder.environment().remove("PGSSLROOTCERT");
-        if (!server.sslrootcert().isEmpty()) {
-            builder.environment().put("PGSSLROOTCERT", server.sslrootcert());
-        }
+        new ServerTls(server.sslmode(), server.sslrootcert()).applyTo(builder.environment());
         // libpq's connect timeout is whole seconds, and 1 is taken as 2.
         builder.environment().put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, (server.connectTimeout().toMillis() + 999) / 1000)));
         try (PrivatePassfile passfile = server.password().isEmpty() ? null
