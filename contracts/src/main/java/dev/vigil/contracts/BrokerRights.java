@@ -54,7 +54,7 @@ public final class BrokerRights {
             WORKER, List.of(Topics.BACKUP_REQUESTED),
             STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED),
             VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED),
-            NOTIFIER, List.of(Topics.BACKUP_FAILED, Topics.BACKUP_VERIFIED));
+            NOTIFIER, List.of(Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.RETENTION_APPLIED));
 
     private BrokerRights() {
     }

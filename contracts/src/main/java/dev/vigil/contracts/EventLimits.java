@@ -40,6 +40,9 @@ public final class EventLimits {
      */
     public static final int RETAINED_BACKUPS = 10_000;
 
+    /** Labels on one target. */
+    public static final int LABELS = 50;
+
     private EventLimits() {
     }
 
