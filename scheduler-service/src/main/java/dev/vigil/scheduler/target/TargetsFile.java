@@ -2,6 +2,8 @@ package dev.vigil.scheduler.target;
 
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
+import dev.vigil.contracts.Labels;
+import dev.vigil.contracts.Monitoring;
 import dev.vigil.contracts.RetentionPolicy;
 import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.TargetId;
@@ -10,11 +12,15 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.scheduling.support.CronExpression;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -49,13 +55,26 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *     checks:                       # optional: run against every restored backup, each answering one boolean
  *       - name: newest order is recent
  *         sql: select max(created_at) > now() - interval '24 hours' from sales.orders
+ *     labels:                       # optional: key: value, by which alert subscriptions choose targets
+ *       team: payments              # keys: lower-case letters, digits, '.', '_', '/', '-'; values: 1 to 128 characters
+ *       tier: critical
+ *     monitoring:                   # optional: how the notifier watches it; fields left out take the notifier's defaults
+ *       freshness: 25h              # longest time without a verified backup: 90m, 25h, 2d, or ISO-8601 such as PT25H
+ *       history: 14                 # newest verified backups a new one is compared with
+ *       minHistory: 5               # fewer verified backups than this: no size comparison
+ *       sizeTolerancePercent: 25    # size and rows may differ this much from the history's median
+ *       tableLossPercent: 50        # a table losing more than this share of its rows is an anomaly...
+ *       tableMinRows: 100           # ...when it held at least this many rows
  * </pre>
  */
 public final class TargetsFile {
 
     private static final Set<String> FIELDS = Set.of("id", "host", "port", "database", "username", "passwordEnv",
-            "passwordFile", "sslmode", "sslrootcert", "schedule", "timeZone", "dump", "retention", "checks", "password");
+            "passwordFile", "sslmode", "sslrootcert", "schedule", "timeZone", "dump", "retention", "checks", "labels", "monitoring",
+            "password");
     private static final List<String> RETENTION_FIELDS = List.of("daily", "weekly", "monthly", "yearly", "keepWithinDays", "minVerified");
+    private static final List<String> MONITORING_FIELDS = List.of("freshness", "history", "minHistory", "sizeTolerancePercent",
+            "tableLossPercent", "tableMinRows");
     private static final Set<String> DUMP_FIELDS = Set.of("format", "schemas", "excludeSchemas", "tables", "excludeTables", "schemaOnly", "jobs");
 
     private TargetsFile() {
@@ -131,7 +150,96 @@ public final class TargetsFile {
             throw new InvalidTargetsException(where + ": unknown timeZone '" + entry.get("timeZone") + "'; use a region id such as Europe/Berlin or UTC");
         }
         return new Target(id, connection, schedule, zone, dumpOptions(where, entry.get("dump")), retention(where, entry.get("retention")),
-                checks(where, entry.get("checks")));
+                checks(where, entry.get("checks")), labels(where, entry.get("labels")), monitoring(where, entry.get("monitoring")));
+    }
+
+    /** The target's labels, keys and values as {@link Labels#checked} allows them; no block: none. */
+    private static Map<String, String> labels(String where, Object value) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> labels)) {
+            throw new InvalidTargetsException(where + ": 'labels' must be a mapping of key: value, e.g. labels: {team: payments, tier: critical}");
+        }
+        Map<String, String> read = new LinkedHashMap<>();
+        // YAML reads `tier: 1` as a number and `pii: true` as a boolean; as labels they are text.
+        // A key without a value stays null, for Labels to refuse.
+        labels.forEach((key, label) -> read.put(String.valueOf(key), label == null ? null : String.valueOf(label)));
+        try {
+            return Labels.checked(read);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetsException(where + ": 'labels': " + e.getMessage());
+        }
+    }
+
+    /** How the notifier watches the target: fields left out stay null (the notifier's defaults); no block: every default. */
+    private static Monitoring monitoring(String where, Object value) {
+        if (value == null) {
+            return Monitoring.DEFAULTS;
+        }
+        if (!(value instanceof Map<?, ?> monitoring)) {
+            throw new InvalidTargetsException(where + ": 'monitoring' must be a mapping with " + String.join(", ", MONITORING_FIELDS));
+        }
+        for (Object key : monitoring.keySet()) {
+            if (!MONITORING_FIELDS.contains(String.valueOf(key))) {
+                throw new InvalidTargetsException(where + ": unknown field 'monitoring." + key + "'; known: " + String.join(", ", MONITORING_FIELDS));
+            }
+        }
+        Long freshness = seconds(where, "monitoring.freshness", monitoring.get("freshness"));
+        Integer history = smallNumber(where, "monitoring.history", monitoring.get("history"));
+        Integer minHistory = smallNumber(where, "monitoring.minHistory", monitoring.get("minHistory"));
+        Integer sizeTolerance = smallNumber(where, "monitoring.sizeTolerancePercent", monitoring.get("sizeTolerancePercent"));
+        Integer tableLoss = smallNumber(where, "monitoring.tableLossPercent", monitoring.get("tableLossPercent"));
+        Long tableMinRows = wholeNumber(where, "monitoring.tableMinRows", monitoring.get("tableMinRows"));
+        try {
+            return new Monitoring(freshness, null, history, minHistory, sizeTolerance, tableLoss, tableMinRows);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetsException(where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A duration in Spring Boot's forms, {@code 90m}, {@code 25h}, {@code 2d}, or ISO-8601 {@code PT25H}, in whole seconds;
+     * a bare number is refused, as its unit would be a guess.
+     */
+    private static @Nullable Long seconds(String where, String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String text = String.valueOf(value).trim();
+        String howToWrite = where + ": '" + field + "' must be a duration with its unit, such as 90m, 25h, 2d or PT25H (ISO-8601), got: " + value;
+        if (text.matches("[+-]?\\d+")) {
+            throw new InvalidTargetsException(howToWrite);
+        }
+        Duration duration;
+        try {
+            duration = DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new InvalidTargetsException(howToWrite);
+        }
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new InvalidTargetsException(where + ": '" + field + "' must be at least 1s, got: " + value);
+        }
+        return duration.toSeconds();
+    }
+
+    private static @Nullable Long wholeNumber(String where, String field, Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetsException(where + ": '" + field + "' must be a whole number, got: " + value);
+        }
+    }
+
+    private static @Nullable Integer smallNumber(String where, String field, Object value) {
+        Long number = wholeNumber(where, field, value);
+        if (number != null && (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE)) {
+            throw new InvalidTargetsException(where + ": '" + field + "' is out of range, got: " + value);
+        }
+        return number == null ? null : number.intValue();
     }
 
     /** The target's own checks: a list of {name, sql}, names unique. */

@@ -3,6 +3,7 @@ package dev.vigil.scheduler.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.contracts.Monitoring;
 import dev.vigil.contracts.RetentionPolicy;
 import dev.vigil.contracts.SqlCheck;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -205,6 +207,95 @@ class TargetsFileTest {
                 targets:
                   - {id: a, host: h, database: d, username: u, sslmode: verify-ca, sslrootcert: ca.pem}
                 """)).hasMessageContaining("sslrootcert must be an absolute path on the dump workers");
+    }
+
+    @Test
+    void labelsAndMonitoringAreReadAndLeftOutTheyMeanNoneAndEveryDefault() throws IOException {
+        List<Target> targets = read("""
+                targets:
+                  - id: a
+                    host: h
+                    database: d
+                    username: u
+                    labels: {team: payments, tier: 1}
+                    monitoring:
+                      freshness: 25h
+                      history: 20
+                      minHistory: 4
+                      sizeTolerancePercent: 30
+                      tableLossPercent: 40
+                      tableMinRows: 1000
+                  - {id: b, host: h, database: d, username: u, monitoring: {freshness: PT90M}}
+                  - {id: c, host: h, database: d, username: u, monitoring: {freshness: 2d}}
+                  - {id: d, host: h, database: d, username: u}
+                """);
+
+        assertThat(targets.get(0).labels()).as("a number as a label value is its text").isEqualTo(Map.of("team", "payments", "tier", "1"));
+        assertThat(targets.get(0).monitoring()).isEqualTo(new Monitoring(25 * 3600L, null, 20, 4, 30, 40, 1000L));
+        assertThat(targets.get(1).monitoring().freshnessLimitSeconds()).as("ISO-8601").isEqualTo(90 * 60L);
+        assertThat(targets.get(2).monitoring().freshnessLimitSeconds()).isEqualTo(2 * 86_400L);
+        assertThat(targets.get(3).labels()).isEmpty();
+        assertThat(targets.get(3).monitoring()).isEqualTo(Monitoring.DEFAULTS);
+    }
+
+    @Test
+    void anUnknownMonitoringFieldIsRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, monitoring: {freshnes: 25h}}
+                """)).isInstanceOf(InvalidTargetsException.class).hasMessageContaining("targets.yml").hasMessageContaining("(a)")
+                .hasMessageContaining("unknown field 'monitoring.freshnes'")
+                .hasMessageContaining("known: freshness, history, minHistory, sizeTolerancePercent, tableLossPercent, tableMinRows");
+    }
+
+    @Test
+    void aFreshnessThatIsNoDurationIsRefusedSayingHowToWriteOne() {
+        for (String freshness : List.of("\"25 hours\"", "25", "PT", "-1h")) {
+            assertThatThrownBy(() -> read("""
+                    targets:
+                      - {id: a, host: h, database: d, username: u, monitoring: {freshness: %s}}
+                    """.formatted(freshness))).as(freshness).isInstanceOf(InvalidTargetsException.class)
+                    .hasMessageContaining("(a)").hasMessageContaining("'monitoring.freshness'")
+                    .hasMessageMatching("(?s).*(such as 90m, 25h, 2d or PT25H|at least 1s).*");
+        }
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, monitoring: {freshness: 25 hours}}
+                """)).hasMessageContaining("'monitoring.freshness' must be a duration with its unit, such as 90m, 25h, 2d or PT25H (ISO-8601), "
+                + "got: 25 hours");
+    }
+
+    @Test
+    void badMonitoringNumbersAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, monitoring: {history: many}}
+                """)).hasMessageContaining("(a)").hasMessageContaining("'monitoring.history' must be a whole number, got: many");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, monitoring: {tableLossPercent: 150}}
+                """)).hasMessageContaining("(a)").hasMessageContaining("monitoring.tableLossPercent must be from 1 to 100, got: 150");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, monitoring: 25h}
+                """)).hasMessageContaining("'monitoring' must be a mapping with freshness");
+    }
+
+    @Test
+    void aBadLabelIsRefusedNamingTheTargetAndTheLabel() {
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, labels: {Team: payments}}
+                """)).isInstanceOf(InvalidTargetsException.class).hasMessageContaining("targets.yml").hasMessageContaining("(a)")
+                .hasMessageContaining("'labels'").hasMessageContaining("label key 'Team' must be 1 to 63 lower-case letters");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, labels: {team: }}
+                """)).hasMessageContaining("(a)").hasMessageContaining("label 'team' needs a value");
+        assertThatThrownBy(() -> read("""
+                targets:
+                  - {id: a, host: h, database: d, username: u, labels: [team, payments]}
+                """)).hasMessageContaining("(a)").hasMessageContaining("'labels' must be a mapping of key: value");
     }
 
     @Test
