@@ -11,6 +11,7 @@ import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.Monitoring;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableCheck;
 import dev.vigil.contracts.TableRowCount;
@@ -30,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -223,12 +225,16 @@ class SchedulerServiceTest {
     }
 
     @Test
-    void everyTargetIsAnnouncedOnTheCompactedTopicWithoutASecret() {
+    void everyTargetIsAnnouncedOnTheCompactedTopicWithoutASecretWithItsLabelsAndHowToWatchIt() {
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.TARGETS)) {
             KafkaProbe.Seen seen = probe.await(r -> "orders-db".equals(r.key()), Duration.ofSeconds(30));
             TargetConfigured event = EventJson.read(seen.value().getBytes(), TargetConfigured.class);
             assertThat(event.connection().passwordEnv()).isEqualTo("ORDERS_PGPASSWORD");
             assertThat(event.connection().database()).isEqualTo("orders");
+            assertThat(event.schemaVersion()).isEqualTo(6);
+            assertThat(event.labelMap()).isEqualTo(Map.of("team", "payments", "tier", "critical"));
+            assertThat(event.monitoringSettings()).as("as the targets file sets it, with the default schedule's longest gap, a day")
+                    .isEqualTo(new Monitoring(30 * 3600L, 86_400L, null, null, null, 20, null));
         }
     }
 

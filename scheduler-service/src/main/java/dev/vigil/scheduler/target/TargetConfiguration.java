@@ -7,6 +7,8 @@ import dev.vigil.messaging.BrokerSignIn;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.messaging.TargetSettings;
 import dev.vigil.scheduler.SchedulerProperties;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +29,9 @@ import org.springframework.context.event.EventListener;
 
 /**
  * Loads the target list and announces every target on the compacted targets topic at start-up,
- * so dump workers learn how to reach each target without reading the scheduler's tables; a target
- * no longer in the list gets a tombstone, so workers forget it.
+ * so dump workers learn how to reach each target without reading the scheduler's tables, and the
+ * notifier its labels and how to watch it (with the schedule's longest gap); a target no longer in
+ * the list gets a tombstone, so workers forget it.
  */
 @Configuration(proxyBeanMethods = false)
 class TargetConfiguration {
@@ -68,9 +71,12 @@ class TargetConfiguration {
         @EventListener(ApplicationReadyEvent.class)
         void announce() throws InterruptedException {
             ensureCompactedTopic();
+            Instant now = Instant.now();
             for (Target target : targets.all()) {
-                publisher.publish(TargetConfigured.now(target.id(), target.connection(), target.dump(), target.retention(), target.checks()));
-                log.info("announced target {} ({})", target.id(), target.connection().describe());
+                Long interval = ScheduleInterval.longest(target.schedule(), target.timeZone(), now).map(Duration::toSeconds).orElse(null);
+                publisher.publish(TargetConfigured.now(target.id(), target.connection(), target.dump(), target.retention(), target.checks(),
+                        target.labels(), target.monitoring().withScheduleInterval(interval)));
+                log.info("announced target {} ({}), schedule interval {}s", target.id(), target.connection().describe(), interval);
             }
             Optional<Set<TargetId>> live = announced.configured();
             if (live.isEmpty()) {

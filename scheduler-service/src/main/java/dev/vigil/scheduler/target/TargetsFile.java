@@ -66,6 +66,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *       tableLossPercent: 50        # a table losing more than this share of its rows is an anomaly...
  *       tableMinRows: 100           # ...when it held at least this many rows
  * </pre>
+ *
+ * <p>The schedule's interval, which the notifier also needs, is not written here: the scheduler
+ * works it out from {@code schedule} when it announces the target.
  */
 public final class TargetsFile {
 
