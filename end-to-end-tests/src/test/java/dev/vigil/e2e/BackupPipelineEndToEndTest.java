@@ -352,10 +352,6 @@ class BackupPipelineEndToEndTest {
     }
 
     private static String text(MimeMessage message) {
-        try {
-            return message.getContent().toString();
-        } catch (Exception e) {
-            return "";
-        }
+        return LocalSmtp.text(message);
     }
 }

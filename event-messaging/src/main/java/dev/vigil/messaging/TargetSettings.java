@@ -103,6 +103,11 @@ public class TargetSettings implements SmartLifecycle {
         return awaitCaughtUp() ? java.util.Optional.of(Set.copyOf(targets.keySet())) : java.util.Optional.empty();
     }
 
+    /** Every target's current settings, once the topic has been read; empty when it was not read within the read wait. */
+    public java.util.Optional<List<TargetConfigured>> current() throws InterruptedException {
+        return awaitCaughtUp() ? java.util.Optional.of(List.copyOf(targets.values())) : java.util.Optional.empty();
+    }
+
     private boolean awaitCaughtUp() throws InterruptedException {
         long deadline = System.nanoTime() + readWait.toNanos();
         synchronized (changed) {

@@ -36,6 +36,29 @@ public final class LocalSmtp implements AutoCloseable {
         return List.of(mail.getReceivedMessages());
     }
 
+    /**
+     * Every part of a message, decoded, each after its content type ({@code text/plain}, then
+     * {@code text/html} for a message with both), as a reader's mail program would show them.
+     */
+    public static String text(MimeMessage message) {
+        try {
+            return parts(message.getContent(), message.getContentType());
+        } catch (jakarta.mail.MessagingException | java.io.IOException e) {
+            throw new IllegalStateException("could not read a received message: " + e.getMessage(), e);
+        }
+    }
+
+    private static String parts(Object content, String type) throws jakarta.mail.MessagingException, java.io.IOException {
+        if (content instanceof jakarta.mail.Multipart multipart) {
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                all.append(parts(multipart.getBodyPart(i).getContent(), multipart.getBodyPart(i).getContentType()));
+            }
+            return all.toString();
+        }
+        return type + "\n" + content + "\n";
+    }
+
     @Override
     public void close() {
         mail.stop();

@@ -1,0 +1,119 @@
+package dev.vigil.notifier.delivery;
+
+import dev.vigil.contracts.json.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The messages owed to each channel: written in the same transaction as the incident change that
+ * causes them ({@link #enqueue}), sent by {@link #dispatchDue}. A channel that fails is tried again
+ * with a growing wait, and only its own messages wait: the other channels go on. Several notifier
+ * instances may dispatch at once; a row is sent by the one that locked it. A crash between a
+ * channel's answer and the commit sends that message once more (a webhook receiver can tell by
+ * {@code X-Vigil-Delivery}).
+ */
+public final class Deliveries {
+
+    private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
+    private static final int BATCH = 100;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Map<String, Channel> channels;
+    private final Duration maxBackoff;
+    private final Clock clock;
+
+    public Deliveries(JdbcClient jdbc, TransactionTemplate transactions, Map<String, Channel> channels, Duration maxBackoff, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.channels = Map.copyOf(channels);
+        this.maxBackoff = maxBackoff;
+        this.clock = clock;
+    }
+
+    /** Owes the notice to each channel, once: a notice already owed or sent to a channel is not owed again. Joins the caller's transaction. */
+    public void enqueue(Notice notice, Collection<String> channelNames) {
+        String json = EventJson.writeString(notice);
+        for (String channel : channelNames) {
+            jdbc.sql("insert into deliveries (notice_key, channel, notice) values (?, ?, cast(? as jsonb)) on conflict do nothing")
+                    .params(notice.key(), channel, json).update();
+        }
+        if (channelNames.isEmpty()) {
+            log.info("{} for target {} ({}): no subscription hears it", notice.type(), notice.targetId(), notice.kind());
+        }
+    }
+
+    private record Due(long id, String channel, String notice, int attempts) {
+    }
+
+    /** Sends what is due, each channel in turn; answers how many messages went out. */
+    public int dispatchDue() {
+        Integer sent = transactions.execute(status -> {
+            List<Due> due = jdbc.sql("select id, channel, notice::text as notice, attempts from deliveries "
+                            + "where sent_at is null and next_attempt_at <= ? order by id limit " + BATCH + " for update skip locked")
+                    .param(Timestamp.from(clock.instant()))
+                    .query((rs, n) -> new Due(rs.getLong("id"), rs.getString("channel"), rs.getString("notice"), rs.getInt("attempts"))).list();
+            Set<String> down = new HashSet<>();
+            int count = 0;
+            for (Due delivery : due) {
+                if (down.contains(delivery.channel())) {
+                    continue;
+                }
+                Channel channel = channels.get(delivery.channel());
+                if (channel == null) {
+                    jdbc.sql("update deliveries set last_error = ?, next_attempt_at = 'infinity' where id = ?")
+                            .params("channel " + delivery.channel() + " is no longer configured: not sent", delivery.id()).update();
+                    log.warn("a message is owed to channel {}, which is no longer configured: it is not sent", delivery.channel());
+                    continue;
+                }
+                Notice notice = EventJson.read(delivery.notice().getBytes(StandardCharsets.UTF_8), Notice.class);
+                try {
+                    channel.send(notice);
+                    jdbc.sql("update deliveries set sent_at = ?, attempts = attempts + 1, last_error = null where id = ?")
+                            .params(Timestamp.from(clock.instant()), delivery.id()).update();
+                    log.info("{} sent by {}: target {} incident {} ({})", notice.type(), channel.name(), notice.targetId(),
+                            notice.incidentId(), notice.kind());
+                    count++;
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    down.add(delivery.channel());
+                    Instant next = clock.instant().plus(backoff(delivery.attempts() + 1));
+                    String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    jdbc.sql("update deliveries set attempts = attempts + 1, last_error = ?, next_attempt_at = ? where id = ?")
+                            .params(error, Timestamp.from(next), delivery.id()).update();
+                    // The channel's other messages wait as long, so a channel that is down is not knocked on once per message.
+                    int waiting = jdbc.sql("update deliveries set next_attempt_at = ? where channel = ? and sent_at is null and next_attempt_at < ?")
+                            .params(Timestamp.from(next), delivery.channel(), Timestamp.from(next)).update();
+                    log.warn("channel {} did not take a message (attempt {}): {}; {} message(s) wait for it until {}", delivery.channel(),
+                            delivery.attempts() + 1, error, waiting + 1, next);
+                }
+            }
+            return count;
+        });
+        return sent == null ? 0 : sent;
+    }
+
+    /** How many messages wait for a channel. */
+    public long pending() {
+        return jdbc.sql("select count(*) from deliveries where sent_at is null and next_attempt_at < 'infinity'").query(Long.class).single();
+    }
+
+    private Duration backoff(int attempts) {
+        Duration wait = Duration.ofSeconds(1L << Math.min(attempts - 1, 20));
+        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.vigil.notifier.monitor;
+
+import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.Monitoring;
+import dev.vigil.contracts.TargetConfigured;
+import dev.vigil.contracts.TargetId;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.messaging.TargetSettings;
+import dev.vigil.notifier.NotifierProperties;
+import dev.vigil.notifier.IncidentKind;
+import dev.vigil.notifier.incident.Incidents;
+import dev.vigil.notifier.incident.Incidents.Occurrence;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns the lifecycle events into incidents, and checks every configured target's freshness. Each
+ * event is handled in one transaction with the messages it owes, so a crash loses nothing and a
+ * redelivered event changes nothing.
+ */
+public final class MonitorService {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorService.class);
+    /** Differences and problems listed in a message; the job API has them all. */
+    private static final int DETAIL_LINES = 20;
+
+    private final BackupHistory history;
+    private final Incidents incidents;
+    private final TargetSettings targets;
+    private final NotifierProperties properties;
+    private final TransactionTemplate transactions;
+    private final MonitoringMeters meters;
+    private final Clock clock;
+
+    MonitorService(BackupHistory history, Incidents incidents, TargetSettings targets, NotifierProperties properties,
+            TransactionTemplate transactions, MonitoringMeters meters, Clock clock) {
+        this.history = history;
+        this.incidents = incidents;
+        this.targets = targets;
+        this.properties = properties;
+        this.transactions = transactions;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    public void handle(String topic, byte[] payload, @Nullable String traceId) {
+        switch (topic) {
+            case Topics.ARTIFACT_STORED -> {
+                ArtifactStored stored = EventJson.read(payload, ArtifactStored.class);
+                transactions.executeWithoutResult(status -> stored(stored));
+            }
+            case Topics.BACKUP_VERIFIED -> {
+                BackupVerified verified = EventJson.read(payload, BackupVerified.class);
+                Thresholds thresholds = thresholds(verified.targetId());
+                transactions.executeWithoutResult(status -> verified(verified, thresholds, traceId));
+            }
+            case Topics.BACKUP_FAILED -> {
+                BackupFailed failed = EventJson.read(payload, BackupFailed.class);
+                transactions.executeWithoutResult(status -> failed(failed, traceId));
+            }
+            default -> throw new IllegalArgumentException("the notifier does not read topic " + topic);
+        }
+    }
+
+    private void stored(ArtifactStored stored) {
+        String target = stored.targetId().value();
+        history.stored(stored.jobId().value(), target, stored.occurredAt(), stored.artifact().sizeBytes());
+        incidents.resolve(target, IncidentKind.BACKUP_FAILING, stored.occurredAt(), "job " + stored.jobId() + " was backed up and stored",
+                stored.jobId().value());
+    }
+
+    private void verified(BackupVerified verified, Thresholds thresholds, @Nullable String traceId) {
+        String target = verified.targetId().value();
+        UUID job = verified.jobId().value();
+        if (!history.verified(job, target, verified.occurredAt(), verified.verdict().name(), verified.tables(), verified.restoreMillis())) {
+            log.info("verdict for job {} already handled", job);
+            return;
+        }
+        meters.outcome(target, switch (verified.verdict()) {
+            case PASSED -> "verified";
+            case FAILED -> "verification_failed";
+            case INCONCLUSIVE -> "inconclusive";
+        });
+        boolean announce = recent(verified.occurredAt());
+        switch (verified.verdict()) {
+            case PASSED -> {
+                String how = "job " + job + " was restored and verified";
+                incidents.resolve(target, IncidentKind.BACKUP_FAILING, verified.occurredAt(), how, job);
+                incidents.resolve(target, IncidentKind.VERIFICATION_FAILING, verified.occurredAt(), how, job);
+                incidents.resolve(target, IncidentKind.INCONCLUSIVE, verified.occurredAt(), how, job);
+                anomalies(target, job, verified.occurredAt(), thresholds, traceId, announce);
+            }
+            case FAILED -> incidents.occur(new Occurrence(target, IncidentKind.VERIFICATION_FAILING, verified.occurredAt(), job, traceId,
+                    "Backup of " + target + " failed verification", lines(verified.differences()), announce));
+            case INCONCLUSIVE -> incidents.occur(new Occurrence(target, IncidentKind.INCONCLUSIVE, verified.occurredAt(), job, traceId,
+                    "Backup of " + target + " could not be verified: the verification server lacks something (the backup was not judged)",
+                    lines(verified.environmentProblemList()), announce));
+        }
+    }
+
+    private void anomalies(String target, UUID job, Instant at, Thresholds thresholds, @Nullable String traceId, boolean announce) {
+        Optional<AnomalyDetector.Sample> current = history.sample(job);
+        if (current.isEmpty()) {
+            return;
+        }
+        List<AnomalyDetector.Sample> before = history.before(target, job, at, thresholds.history());
+        for (AnomalyDetector.Finding finding : List.of(AnomalyDetector.size(target, current.get(), before, thresholds),
+                AnomalyDetector.content(target, current.get(), before, thresholds))) {
+            if (finding.anomalous()) {
+                log.warn("{} for target {} job {}: {}", finding.kind(), target, job, finding.headline());
+                incidents.occur(new Occurrence(target, finding.kind(), at, job, traceId, finding.headline(), finding.details(), announce));
+            } else if (finding.judged()) {
+                incidents.resolve(target, finding.kind(), at, "job " + job + " was verified with " + finding.headline(), job);
+            }
+        }
+    }
+
+    private void failed(BackupFailed failed, @Nullable String traceId) {
+        String target = failed.targetId().value();
+        UUID job = failed.jobId().value();
+        if (!history.failed(job, target, failed.occurredAt())) {
+            log.info("failure of job {} already handled", job);
+            return;
+        }
+        meters.outcome(target, "failed");
+        if (history.storedAfter(target, failed.occurredAt())) {
+            log.info("failure of job {} (target {}) arrived after a later backup was stored: no incident", job, target);
+            return;
+        }
+        incidents.occur(new Occurrence(target, IncidentKind.BACKUP_FAILING, failed.occurredAt(), job, traceId,
+                "Backup of " + target + " failed at " + failed.stage() + " (" + failed.failureClass() + ")", List.of(failed.reason()),
+                recent(failed.occurredAt())));
+    }
+
+    /**
+     * Checks every configured target: one whose newest verified backup is older than its limit (or that
+     * was never verified and has been configured longer than that) opens a stale incident; one that is
+     * fresh again resolves it. Also refreshes the meters.
+     */
+    public void checkFreshness() throws InterruptedException {
+        Optional<List<TargetConfigured>> configured = targets.current();
+        if (configured.isEmpty()) {
+            log.warn("the targets topic has not been read yet: freshness is not checked this time");
+            return;
+        }
+        Instant now = clock.instant();
+        for (TargetConfigured target : configured.get()) {
+            String id = target.targetId().value();
+            Thresholds thresholds = Thresholds.of(target.monitoringSettings(), properties.monitoring());
+            transactions.executeWithoutResult(status -> {
+                Instant firstSeen = history.firstSeen(id);
+                Optional<BackupHistory.LastVerified> last = history.lastVerified(id);
+                meters.target(id, last.orElse(null), thresholds.freshnessLimit());
+                Instant reference = last.map(BackupHistory.LastVerified::verifiedAt).orElse(firstSeen);
+                Duration age = Duration.between(reference, now);
+                if (age.compareTo(thresholds.freshnessLimit()) <= 0) {
+                    last.ifPresent(l -> incidents.resolve(id, IncidentKind.STALE, now, "job " + l.jobId() + " was verified at " + l.verifiedAt(),
+                            l.jobId()));
+                    return;
+                }
+                String limit = Incidents.human(thresholds.freshnessLimit());
+                List<String> details = new ArrayList<>();
+                String headline;
+                if (last.isPresent()) {
+                    headline = "No verified backup of " + id + " for " + Incidents.human(age) + " (limit " + limit + ")";
+                    details.add("Last verified backup: job " + last.get().jobId() + " at " + last.get().verifiedAt() + ", " + Incidents.human(age) + " ago.");
+                } else {
+                    headline = id + " has never had a verified backup (known for " + Incidents.human(age) + ", limit " + limit + ")";
+                    details.add("Never verified: the target has been known since " + firstSeen + ".");
+                }
+                details.add("Failed or inconclusive backups do not count. Check the schedule, the dump workers and the verifier, "
+                        + "or take a backup now: POST /api/v1/targets/" + id + "/backups");
+                incidents.occur(new Occurrence(id, IncidentKind.STALE, now, null, null, headline, details, true));
+            });
+        }
+        transactions.executeWithoutResult(status -> incidents.remind(properties.reminderInterval()));
+        meters.open(incidents.openByKind());
+    }
+
+    private Thresholds thresholds(TargetId target) {
+        try {
+            if (targets.lookup(target) instanceof TargetSettings.Lookup.Known known) {
+                return Thresholds.of(known.settings().monitoringSettings(), properties.monitoring());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Thresholds.of(Monitoring.DEFAULTS, properties.monitoring());
+    }
+
+    private boolean recent(Instant occurredAt) {
+        boolean recent = occurredAt.isAfter(clock.instant().minus(properties.alertHorizon()));
+        if (!recent) {
+            log.info("event of {} is older than vigil.notifier.alert-horizon ({}): incidents change, nobody is alerted", occurredAt,
+                    properties.alertHorizon());
+        }
+        return recent;
+    }
+
+    private static List<String> lines(List<String> all) {
+        if (all.size() <= DETAIL_LINES) {
+            return all;
+        }
+        List<String> cut = new ArrayList<>(all.subList(0, DETAIL_LINES));
+        cut.add("… and " + (all.size() - DETAIL_LINES) + " more (the job API lists them all)");
+        return cut;
+    }
+}

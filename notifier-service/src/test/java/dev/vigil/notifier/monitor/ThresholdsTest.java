@@ -1,0 +1,27 @@
+package dev.vigil.notifier.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.contracts.Monitoring;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ThresholdsTest {
+
+    private static final Duration DEFAULT = Duration.ofHours(25);
+
+    @Test
+    void aDailyTargetGetsTheDefaultAndAWeeklyOneItsIntervalPlusAnHour() {
+        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS, DEFAULT)).isEqualTo(DEFAULT);
+        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS.withScheduleInterval(86_400L), DEFAULT)).isEqualTo(DEFAULT);
+        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS.withScheduleInterval(900L), DEFAULT)).isEqualTo(DEFAULT);
+        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS.withScheduleInterval(7 * 86_400L), DEFAULT)).isEqualTo(Duration.ofHours(7 * 24 + 1));
+    }
+
+    @Test
+    void aLimitSetOnTheTargetWinsWhateverItsSchedule() {
+        Monitoring own = new Monitoring(7_200L, 7 * 86_400L, null, null, null, null, null);
+
+        assertThat(Thresholds.freshnessLimit(own, DEFAULT)).isEqualTo(Duration.ofHours(2));
+    }
+}
