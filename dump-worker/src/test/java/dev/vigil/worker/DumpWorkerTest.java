@@ -25,6 +25,7 @@ import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalTls;
+import dev.vigil.local.MetricsScrape;
 import dev.vigil.local.ServiceTestSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -62,6 +65,9 @@ class DumpWorkerTest {
     private static final int WIDE_TABLES = 4000;
     private static Path passwordFile;
     private static LocalPostgres tlsServer;
+
+    @LocalServerPort
+    int port;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
@@ -245,6 +251,46 @@ class DumpWorkerTest {
             assertThat(topicsOfJob).as("one dump, announced once").containsExactly(Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED);
         }
         assertThat(output.getAll()).as("the consumer stayed in its group").doesNotContain("poll timeout has expired");
+    }
+
+    @Test
+    void aFinishedDumpIsTimedAsASuccessOfItsTarget() {
+        Map<String, String> series = Map.of("target", "worker-shop", "outcome", "success");
+        double before = MetricsScrape.of(port).value("vigil_dump_duration_seconds_count", series).orElse(0.0);
+        JobId jobId = request("worker-shop");
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_CREATED)) {
+            probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
+        }
+        await("the dump timed").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(MetricsScrape.of(port).value("vigil_dump_duration_seconds_count", series)).hasValue(before + 1));
+        assertThat(MetricsScrape.of(port).value("vigil_dump_duration_seconds_sum", series)).hasValueSatisfying(seconds -> assertThat(seconds).isPositive());
+    }
+
+    @Test
+    void aRequestCountsAsWaitingForAWorkerUntilItsDumpHasEnded() throws Exception {
+        // What VigilRequestsWaiting reads: the requests the group has not committed, the running dump's included.
+        Map<String, String> lag = Map.of("group", "dump-worker", "topic", Topics.BACKUP_REQUESTED);
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.DUMP_STARTED, Topics.ARTIFACT_CREATED)) {
+            JobId jobId;
+            try (java.sql.Connection locker = LocalPostgres.shared().connect("worker_shop")) {
+                // The dump waits for this lock as long as the test holds it.
+                locker.setAutoCommit(false);
+                locker.createStatement().execute("lock table public.customers in access exclusive mode");
+                jobId = request("worker-shop");
+                JobId waiting = jobId;
+                probe.await(r -> r.topic().equals(Topics.DUMP_STARTED) && r.value().contains(waiting.toString()), Duration.ofSeconds(30));
+
+                await("the running dump's request counted").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(MetricsScrape.of(port).value("spring_cloud_stream_binder_kafka_offset", lag))
+                                .hasValueSatisfying(value -> assertThat(value).isGreaterThanOrEqualTo(1)));
+                locker.rollback();
+            }
+            JobId done = jobId;
+            probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(done.toString()), Duration.ofSeconds(60));
+        }
+        await("nothing waiting once the dump has ended").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(MetricsScrape.of(port).value("spring_cloud_stream_binder_kafka_offset", lag)).hasValue(0.0));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.vigil.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
@@ -15,6 +16,7 @@ import dev.vigil.contracts.Trigger;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
+import dev.vigil.local.MetricsScrape;
 import dev.vigil.local.ServiceTestSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
@@ -23,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,19 @@ class VersionMismatchTest {
             assertThat(failed.reason()).contains("PostgreSQL 18.").contains("pg_dump must be version 18 or newer")
                     .contains("apt-get install postgresql-client-18");
         }
+        // What the dashboard's dump duration panel reads.
+        await("the failed dump timed for its target").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(MetricsScrape.of(port).value("vigil_dump_duration_seconds_count", Map.of("target", "worker-pg18", "outcome", "failed")))
+                        .hasValueSatisfying(count -> assertThat(count).isGreaterThanOrEqualTo(1)));
+    }
+
+    @Test
+    void theRequestsWaitingForAWorkerAreExportedAsTheBindersConsumerLag() {
+        // VigilRequestsWaiting (deploy/prometheus/vigil-rules.yml) reads this series; the binder registers it when the binding starts.
+        MetricsScrape scrape = MetricsScrape.of(port);
+
+        assertThat(scrape.value("spring_cloud_stream_binder_kafka_offset", Map.of("group", "dump-worker", "topic", "vigil.backup.requested")))
+                .as("the binder's lag gauge in\n%s", scrape.text()).isPresent();
     }
 
     @Test

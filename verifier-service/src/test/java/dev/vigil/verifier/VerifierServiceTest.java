@@ -2,6 +2,7 @@ package dev.vigil.verifier;
 
 import dev.vigil.contracts.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.codec.AgeIdentity;
 import dev.vigil.codec.AgeRecipient;
@@ -24,6 +25,7 @@ import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
+import dev.vigil.local.MetricsScrape;
 import dev.vigil.local.ServiceTestSettings;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -32,6 +34,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -70,6 +73,9 @@ class VerifierServiceTest {
 
     /** Straight to the S3 endpoint, not through the proxy the verifier uses. */
     private final S3Client direct = LocalS3.shared().client();
+
+    @LocalServerPort
+    int port;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -418,6 +424,27 @@ class VerifierServiceTest {
 
         assertThat(verified.verdict()).isEqualTo(Verdict.FAILED);
         assertThat(verified.differences()).containsExactly("table public.customers: expected 41 rows, found 40");
+    }
+
+    @Test
+    void eachVerdictsRestoreTimeIsExportedByTargetAndVerdict() {
+        List<TableRowCount> fewer = List.of(new TableRowCount("public", "customers", 41), new TableRowCount("sales", "Order Lines", 700));
+
+        BackupVerified passed = verify(JobId.random(), "timed-shop", sealed, Sha256.of(sealed), SOURCE_COUNTS, null, "vk-1", null);
+        BackupVerified failed = verify(JobId.random(), "timed-shop", sealed, Sha256.of(sealed), fewer, null, "vk-1", null);
+
+        assertThat(passed.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(failed.verdict()).isEqualTo(Verdict.FAILED);
+        // What the dashboard's restore duration panel reads: the restoreMillis each verdict announced.
+        Map<String, String> passedSeries = Map.of("target", "timed-shop", "verdict", "PASSED");
+        Map<String, String> failedSeries = Map.of("target", "timed-shop", "verdict", "FAILED");
+        await("both verdicts timed").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            MetricsScrape scrape = MetricsScrape.of(port);
+            assertThat(scrape.value("vigil_restore_duration_seconds_count", passedSeries)).hasValue(1.0);
+            assertThat(scrape.value("vigil_restore_duration_seconds_count", failedSeries)).hasValue(1.0);
+        });
+        assertThat(MetricsScrape.of(port).value("vigil_restore_duration_seconds_sum", passedSeries)).hasValueSatisfying(seconds ->
+                assertThat(seconds).isCloseTo(passed.restoreMillis() / 1000.0, org.assertj.core.data.Offset.offset(0.0005)));
     }
 
     @Test

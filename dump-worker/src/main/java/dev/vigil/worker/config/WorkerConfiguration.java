@@ -9,6 +9,7 @@ import dev.vigil.staging.Staging;
 import dev.vigil.worker.WorkerProperties;
 import dev.vigil.worker.dump.DumpService;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import org.springframework.boot.actuate.info.InfoContributor;
@@ -44,8 +45,8 @@ class WorkerConfiguration {
 
     @Bean
     DumpService dumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
-            Staging staging) {
-        return new DumpService(targets, publisher, properties, pgDumps, staging);
+            Staging staging, MeterRegistry meters) {
+        return new DumpService(targets, publisher, properties, pgDumps, staging, meters);
     }
 
     /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its dump runs. */

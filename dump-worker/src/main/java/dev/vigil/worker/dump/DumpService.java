@@ -25,6 +25,8 @@ import dev.vigil.staging.Staging;
 import dev.vigil.worker.WorkerProperties;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -35,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +48,24 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Dumps one requested backup: resolves the target, opens a snapshot, runs pg_dump on it into
  * staging while counting rows in the same snapshot, and announces {@link ArtifactCreated} or
  * {@link BackupFailed}. A request for a job already staged re-announces the same artifact.
+ * Each request that ends in {@link ArtifactCreated} or {@link BackupFailed} is timed as
+ * {@code vigil.dump.duration} (tags {@code target}, {@code outcome} {@code success} or {@code failed}).
  */
 public class DumpService {
 
     private static final Logger log = LoggerFactory.getLogger(DumpService.class);
+    /** Prometheus: {@code vigil_dump_duration_seconds_count}, {@code _sum}, {@code _max}. */
+    private static final String DURATION_METRIC = "vigil.dump.duration";
+
+    /** How the handling of one request ended. */
+    public enum Ended {
+        /** pg_dump ran and its artifact was announced. */
+        DUMPED,
+        /** {@link BackupFailed} was announced. */
+        FAILED,
+        /** The job was staged before (a request delivered again); the same artifact was announced again, nothing dumped. */
+        ALREADY_STAGED
+    }
 
     private final TargetSettings targets;
     private final EventPublisher publisher;
@@ -58,11 +75,14 @@ public class DumpService {
     private final PgDumpProcess.Wrapping wrapping;
     private final Staging staging;
     private final String workerId;
+    private final MeterRegistry meters;
     private final ScheduledExecutorService progressReports = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("dump-progress").daemon().factory());
 
-    public DumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps, Staging staging) {
+    public DumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps, Staging staging,
+            MeterRegistry meters) {
         this.staging = staging;
+        this.meters = meters;
         this.targets = targets;
         this.publisher = publisher;
         this.properties = properties;
@@ -78,17 +98,26 @@ public class DumpService {
     /**
      * {@link #handle}, with an unexpected error (not a classified failure; the broker unavailable
      * while announcing, say) tried again with the retry backoff, and then reported as the job's failure.
+     * Times the request from here to its announced outcome, retries included; a cancelled one
+     * (announcing nothing) and a re-announced one (dumping nothing) are not timed.
      */
     public void run(BackupRequested request, Cancellation cancellation) throws InterruptedException {
+        Timer.Sample started = Timer.start(meters);
         Retry retry = retry("unexpected", e -> e instanceof RuntimeException && !(e instanceof CancellationException) && !cancellation.isCancelled());
         retry.getEventPublisher().onRetry(event -> log.warn("dump of job {} target {} failed unexpectedly (attempt {} of {}), trying again in {} ms: {}",
                 request.jobId(), request.targetId(), event.getNumberOfRetryAttempts(), properties.retry().attempts(),
                 event.getWaitInterval().toMillis(), event.getLastThrowable().toString()));
+        AtomicInteger attempts = new AtomicInteger();
+        Ended ended;
         try {
-            retry.executeCheckedSupplier(() -> {
-                handle(request, cancellation);
-                return null;
+            ended = retry.executeCheckedSupplier(() -> {
+                attempts.incrementAndGet();
+                return handle(request, cancellation);
             });
+            if (ended == Ended.ALREADY_STAGED && attempts.get() > 1) {
+                // Staged by an earlier attempt of this run whose announcement failed: this run's dump.
+                ended = Ended.DUMPED;
+            }
         } catch (InterruptedException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -96,8 +125,16 @@ public class DumpService {
                 throw new CancellationException("cancelled");
             }
             reportUnexpected(request, e);
+            ended = Ended.FAILED;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
+        }
+        if (ended != Ended.ALREADY_STAGED) {
+            started.stop(Timer.builder(DURATION_METRIC)
+                    .description("A dump from its request to its announced outcome, retries included")
+                    .tag("target", request.targetId().value())
+                    .tag("outcome", ended == Ended.DUMPED ? "success" : "failed")
+                    .register(meters));
         }
     }
 
@@ -116,17 +153,17 @@ public class DumpService {
      * Dumps the requested job and announces the outcome. A cancelled dump announces nothing and ends
      * with {@link CancellationException} (or {@link InterruptedException}), so the request is delivered again.
      */
-    public void handle(BackupRequested request, Cancellation cancellation) throws InterruptedException {
+    public Ended handle(BackupRequested request, Cancellation cancellation) throws InterruptedException {
         try {
             Optional<ArtifactCreated> staged = staging.find(request.targetId(), request.jobId());
             if (staged.isPresent()) {
                 log.info("job {} target {} already staged; announcing it again", request.jobId(), request.targetId());
                 publisher.publish(ArtifactCreated.now(request.jobId(), request.targetId(), staged.get().stagingUri(), staged.get().artifact()));
-                return;
+                return Ended.ALREADY_STAGED;
             }
         } catch (IOException | SdkException e) {
             fail(request, FailureClass.STAGING, "could not read staging: " + e.getMessage());
-            return;
+            return Ended.FAILED;
         }
         TargetConfigured settings;
         switch (targets.lookup(request.targetId(), properties.unknownTargetWait())) {
@@ -134,13 +171,13 @@ public class DumpService {
             case TargetSettings.Lookup.NotConfigured notConfigured -> {
                 fail(request, FailureClass.UNKNOWN_TARGET, "no target named '" + request.targetId()
                         + "' is configured; add it to the scheduler's targets file, or fix the targetId of the request");
-                return;
+                return Ended.FAILED;
             }
             case TargetSettings.Lookup.NotReadYet notRead -> {
                 fail(request, FailureClass.INTERNAL, "this worker could not read the targets topic within " + notRead.waited()
                         + " (vigil.targets.read-wait), so the settings of target " + request.targetId() + " are not known; check that it "
                         + "reaches the broker, then request the backup again");
-                return;
+                return Ended.FAILED;
             }
         }
         Connection target = settings.connection();
@@ -155,6 +192,7 @@ public class DumpService {
             publisher.publish(created);
             log.info("dump finished: job {} target {}: {} bytes, {} tables", request.jobId(), request.targetId(),
                     created.artifact().sizeBytes(), created.artifact().tables().size());
+            return Ended.DUMPED;
         } catch (DumpFailure e) {
             cancellation.check();
             fail(request, e.failureClass(), redact(e.getMessage(), password));
@@ -162,6 +200,7 @@ public class DumpService {
             cancellation.check();
             fail(request, FailureClass.STAGING, "could not write to staging: " + e.getMessage());
         }
+        return Ended.FAILED;
     }
 
     /** Retries transient failures with backoff; the last failure says how often it was tried. */

@@ -18,6 +18,7 @@ import dev.vigil.verifier.pipeline.RestoreProgram;
 import dev.vigil.verifier.pipeline.RolePrivileges;
 import dev.vigil.verifier.restore.RestoreService;
 import dev.vigil.verifier.verify.VerificationService;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,9 +81,9 @@ class VerifierConfiguration {
 
     @Bean
     VerificationService verificationService(RestorePipeline pipeline, VerifierProperties properties, DataSource dataSource,
-            PlatformTransactionManager transactionManager, Outbox outbox, TargetSettings targets) {
+            PlatformTransactionManager transactionManager, Outbox outbox, TargetSettings targets, MeterRegistry meters) {
         return new VerificationService(pipeline, properties, JdbcClient.create(dataSource),
-                new TransactionTemplate(transactionManager), outbox, target -> checksOf(targets, target));
+                new TransactionTemplate(transactionManager), outbox, target -> checksOf(targets, target), meters);
     }
 
     /** Asks the services' database its name, which no restore may use: the name as the server knows it, however the URL spells it. */

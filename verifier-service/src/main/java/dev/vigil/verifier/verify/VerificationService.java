@@ -15,10 +15,13 @@ import dev.vigil.verifier.VerifierProperties;
 import dev.vigil.verifier.pipeline.Outcome;
 import dev.vigil.verifier.pipeline.RestoreException;
 import dev.vigil.verifier.pipeline.RestorePipeline;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +32,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Verifies one stored backup: restores it through the {@link RestorePipeline} into a fresh scratch
  * database, compares it whole with the dump's snapshot (rows, catalog, the target's own checks),
  * drops the scratch database, and records and announces the verdict in one transaction. A job
- * already verified is announced again, unchanged. Thread-safe.
+ * already verified is announced again, unchanged. Each verdict's restore time (the {@code restoreMillis}
+ * it announces) is timed as {@code vigil.restore.duration} (tags {@code target}, {@code verdict});
+ * a verification that could not run, announced as {@link BackupFailed}, has no verdict and is not timed. Thread-safe.
  */
 public class VerificationService {
 
     private static final Logger log = LoggerFactory.getLogger(VerificationService.class);
+    /** Prometheus: {@code vigil_restore_duration_seconds_count}, {@code _sum}, {@code _max}. */
+    private static final String DURATION_METRIC = "vigil.restore.duration";
 
     private final RestorePipeline pipeline;
     private final VerifierProperties properties;
@@ -42,14 +49,16 @@ public class VerificationService {
     private final TransactionTemplate transactions;
     private final Outbox outbox;
     private final Function<TargetId, Optional<List<SqlCheck>>> checks;
+    private final MeterRegistry meters;
 
     /**
      * @param checks a target's own checks, run against each of its restored backups; empty when its
      *               settings could not be read in time, which keeps any verdict from being {@code PASSED}
      */
     public VerificationService(RestorePipeline pipeline, VerifierProperties properties, JdbcClient jdbc, TransactionTemplate transactions,
-            Outbox outbox, Function<TargetId, Optional<List<SqlCheck>>> checks) {
+            Outbox outbox, Function<TargetId, Optional<List<SqlCheck>>> checks, MeterRegistry meters) {
         this.pipeline = pipeline;
+        this.meters = meters;
         this.properties = properties;
         this.checks = checks;
         this.instance = ScratchDatabase.instance(properties.instanceId() != null ? properties.instanceId() : hostName());
@@ -111,6 +120,12 @@ public class VerificationService {
         BackupVerified verified = BackupVerified.now(stored.jobId(), stored.targetId(), outcome.verdict(), outcome.differences(), outcome.tables(),
                 outcome.restoreMillis(), outcome.environmentProblems(), outcome.checks());
         announce(stored, verified);
+        Timer.builder(DURATION_METRIC)
+                .description("Downloading, decoding and restoring a stored backup to verify it (its restoreMillis), by verdict")
+                .tag("target", stored.targetId().value())
+                .tag("verdict", verified.verdict().name())
+                .register(meters)
+                .record(verified.restoreMillis(), TimeUnit.MILLISECONDS);
         log.info("verification finished: job {} target {}: {}{}{}", stored.jobId(), stored.targetId(), verified.verdict(),
                 outcome.differences().isEmpty() ? "" : " " + outcome.differences(),
                 outcome.environmentProblems().isEmpty() ? "" : " environment: " + outcome.environmentProblems());
