@@ -59,7 +59,7 @@ class ServiceBoundariesTest {
     }
 
     /**
-     * Storage: {@code store} and {@code retention} both reach the stored backups through
+     * Storage: {@code store}, {@code retention} and {@code recheck} all reach the stored backups through
      * {@code catalog}, never each other; {@code destination} (the stores) knows none of them;
      * function beans and wiring sit on top, and the application's own package uses none of them.
      */
@@ -70,6 +70,7 @@ class ServiceBoundariesTest {
                 .layer("config").definedBy("dev.vigil.storage.config..")
                 .layer("store").definedBy("dev.vigil.storage.store..")
                 .layer("retention").definedBy("dev.vigil.storage.retention..")
+                .layer("recheck").definedBy("dev.vigil.storage.recheck..")
                 .layer("catalog").definedBy("dev.vigil.storage.backups..")
                 .layer("destination").definedBy("dev.vigil.storage.destination..")
                 .layer("application").definedBy("dev.vigil.storage")
@@ -77,9 +78,10 @@ class ServiceBoundariesTest {
                 .whereLayer("config").mayNotBeAccessedByAnyLayer()
                 .whereLayer("store").mayOnlyBeAccessedByLayers("messaging", "config")
                 .whereLayer("retention").mayOnlyBeAccessedByLayers("messaging", "config")
-                .whereLayer("catalog").mayOnlyBeAccessedByLayers("store", "retention", "config")
-                .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "config")
-                .because("storing and retention share the catalog, not each other's code (see docs/storage-service.md, Code)")
+                .whereLayer("recheck").mayOnlyBeAccessedByLayers("config")
+                .whereLayer("catalog").mayOnlyBeAccessedByLayers("store", "retention", "recheck", "config")
+                .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "recheck", "config")
+                .because("storing, retention and the re-check share the catalog, not each other's code (see docs/storage-service.md, Code)")
                 .check(CLASSES);
     }
 

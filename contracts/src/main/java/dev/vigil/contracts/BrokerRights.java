@@ -44,7 +44,7 @@ public final class BrokerRights {
     private static final Map<String, List<String>> WRITES = Map.of(
             SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED),
             WORKER, List.of(Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED),
-            STORAGE, List.of(Topics.ARTIFACT_STORED, Topics.RETENTION_APPLIED, Topics.BACKUP_FAILED),
+            STORAGE, List.of(Topics.ARTIFACT_STORED, Topics.RETENTION_APPLIED, Topics.COPIES_CHECKED, Topics.BACKUP_FAILED),
             VERIFIER, List.of(Topics.BACKUP_VERIFIED, Topics.RESTORE_COMPLETED, Topics.BACKUP_FAILED),
             NOTIFIER, List.of());
 
@@ -54,7 +54,8 @@ public final class BrokerRights {
             WORKER, List.of(Topics.BACKUP_REQUESTED),
             STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED),
             VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED),
-            NOTIFIER, List.of(Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.RETENTION_APPLIED));
+            NOTIFIER, List.of(Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.RETENTION_APPLIED,
+                    Topics.COPIES_CHECKED));
 
     private BrokerRights() {
     }

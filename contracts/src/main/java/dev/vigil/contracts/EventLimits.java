@@ -40,6 +40,13 @@ public final class EventLimits {
      */
     public static final int RETAINED_BACKUPS = 10_000;
 
+    /**
+     * Copies found wanting in one target's re-check at rest ({@link CopiesChecked}); past it the event
+     * lists those of the newest backups (every problem is also logged and recorded in the storage
+     * catalog). About 400 bytes a problem, 4 MB at most.
+     */
+    public static final int COPY_PROBLEMS = 10_000;
+
     /** Labels on one target. */
     public static final int LABELS = 50;
 

@@ -17,6 +17,7 @@ public final class Topics {
     public static final String BACKUP_VERIFIED = "vigil.backup.verified";
     public static final String BACKUP_FAILED = "vigil.backup.failed";
     public static final String RETENTION_APPLIED = "vigil.retention.applied";
+    public static final String COPIES_CHECKED = "vigil.copies.checked";
     public static final String RESTORE_REQUESTED = "vigil.restore.requested";
     public static final String RESTORE_COMPLETED = "vigil.restore.completed";
     /** Compacted: the latest {@link TargetConfigured} per target id. */
@@ -31,6 +32,7 @@ public final class Topics {
             Map.entry(BackupVerified.class, BACKUP_VERIFIED),
             Map.entry(BackupFailed.class, BACKUP_FAILED),
             Map.entry(RetentionApplied.class, RETENTION_APPLIED),
+            Map.entry(CopiesChecked.class, COPIES_CHECKED),
             Map.entry(RestoreRequested.class, RESTORE_REQUESTED),
             Map.entry(RestoreCompleted.class, RESTORE_COMPLETED),
             Map.entry(TargetConfigured.class, TARGETS));
@@ -38,8 +40,8 @@ public final class Topics {
     /** Every event type in the contracts, in pipeline order. */
     public static final List<Class<?>> EVENT_TYPES = List.of(
             BackupRequested.class, DumpStarted.class, DumpProgressed.class, ArtifactCreated.class, ArtifactStored.class,
-            BackupVerified.class, BackupFailed.class, RetentionApplied.class, RestoreRequested.class, RestoreCompleted.class,
-            TargetConfigured.class);
+            BackupVerified.class, BackupFailed.class, RetentionApplied.class, CopiesChecked.class, RestoreRequested.class,
+            RestoreCompleted.class, TargetConfigured.class);
 
     public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();
 

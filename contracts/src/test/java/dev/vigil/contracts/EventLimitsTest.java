@@ -95,12 +95,31 @@ class EventLimitsTest {
     }
 
     @Test
+    void aRecheckWithMoreProblemsThanTheCapListsThoseOfTheNewestBackupsAndAnEventOverItIsMalformed() {
+        List<CopyProblem> problems = new ArrayList<>();
+        for (int i = 0; i < EventLimits.COPY_PROBLEMS + 3; i++) {
+            problems.add(new CopyProblem(JobId.random(), new StoredObject("primary", "bucket", "k" + i), CopyFault.MISSING, "no object under the key"));
+        }
+
+        CopiesChecked checked = CopiesChecked.now(TARGET, problems.size(), problems.size(), problems);
+
+        assertThat(checked.problems()).hasSize(EventLimits.COPY_PROBLEMS).startsWith(problems.getFirst());
+        ObjectNode tooMany = json(checked);
+        tooMany.withArray("problems").add(json(problems.getLast()));
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(tooMany), CopiesChecked.class))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("problems holds 10001 items");
+    }
+
+    @Test
     void theSchemasStateTheCaps() {
         JsonNode verified = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupVerified.class)).get("properties");
         assertThat(verified.get("differences").get("maxItems").asInt()).isEqualTo(EventLimits.DIFFERENCES);
         assertThat(verified.get("tables").get("maxItems").asInt()).isEqualTo(EventLimits.TABLES);
         JsonNode created = EventJson.mapper().readTree(RecordSchemas.schemaJson(ArtifactCreated.class)).get("properties");
         assertThat(created.get("artifact").get("properties").get("tables").get("maxItems").asInt()).isEqualTo(EventLimits.TABLES);
+        JsonNode checked = EventJson.mapper().readTree(RecordSchemas.schemaJson(CopiesChecked.class)).get("properties");
+        assertThat(checked.get("problems").get("maxItems").asInt()).isEqualTo(EventLimits.COPY_PROBLEMS);
     }
 
     private static Artifact artifact(int tables) {

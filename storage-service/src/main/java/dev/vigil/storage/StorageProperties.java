@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param upload       how a failing store is retried, and how long artifacts wait in staging between tries
  * @param retention    the policy for targets that set none of their own, and when the daily sweep runs
  * @param s3Timeouts   when the S3 clients (primary and replicas) give an endpoint up: connect, read, one request
+ * @param recheck      when every stored copy is read again and checked against its SHA-256 and Object Lock date
  */
 @ConfigurationProperties("vigil.storage")
 public record StorageProperties(
@@ -45,7 +46,8 @@ public record StorageProperties(
         @DefaultValue java.util.List<Replica> replicas,
         @DefaultValue Upload upload,
         @DefaultValue Retention retention,
-        @DefaultValue dev.vigil.objectstore.S3Timeouts s3Timeouts) {
+        @DefaultValue dev.vigil.objectstore.S3Timeouts s3Timeouts,
+        @DefaultValue Recheck recheck) {
 
     /**
      * A destination holding a copy of each backup besides the primary: an S3 bucket (this or another
@@ -129,5 +131,20 @@ public record StorageProperties(
             @DefaultValue("2") int minVerified,
             @DefaultValue("1") int daily,
             @DefaultValue("1") int keepWithinDays) {
+    }
+
+    /**
+     * The re-check of stored copies at rest.
+     *
+     * @param schedule a six-field cron expression (UTC) for the run over every target; {@code -} turns it off
+     */
+    public record Recheck(@DefaultValue("0 0 4 * * SUN") String schedule) {
+
+        public Recheck {
+            if (!"-".equals(schedule) && !org.springframework.scheduling.support.CronExpression.isValidExpression(schedule)) {
+                throw new IllegalArgumentException("vigil.storage.recheck.schedule must be a six-field cron expression (UTC) or '-' for "
+                        + "never, got: " + schedule);
+            }
+        }
     }
 }

@@ -8,6 +8,8 @@ import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.CopiesChecked;
+import dev.vigil.contracts.CopyFault;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.RetainedBackup;
@@ -29,6 +31,7 @@ import dev.vigil.objectstore.S3Settings;
 import dev.vigil.storage.destination.ArtifactStore;
 import dev.vigil.storage.destination.Destinations;
 import dev.vigil.storage.destination.S3MockProcess;
+import dev.vigil.storage.recheck.CopyCheck;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +68,9 @@ class ObjectLockTest {
     @Autowired
     Destinations destinations;
 
+    @Autowired
+    CopyCheck copyCheck;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
         ServiceTestSettings.s3Credentials();
@@ -83,8 +89,11 @@ class ObjectLockTest {
         registry.add("vigil.storage.replicas[0].endpoint", () -> LocalS3.shared().endpoint());
         registry.add("vigil.storage.replicas[0].bucket", () -> "lock-test-replica");
         registry.add("vigil.storage.replicas[0].create-bucket", () -> "true");
-        KafkaProbe.send(brokers(), Topics.TARGETS, "locked-db", EventJson.writeString(TargetConfigured.now(new TargetId("locked-db"),
-                new Connection("db.internal", 5432, "locked", "backup", null, null), DumpOptions.defaults(), POLICY)));
+        registry.add("vigil.storage.recheck.schedule", () -> "-");
+        for (String target : List.of("locked-db", "shortened-db")) {
+            KafkaProbe.send(brokers(), Topics.TARGETS, target, EventJson.writeString(TargetConfigured.now(new TargetId(target),
+                    new Connection("db.internal", 5432, "locked", "backup", null, null), DumpOptions.defaults(), POLICY)));
+        }
     }
 
     @AfterAll
@@ -138,6 +147,39 @@ class ObjectLockTest {
         assertThat(stored.replicas()).singleElement().satisfies(copy -> assertThat(copy.destination()).isEqualTo("unlocked"));
         assertThat(LocalS3.shared().client().headObject(b -> b.bucket("lock-test-replica").key(stored.replicas().getFirst().key()))
                 .objectLockRetainUntilDate()).as("the copy on a store without Object Lock").isNull();
+    }
+
+    @Test
+    void whenALockIsShortenedBehindTheServicesBackTheRecheckNamesTheCopyAndLeavesTheUnlockedReplicaAlone() throws Exception {
+        Instant takenAt = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        ArtifactStored stored;
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.RETENTION_APPLIED)) {
+            stored = store("shortened-db", takenAt);
+            assertThat(awaitApplied(probe, stored.jobId(), "verification pending").kept().getFirst().retainUntil())
+                    .isEqualTo(takenAt.plus(Duration.ofDays(7)));
+        }
+        // Someone with the GOVERNANCE bypass permission brings the date forward (S3Mock keeps it without enforcing anything).
+        Instant tomorrow = takenAt.plus(Duration.ofDays(1));
+        try (S3Client client = client()) {
+            client.putObjectRetention(b -> b.bucket(LOCKED).key(stored.location().key()).bypassGovernanceRetention(true)
+                    .retention(r -> r.mode("GOVERNANCE").retainUntilDate(tomorrow)));
+        }
+
+        CopiesChecked announced = copyCheck.runNow().stream().filter(event -> event.targetId().value().equals("shortened-db")).findFirst()
+                .orElseThrow();
+
+        CopiesChecked checked;
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.COPIES_CHECKED)) {
+            checked = EventJson.read(probe.await(r -> r.value().contains(announced.eventId().toString()), Duration.ofSeconds(30))
+                    .value().getBytes(), CopiesChecked.class);
+        }
+        assertThat(checked.copiesChecked()).as("the locked primary and the unlocked replica").isEqualTo(2);
+        assertThat(checked.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.jobId()).isEqualTo(stored.jobId());
+            assertThat(problem.copy()).isEqualTo(stored.location());
+            assertThat(problem.fault()).isEqualTo(CopyFault.LOCK_SHORTENED);
+            assertThat(problem.detail()).isEqualTo("retained until " + tomorrow + "; the storage service set " + takenAt.plus(Duration.ofDays(7)));
+        });
     }
 
     private static RetentionApplied awaitApplied(KafkaProbe probe, JobId jobId, String reason) {

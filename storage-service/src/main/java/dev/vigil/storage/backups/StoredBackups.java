@@ -12,21 +12,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The catalog of stored backups: the one owner of the {@code stored_artifacts} table. Storing adds
- * rows, the verifier's verdicts and legal holds change them, retention marks them deleted (the row
- * stays as history), and the rebuild restores them from manifests; none of those writes SQL of its
- * own. Each call joins the caller's transaction, if any. Thread-safe.
+ * The catalog of stored backups: the one owner of the {@code stored_artifacts} table and of
+ * {@code copy_checks}, the last re-check of each copy at rest. Storing adds rows, the verifier's
+ * verdicts and legal holds change them, retention marks them deleted (the row stays as history), the
+ * rebuild restores them from manifests, and the re-check records what it found; none of those writes
+ * SQL of its own. Each call joins the caller's transaction, if any. Thread-safe.
  */
 public final class StoredBackups {
 
+    private static final Logger log = LoggerFactory.getLogger(StoredBackups.class);
+
+    private final DataSource dataSource;
     private final JdbcClient jdbc;
 
-    public StoredBackups(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    public StoredBackups(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbc = JdbcClient.create(dataSource);
     }
 
     /** Adds a backup: when it is stored, and when the catalog is rebuilt from manifests. */
@@ -149,5 +161,77 @@ public final class StoredBackups {
     /** Records the Object Lock retain-until date now in force on every copy of a backup. */
     public void setRetainUntil(JobId jobId, Instant until) {
         jdbc.sql("update stored_artifacts set retain_until = ? where job_id = ?").params(Timestamp.from(until), jobId.value()).update();
+    }
+
+    /**
+     * The kept (not deleted) backups of exactly this target id, newest first, each with every copy
+     * its {@code ArtifactStored} listed (the primary first), the SHA-256 and size recorded when it was
+     * stored, and the Object Lock date last set on its copies.
+     */
+    public List<BackupCopies> keptCopies(TargetId targetId) {
+        return jdbc.sql("""
+                select job_id, taken_at, size_bytes, sha256, retain_until, event::text from stored_artifacts
+                where target_id = ? and state <> 'DELETED' order by taken_at desc, stored_seq desc""")
+                .param(targetId.value())
+                .query((rs, n) -> new BackupCopies(new JobId(rs.getObject("job_id", UUID.class)), rs.getTimestamp("taken_at").toInstant(),
+                        rs.getLong("size_bytes"), rs.getString("sha256"),
+                        Optional.ofNullable(rs.getTimestamp("retain_until")).map(Timestamp::toInstant).orElse(null),
+                        EventJson.read(rs.getString("event").getBytes(StandardCharsets.UTF_8), ArtifactStored.class).copies()))
+                .list();
+    }
+
+    /**
+     * Records the outcome of checking one copy again at rest: {@code OK}, or the faults found; the
+     * copy's row replaces the one of its last check.
+     */
+    public void recordCopyCheck(JobId jobId, dev.vigil.contracts.StoredObject copy, Instant checkedAt, String outcome, @Nullable String detail) {
+        jdbc.sql("""
+                insert into copy_checks (job_id, destination, bucket, object_key, checked_at, outcome, detail) values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (job_id, destination) do update set bucket = excluded.bucket, object_key = excluded.object_key,
+                    checked_at = excluded.checked_at, outcome = excluded.outcome, detail = excluded.detail""")
+                .params(jobId.value(), copy.destination(), copy.bucket(), copy.key(), Timestamp.from(checkedAt), outcome, detail)
+                .update();
+    }
+
+    /**
+     * Runs {@code work} only while no other thread or instance runs work under the same name, holding
+     * a PostgreSQL session advisory lock on a connection of its own for as long as it runs (a run may
+     * take hours, longer than a transaction should stay open). Answers false, without running it,
+     * when another holds the lock. Should the connection break, the lock goes with it, and another
+     * instance may start the same work: this guards against duplicated effort, not for correctness.
+     */
+    public boolean runAlone(String name, Runnable work) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!advisoryLock(connection, "select pg_try_advisory_lock(hashtext(?))", name)) {
+                return false;
+            }
+            try {
+                work.run();
+                return true;
+            } finally {
+                try {
+                    advisoryLock(connection, "select pg_advisory_unlock(hashtext(?))", name);
+                } catch (SQLException e) {
+                    // The pool must not hand out a connection still holding the lock: a broken one is evicted, and closing aborts it.
+                    log.warn("could not release the lock '{}'; dropping its connection: {}", name, e.toString());
+                    try {
+                        connection.abort(Runnable::run);
+                    } catch (SQLException notEvenThat) {
+                        log.warn("could not drop the connection holding the lock '{}': {}", name, notEvenThat.toString());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the lock '" + name + "' could not be taken: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean advisoryLock(Connection connection, String sql, String name) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
     }
 }

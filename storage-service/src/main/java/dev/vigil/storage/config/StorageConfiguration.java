@@ -10,6 +10,7 @@ import dev.vigil.storage.backups.StoredBackups;
 import dev.vigil.storage.backups.CatalogRebuild;
 import dev.vigil.storage.backups.Manifests;
 import dev.vigil.storage.destination.Destinations;
+import dev.vigil.storage.recheck.CopyCheck;
 import dev.vigil.storage.retention.RetentionFloor;
 import dev.vigil.storage.retention.RetentionService;
 import dev.vigil.storage.store.PendingUploads;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Wires the storage service from {@code vigil.storage.*}: the primary's S3 client and store, the
- * destinations, the catalog and its manifests, and the storing and retention services.
+ * destinations, the catalog and its manifests, and the storing, retention and re-check services.
  */
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
@@ -43,7 +44,7 @@ class StorageConfiguration {
 
     @Bean
     StoredBackups catalog(DataSource dataSource) {
-        return new StoredBackups(JdbcClient.create(dataSource));
+        return new StoredBackups(dataSource);
     }
 
     @Bean
@@ -72,6 +73,11 @@ class StorageConfiguration {
             Destinations destinations, TargetSettings targets, StorageProperties properties, Manifests manifests) {
         return new RetentionService(catalog, new TransactionTemplate(transactionManager), outbox, destinations, targets,
                 properties.retention().policy(), floor(properties.retention().floor()), Clock.systemUTC(), manifests);
+    }
+
+    @Bean
+    CopyCheck copyCheck(StoredBackups catalog, Destinations destinations, PlatformTransactionManager transactionManager, Outbox outbox) {
+        return new CopyCheck(catalog, destinations, new TransactionTemplate(transactionManager), outbox, Clock.systemUTC());
     }
 
     private static RetentionFloor floor(StorageProperties.Floor floor) {

@@ -20,6 +20,13 @@ public interface ArtifactStore {
     /** Whether {@code key} already holds this artifact (complete, of this size; in S3 also with this SHA-256 recorded). */
     boolean holds(String key, long size, String sha256);
 
+    /**
+     * Reads the object under {@code key} to its end, streaming (bounded memory, whatever its size),
+     * and answers its size and SHA-256 as it is now; empty when there is no object under the key.
+     * The bytes go nowhere else: this reads stored copies to check them again, never staging.
+     */
+    java.util.Optional<ObjectDigest> digest(String bucket, String key) throws IOException;
+
     /** Writes a small object (a manifest) whole. */
     void putSmall(String bucket, String key, byte[] bytes, String contentType);
 
@@ -43,6 +50,19 @@ public interface ArtifactStore {
      * no Object Lock.
      */
     default java.util.Optional<java.time.Instant> retainAtLeastUntil(String bucket, String key, java.time.Instant until) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Whether {@link #retainAtLeastUntil} sets dates in this bucket: it has Object Lock and the
+     * destination's mode is not {@code OFF}. A store without Object Lock never does.
+     */
+    default boolean setsRetainUntilDates(String bucket) {
+        return false;
+    }
+
+    /** The Object Lock retain-until date of the object's current version, as the store reports it now; empty when it has none. */
+    default java.util.Optional<java.time.Instant> retainUntil(String bucket, String key) {
         return java.util.Optional.empty();
     }
 }

@@ -69,6 +69,15 @@ final class FilesystemStore implements ArtifactStore {
     }
 
     @Override
+    public java.util.Optional<ObjectDigest> digest(String bucket, String key) throws IOException {
+        try (InputStream in = Files.newInputStream(file(key))) {
+            return java.util.Optional.of(ObjectDigest.of(in));
+        } catch (NoSuchFileException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
     public void putSmall(String bucket, String key, byte[] bytes, String contentType) {
         try {
             Path target = file(key);

@@ -96,6 +96,20 @@ class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public java.util.Optional<ObjectDigest> digest(String bucket, String key) throws IOException {
+        try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            return java.util.Optional.of(ObjectDigest.of(in));
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return java.util.Optional.empty();
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void putSmall(String bucket, String key, byte[] bytes, String contentType) {
         s3.putObject(b -> {
             b.bucket(bucket).key(key).contentType(contentType);
@@ -139,8 +153,19 @@ class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public boolean setsRetainUntilDates(String bucket) {
+        return !"OFF".equals(options.objectLockMode()) && objectLockEnabled(bucket);
+    }
+
+    @Override
+    public java.util.Optional<java.time.Instant> retainUntil(String bucket, String key) {
+        // A bucket without Object Lock holds no dates; some stores (S3Proxy) answer the question with 501.
+        return objectLockEnabled(bucket) ? retention(bucket, key) : java.util.Optional.empty();
+    }
+
+    @Override
     public java.util.Optional<java.time.Instant> retainAtLeastUntil(String bucket, String key, java.time.Instant until) {
-        if ("OFF".equals(options.objectLockMode()) || !objectLockEnabled(bucket)) {
+        if (!setsRetainUntilDates(bucket)) {
             return java.util.Optional.empty();
         }
         java.time.Instant wanted = until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

@@ -42,6 +42,11 @@ public final class StoreGuard {
         Retry.decorateCheckedRunnable(retry, breaker.decorateCheckedRunnable(call)).run();
     }
 
+    /** Answers what {@code call} answers, retried while it fails transiently and the circuit lets it through. */
+    public <T> T call(io.github.resilience4j.core.functions.CheckedSupplier<T> call) throws Throwable {
+        return Retry.decorateCheckedSupplier(retry, breaker.decorateCheckedSupplier(call)).get();
+    }
+
     public CircuitBreaker.State state() {
         return breaker.getState();
     }

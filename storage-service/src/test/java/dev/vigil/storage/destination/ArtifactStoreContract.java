@@ -18,9 +18,6 @@ import org.junit.jupiter.api.Test;
  * What every {@link ArtifactStore} promises, whatever holds the bytes: each backend's test extends
  * this with a fresh, empty store per test. An artifact appears under its key only when all of it
  * arrived with the SHA-256 the dump worker wrote; anything less leaves nothing there.
- *
- * <p>{@link ArtifactStore#open} is not part of it: it reads staging, which is leaving this interface
- * (issue 10, item 2).
  */
 abstract class ArtifactStoreContract {
 
@@ -101,6 +98,19 @@ abstract class ArtifactStoreContract {
     }
 
     @Test
+    void aStoredArtifactReadsThroughToItsSizeAndChecksumAsItIsNowAndAMissingOneToNothing() throws IOException {
+        ArtifactStore store = store();
+        byte[] bytes = random(LARGE, 9);
+        store.upload("shop/a.dump", new ByteArrayInputStream(bytes), bytes.length, Sha256.of(bytes));
+
+        assertThat(store.digest(store.bucket(), "shop/a.dump")).contains(new ObjectDigest(bytes.length, Sha256.of(bytes)));
+        assertThat(store.digest(store.bucket(), "shop/b.dump")).isEmpty();
+
+        store.putSmall(store.bucket(), "shop/a.dump", "something else".getBytes(), "application/octet-stream");
+        assertThat(store.digest(store.bucket(), "shop/a.dump")).contains(new ObjectDigest(14, Sha256.of("something else".getBytes())));
+    }
+
+    @Test
     void smallObjectsAreWrittenWholeAndReplaced() {
         ArtifactStore store = store();
 
@@ -143,6 +153,8 @@ abstract class ArtifactStoreContract {
         store.upload("shop/a.dump", new ByteArrayInputStream(bytes), bytes.length, Sha256.of(bytes));
 
         assertThat(store.retainAtLeastUntil(store.bucket(), "shop/a.dump", Instant.now().plus(7, ChronoUnit.DAYS))).isEmpty();
+        assertThat(store.setsRetainUntilDates(store.bucket())).isFalse();
+        assertThat(store.retainUntil(store.bucket(), "shop/a.dump")).isEmpty();
     }
 
     private static List<Throwable> causes(Throwable thrown) {

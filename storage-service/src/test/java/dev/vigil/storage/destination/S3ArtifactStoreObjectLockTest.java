@@ -57,6 +57,29 @@ class S3ArtifactStoreObjectLockTest {
         assertThat(new S3ArtifactStore(client, "locked", false, 5 * 1024 * 1024, 1000, new ObjectOptions("", "", "", "off"))
                 .retainAtLeastUntil("locked", "off", future)).isEmpty();
         assertThatThrownBy(() -> client.getObjectRetention(b -> b.bucket("locked").key("off"))).isInstanceOf(S3Exception.class);
+        assertThat(new S3ArtifactStore(client, "plain-backups", false, 5 * 1024 * 1024, 1000, ObjectOptions.DEFAULTS)
+                .setsRetainUntilDates("plain-backups")).as("a bucket without Object Lock").isFalse();
+        assertThat(new S3ArtifactStore(client, "locked", false, 5 * 1024 * 1024, 1000, new ObjectOptions("", "", "", "off"))
+                .setsRetainUntilDates("locked")).as("mode OFF").isFalse();
+    }
+
+    @Test
+    void theRetainUntilDateInForceIsReadBackAsTheBucketHasItNow() {
+        client.createBucket(b -> b.bucket("dated").objectLockEnabledForBucket(true));
+        client.putObject(b -> b.bucket("dated").key("k"), RequestBody.fromString("x"));
+        S3ArtifactStore store = new S3ArtifactStore(client, "dated", false, 5 * 1024 * 1024, 1000, ObjectOptions.DEFAULTS);
+        Instant future = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+
+        assertThat(store.setsRetainUntilDates("dated")).isTrue();
+        assertThat(store.retainUntil("dated", "k")).as("before any date is set").isEmpty();
+        store.retainAtLeastUntil("dated", "k", future);
+        assertThat(store.retainUntil("dated", "k")).contains(future);
+
+        // Shortened behind the service's back (S3Mock keeps dates without enforcing them; S3 lets a GOVERNANCE bypass do this).
+        Instant sooner = future.minus(Duration.ofDays(20));
+        client.putObjectRetention(b -> b.bucket("dated").key("k").bypassGovernanceRetention(true)
+                .retention(r -> r.mode("GOVERNANCE").retainUntilDate(sooner)));
+        assertThat(store.retainUntil("dated", "k")).contains(sooner);
     }
 
     @Test
