@@ -17,29 +17,23 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusMetricNamesTest {
 
-    /**
-     * The series Vigil's rules and dashboard read, by the name Prometheus scrapes, with the service that
-     * exports it. The one list of them: a check against a running stack should scrape each here.
-     * Timers appear as the series read ({@code _sum}, {@code _count}); Micrometer names use dots
-     * ({@code vigil.dump.duration}, base unit seconds).
-     */
-    static final Map<String, String> METRICS = new TreeMap<>(Map.ofEntries(
-            // notifier-service: the facts about each target's backups, and its open incidents
-            Map.entry("vigil_backup_last_verified_timestamp_seconds", "notifier-service"),
-            Map.entry("vigil_backup_freshness_limit_seconds", "notifier-service"),
-            Map.entry("vigil_backup_last_size_bytes", "notifier-service"),
-            Map.entry("vigil_backup_last_rows", "notifier-service"),
-            Map.entry("vigil_backup_last_restore_seconds", "notifier-service"),
-            Map.entry("vigil_backup_outcomes_total", "notifier-service"),
-            Map.entry("vigil_incidents_open", "notifier-service"),
-            // dump-worker: vigil.dump.duration {target, outcome}
-            Map.entry("vigil_dump_duration_seconds_sum", "dump-worker"),
-            Map.entry("vigil_dump_duration_seconds_count", "dump-worker"),
-            // dump-worker: the Kafka binder's lag of group dump-worker (KafkaBinderMetrics; see vigil-rules.yml for why this one)
-            Map.entry("spring_cloud_stream_binder_kafka_offset", "dump-worker"),
-            // verifier-service: vigil.restore.duration {target, verdict}
-            Map.entry("vigil_restore_duration_seconds_sum", "verifier-service"),
-            Map.entry("vigil_restore_duration_seconds_count", "verifier-service")));
+    /** The series the rules and dashboard read, with the service that exports each: {@code deploy/prometheus/vigil-metrics.txt}. */
+    static final Map<String, String> METRICS = metrics();
+
+    private static Map<String, String> metrics() {
+        try {
+            Map<String, String> metrics = new TreeMap<>();
+            for (String line : java.nio.file.Files.readAllLines(MonitoringFiles.PROMETHEUS.resolve("vigil-metrics.txt"))) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    String[] parts = line.trim().split("\\s+");
+                    metrics.put(parts[0], parts[1]);
+                }
+            }
+            return metrics;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** Vigil's own series and the Kafka lag candidates; Prometheus's own (up) and PromQL's words are not matched. */
     private static final Pattern METRIC = Pattern.compile("\\b(?:vigil|spring_cloud_stream|kafka)_[a-zA-Z0-9_]+\\b");

@@ -102,6 +102,13 @@ public final class EmbeddedStack implements AutoCloseable {
         return ((WebServerApplicationContext) contexts.getLast()).getWebServer().getPort();
     }
 
+    /** The port a service's HTTP server (actuator, and the notifier's incidents API) answers on, by the service's name. */
+    public int port(String service) {
+        return contexts.stream().filter(context -> service.equals(context.getEnvironment().getProperty("spring.application.name")))
+                .map(context -> ((WebServerApplicationContext) context).getWebServer().getPort()).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(service + " does not run in this stack"));
+    }
+
     @Override
     public void close() {
         for (int i = contexts.size() - 1; i >= 0; i--) {

@@ -18,6 +18,7 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.LocalSmtp;
+import dev.vigil.local.MetricsScrape;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
@@ -107,12 +108,20 @@ class BackupPipelineEndToEndTest {
                     port: %2$d
                     database: gone
                     username: backup
+                  - id: lapsed
+                    host: 127.0.0.1
+                    port: %1$d
+                    database: shop_e2e
+                    username: postgres
+                    monitoring:
+                      freshness: 3s
                 """.formatted(postgres.port(), FreePorts.next()));
         Map<String, String> extra = new HashMap<>();
         extra.put("vigil.notifier.slack-webhook-url", slack.url("/services/T0/B0/e2e"));
         extra.put("vigil.notifier.email-to", "oncall@example.com");
         extra.put("spring.mail.host", smtp.host());
         extra.put("spring.mail.port", String.valueOf(smtp.port()));
+        extra.put("vigil.notifier.check-interval", "1s");
         extra.put("vigil.worker.unknown-target-wait", "3s");
         extra.put("vigil.worker.retry.initial-backoff", "200ms");
         String keys = "e2e-key:" + java.util.Base64.getEncoder().encodeToString("e2e-key-material-32-bytes-long!!".getBytes());
@@ -292,6 +301,56 @@ class BackupPipelineEndToEndTest {
         assertThat(mails.getFirst().getSubject()).contains("offline");
         assertThat(text(mails.getFirst())).contains("Target: offline").contains("could not connect")
                 .as("the notifier handled the failure in the job's trace").contains("Trace: " + job.get("traceId").asString());
+    }
+
+    @Test
+    void aTargetWithoutAVerifiedBackupWithinItsFreshnessLimitAlertsOnceAndRecoversWhenABackupIsVerified() throws Exception {
+        List<WebhookReceiver.Received> stale = Arrivals.of("stale alerts for lapsed", () -> posts("lapsed has never had a verified backup"))
+                .arriveWithin(Duration.ofSeconds(60), 1);
+        Arrivals.of("alerts about lapsed", () -> posts("lapsed")).noMoreArriveWithin(Duration.ofSeconds(3));
+        assertThat(posts("lapsed")).as("checked every second, alerted once").hasSize(1);
+        assertThat(stale.getFirst().body()).contains("STALE").contains("limit 3s");
+
+        String jobId = api.requestBackup("lapsed");
+        assertThat(api.awaitFinal(jobId, Duration.ofSeconds(120)).get("status").asString()).isEqualTo("VERIFIED");
+
+        WebhookReceiver.Received recovery = Arrivals.of("recovery of lapsed", () -> posts("Recovered: lapsed"))
+                .arriveWithin(Duration.ofSeconds(30), 1).getFirst();
+        assertThat(recovery.body()).contains(jobId).contains("was verified");
+        Arrivals.of("recovery emails of lapsed", () -> mails("Recovered: lapsed")).arriveWithin(Duration.ofSeconds(30), 1);
+    }
+
+    @Test
+    void everySeriesTheAlertRulesAndTheDashboardReadIsExportedByTheServiceThatOwnsIt() throws Exception {
+        JsonNode job = api.awaitFinal(api.requestBackup("shop"), Duration.ofSeconds(120));
+        assertThat(job.get("status").asString()).isEqualTo("VERIFIED");
+        Map<String, String> metrics = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(Path.of("..", "deploy", "prometheus", "vigil-metrics.txt"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                metrics.put(line.trim().split("\\s+")[0], line.trim().split("\\s+")[1]);
+            }
+        }
+        assertThat(metrics).isNotEmpty();
+
+        // The notifier refreshes its meters every check (a second here): wait for the verified backup to show.
+        Arrivals.of("shop's last verified time on the notifier", () -> MetricsScrape.of(stack.port("notifier-service")).samples().stream()
+                .filter(sample -> sample.name().equals("vigil_backup_last_verified_timestamp_seconds") && "shop".equals(sample.labels().get("target"))
+                        && sample.value() > 0).toList()).arriveWithin(Duration.ofSeconds(30), 1);
+        Map<String, MetricsScrape> scrapes = new HashMap<>();
+        metrics.forEach((name, service) -> {
+            MetricsScrape scrape = scrapes.computeIfAbsent(service, s -> MetricsScrape.of(stack.port(s)));
+            assertThat(scrape.samples()).as("%s exports %s", service, name).anyMatch(sample -> sample.name().equals(name));
+        });
+        assertThat(scrapes.get("dump-worker").samples()).as("the dump timer, tagged by target")
+                .anyMatch(sample -> sample.name().equals("vigil_dump_duration_seconds_count") && "shop".equals(sample.labels().get("target")));
+    }
+
+    private static List<WebhookReceiver.Received> posts(String containing) {
+        return slack.received().stream().filter(r -> r.body().contains(containing)).toList();
+    }
+
+    private static List<MimeMessage> mails(String containing) {
+        return smtp.messages().stream().filter(m -> text(m).contains(containing)).toList();
     }
 
     @Test

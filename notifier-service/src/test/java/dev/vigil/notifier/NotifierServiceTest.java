@@ -7,6 +7,9 @@ import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Connection;
+import dev.vigil.contracts.CopiesChecked;
+import dev.vigil.contracts.CopyFault;
+import dev.vigil.contracts.CopyProblem;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.JobId;
@@ -269,6 +272,25 @@ class NotifierServiceTest {
         } finally {
             payments.answer(200);
         }
+    }
+
+    @Test
+    void aStoredCopyFoundAlteredOrMissingAlertsNamingTheBackupAndTheCopyAndACleanRecheckResolvesIt() throws Exception {
+        JobId job = JobId.random();
+        CopiesChecked damaged = CopiesChecked.now(new TargetId("vault-db"), 3, 6, List.of(
+                new CopyProblem(job, new StoredObject("primary", "backups", "vault-db/2026/12/01/" + job + ".dump"), CopyFault.ALTERED,
+                        "SHA-256 is 9f86d0…, the catalog recorded 2c26b4…"),
+                new CopyProblem(job, new StoredObject("offsite", "backups-replica", "vault-db/2026/12/01/" + job + ".dump"), CopyFault.MISSING,
+                        "nothing under the key")));
+
+        send(Topics.COPIES_CHECKED, "vault-db", EventJson.writeString(damaged));
+
+        String alert = awaitPosts(slack, "vault-db missing or damaged").getFirst().body();
+        assertThat(alert).contains("COPY_DAMAGED").contains("2 stored copies of 1 backup of vault-db missing or damaged (ALTERED, MISSING)")
+                .contains("Backup " + job + ", copy primary backups/vault-db/2026/12/01/" + job + ".dump: ALTERED")
+                .contains("copy offsite backups-replica/vault-db/2026/12/01/" + job + ".dump: MISSING");
+        send(Topics.COPIES_CHECKED, "vault-db", EventJson.writeString(CopiesChecked.now(new TargetId("vault-db"), 3, 6, List.of())));
+        assertThat(awaitPosts(slack, "Recovered: vault-db").getFirst().body()).contains("found all 6 copies of 3 kept backups intact");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.vigil.notifier.monitor;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.CopiesChecked;
+import dev.vigil.contracts.CopyProblem;
 import dev.vigil.contracts.Monitoring;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
@@ -70,6 +72,10 @@ public final class MonitorService {
                 BackupFailed failed = EventJson.read(payload, BackupFailed.class);
                 transactions.executeWithoutResult(status -> failed(failed, traceId));
             }
+            case Topics.COPIES_CHECKED -> {
+                CopiesChecked checked = EventJson.read(payload, CopiesChecked.class);
+                transactions.executeWithoutResult(status -> copiesChecked(checked));
+            }
             default -> throw new IllegalArgumentException("the notifier does not read topic " + topic);
         }
     }
@@ -125,6 +131,29 @@ public final class MonitorService {
                 incidents.resolve(target, finding.kind(), at, "job " + job + " was verified with " + finding.headline(), job);
             }
         }
+    }
+
+    private void copiesChecked(CopiesChecked checked) {
+        String target = checked.targetId().value();
+        if (checked.problems().isEmpty()) {
+            incidents.resolve(target, IncidentKind.COPY_DAMAGED, checked.occurredAt(), "the re-check at " + checked.occurredAt() + " found all "
+                    + checked.copiesChecked() + " copies of " + checked.backupsChecked() + " kept backups intact", null);
+            return;
+        }
+        List<String> details = new ArrayList<>();
+        for (CopyProblem problem : checked.problems()) {
+            details.add("Backup " + problem.jobId() + ", copy " + problem.copy().destination() + " " + problem.copy().bucket() + "/"
+                    + problem.copy().key() + ": " + problem.fault() + ": " + problem.detail());
+        }
+        details = new ArrayList<>(lines(details));
+        details.add("Checked " + checked.copiesChecked() + " copies of " + checked.backupsChecked() + " kept backups. Restore from an intact copy "
+                + "if you need one of these backups, and find out who or what changed the store.");
+        long backups = checked.problems().stream().map(CopyProblem::jobId).distinct().count();
+        incidents.occur(new Occurrence(target, IncidentKind.COPY_DAMAGED, checked.occurredAt(), null, null,
+                checked.problems().size() + (checked.problems().size() == 1 ? " stored copy" : " stored copies") + " of " + backups
+                        + (backups == 1 ? " backup" : " backups") + " of " + target + " missing or damaged ("
+                        + checked.problems().stream().map(p -> p.fault().name()).distinct().sorted().collect(java.util.stream.Collectors.joining(", ")) + ")",
+                details, recent(checked.occurredAt())));
     }
 
     private void failed(BackupFailed failed, @Nullable String traceId) {
