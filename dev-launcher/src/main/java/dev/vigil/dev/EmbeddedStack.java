@@ -67,9 +67,19 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Starts the services; without the dump worker or the verifier, for tests that run them as processes of their own. */
     public static EmbeddedStack start(Settings settings, boolean withWorker, boolean withVerifier) {
+        return start(settings, withWorker, withVerifier, true);
+    }
+
+    /**
+     * Starts the services; without the dump worker, the verifier or the notifier, for tests that run
+     * them as processes of their own.
+     */
+    public static EmbeddedStack start(Settings settings, boolean withWorker, boolean withVerifier, boolean withNotifier) {
         List<ConfigurableApplicationContext> started = new ArrayList<>();
         try {
-            started.add(run(NotifierApplication.class, NotifierApplication.NAME, settings, database(settings)));
+            if (withNotifier) {
+                started.add(run(NotifierApplication.class, NotifierApplication.NAME, settings, database(settings)));
+            }
             if (withVerifier) {
                 started.add(run(VerifierApplication.class, VerifierApplication.NAME, settings, join(database(settings), List.of(
                         "--vigil.verifier.endpoint=" + settings.s3Endpoint(),

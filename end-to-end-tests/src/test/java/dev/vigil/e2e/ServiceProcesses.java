@@ -24,7 +24,8 @@ final class ServiceProcesses {
 
     /**
      * {@code java -jar <module>'s exec jar <args>}, its output into {@code log}; lean JVM flags, this JVM's temp
-     * directory; signed in to the shared broker as the service the module is.
+     * directory; signed in to the shared broker as the service the module is. Its HTTP server takes a free
+     * port unless {@code args} choose one ({@code --server.port=N}).
      */
     static ProcessBuilder java(String module, Path log, List<String> args) throws IOException {
         Path jar;
@@ -34,7 +35,11 @@ final class ServiceProcesses {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-jar", jar.toString(),
-                "--server.port=0", "--spring.main.banner-mode=off"));
+                "--spring.main.banner-mode=off"));
+        // A property given twice on the command line reads as both values joined: add the free port only when none is chosen.
+        if (args.stream().noneMatch(arg -> arg.startsWith("--server.port="))) {
+            command.add("--server.port=0");
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // The shared broker, signed in to as the service; the password by environment, never in the arguments.
