@@ -318,6 +318,7 @@ public final class DevLauncher {
         out.println();
         out.println("Vigil is up. Try:");
         out.println("  curl -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/demo/backups");
+        out.println("  curl 'http://localhost:" + stack.port("notifier-service") + "/api/v1/incidents?state=open'");
         out.println("  curl http://localhost:" + stack.schedulerPort() + "/api/v1/jobs?targetId=demo");
         for (TargetOption target : options.targets()) {
             out.println("  curl -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/" + target.name() + "/backups");

@@ -191,8 +191,8 @@ public final class MonitorService {
             transactions.executeWithoutResult(status -> {
                 Instant firstSeen = history.firstSeen(id);
                 Optional<BackupHistory.LastVerified> last = history.lastVerified(id);
-                meters.target(id, last.orElse(null), thresholds.freshnessLimit());
                 Instant reference = last.map(BackupHistory.LastVerified::verifiedAt).orElse(firstSeen);
+                meters.target(id, last.orElse(null), reference, thresholds.freshnessLimit());
                 Duration age = Duration.between(reference, now);
                 if (age.compareTo(thresholds.freshnessLimit()) <= 0) {
                     last.ifPresent(l -> incidents.resolve(id, IncidentKind.STALE, now, "job " + l.jobId() + " was verified at " + l.verifiedAt(),

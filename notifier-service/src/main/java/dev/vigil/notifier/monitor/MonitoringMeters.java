@@ -47,11 +47,15 @@ final class MonitoringMeters {
                 .register(registry).increment();
     }
 
-    void target(String target, BackupHistory.@Nullable LastVerified last, Duration limit) {
+    /**
+     * @param clockStart what the freshness clock counts from: the newest verified backup, or when the
+     *                   notifier first saw a target never verified (so the stale rule agrees with the notifier)
+     */
+    void target(String target, BackupHistory.@Nullable LastVerified last, java.time.Instant clockStart, Duration limit) {
         TargetValues values = targets.computeIfAbsent(target, this::register);
         values.limit().set(limit.toSeconds());
+        values.lastVerified().set(clockStart.getEpochSecond());
         if (last != null) {
-            values.lastVerified().set(last.verifiedAt().getEpochSecond());
             values.size().set(last.sizeBytes() == null ? 0 : last.sizeBytes());
             values.rows().set(last.totalRows());
             values.restoreMillis().set(last.restoreMillis());
@@ -65,7 +69,7 @@ final class MonitoringMeters {
     private TargetValues register(String target) {
         TargetValues values = new TargetValues(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
         Gauge.builder(LAST_VERIFIED, values.lastVerified(), AtomicLong::get).tag("target", target).baseUnit("seconds")
-                .description("Unix time of the target's newest verified backup; 0 when never verified").register(registry);
+                .description("Unix time of the target's newest verified backup; for a target never verified, when the notifier first saw it").register(registry);
         Gauge.builder(FRESHNESS_LIMIT, values.limit(), AtomicLong::get).tag("target", target).baseUnit("seconds")
                 .description("The longest time the target may go without a verified backup").register(registry);
         Gauge.builder(LAST_SIZE, values.size(), AtomicLong::get).tag("target", target).baseUnit("bytes")
