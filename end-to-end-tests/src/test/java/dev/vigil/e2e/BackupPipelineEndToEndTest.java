@@ -66,6 +66,7 @@ class BackupPipelineEndToEndTest {
         DemoDatabase.load(postgres, "shop_e2e");
         sourceCounts = demoRows("shop_e2e");
         DemoDatabase.load(postgres, "busy_e2e");
+        DemoDatabase.load(postgres, "shrink_e2e");
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path targets = Files.writeString(tmp.resolve("e2e-targets.yml"), """
                 targets:
@@ -108,6 +109,11 @@ class BackupPipelineEndToEndTest {
                     port: %2$d
                     database: gone
                     username: backup
+                  - id: shrinking
+                    host: 127.0.0.1
+                    port: %1$d
+                    database: shrink_e2e
+                    username: postgres
                   - id: lapsed
                     host: 127.0.0.1
                     port: %1$d
@@ -318,6 +324,32 @@ class BackupPipelineEndToEndTest {
                 .arriveWithin(Duration.ofSeconds(30), 1).getFirst();
         assertThat(recovery.body()).contains(jobId).contains("was verified");
         Arrivals.of("recovery emails of lapsed", () -> mails("Recovered: lapsed")).arriveWithin(Duration.ofSeconds(30), 1);
+    }
+
+    @Test
+    void aTableThatLostMostOfItsRowsIsAContentAnomalyNamingItWhileAnOrdinaryDaysChangeRaisesNothing() throws Exception {
+        LocalPostgres postgres = LocalPostgres.shared();
+        String first = verifiedBackup("shrinking");
+        postgres.execute("shrink_e2e", "insert into shop.customers select g, 'Customer ' || g, 'customer' || g || '@example.com', now() "
+                + "from generate_series(2001, 2030) g");
+        String ordinary = verifiedBackup("shrinking");
+        postgres.execute("shrink_e2e", "delete from shop.\"Order Lines\" where order_id > 800");
+        String shrunk = verifiedBackup("shrinking");
+
+        WebhookReceiver.Received alert = Arrivals.of("anomaly alerts for the shrunk backup", () -> posts(shrunk)).arriveWithin(Duration.ofSeconds(30), 1)
+                .getFirst();
+        assertThat(alert.body()).contains("CONTENT_ANOMALY").contains("lost most rows of table shop.Order Lines")
+                .contains("shop.Order Lines: 1,601 rows, usually 16,001");
+        assertThat(posts(first)).isEmpty();
+        assertThat(posts(ordinary)).as("thirty more customers is an ordinary day").isEmpty();
+        assertThat(Arrivals.of("emails for the shrunk backup", () -> mails(shrunk)).arriveWithin(Duration.ofSeconds(30), 1).getFirst().getSubject())
+                .isEqualTo("[Vigil] Backup of shrinking lost most rows of table shop.Order Lines");
+    }
+
+    private String verifiedBackup(String target) throws Exception {
+        String jobId = api.requestBackup(target);
+        assertThat(api.awaitFinal(jobId, Duration.ofSeconds(120)).get("status").asString()).isEqualTo("VERIFIED");
+        return jobId;
     }
 
     @Test
