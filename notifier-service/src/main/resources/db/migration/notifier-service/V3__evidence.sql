@@ -31,3 +31,6 @@ create table retention_runs (
     kept       integer     not null,
     deleted    integer     not null
 );
+
+-- Which kind of message a delivery holds: an incident's notice, or a report (email only).
+alter table deliveries add column kind text not null default 'NOTICE';

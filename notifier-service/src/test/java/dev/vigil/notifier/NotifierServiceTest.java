@@ -32,6 +32,7 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalSmtp;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.WebhookReceiver;
+import dev.vigil.notifier.report.WeeklyReport;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +52,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -73,6 +75,7 @@ class NotifierServiceTest {
     private static final WebhookReceiver slack = WebhookReceiver.start();
     private static final WebhookReceiver payments = WebhookReceiver.start();
     private static final WebhookReceiver search = WebhookReceiver.start();
+    private static final WebhookReceiver reportsHook = WebhookReceiver.start();
 
     /** The report scenario's target and period: a week that ended two days ago, at midnight UTC. */
     private static final String REPORT_TARGET = "report-db";
@@ -85,6 +88,9 @@ class NotifierServiceTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    WeeklyReport weeklyReport;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -111,6 +117,18 @@ class NotifierServiceTest {
         registry.add("vigil.notifier.subscriptions[1].targets[0]", () -> "search-db");
         registry.add("vigil.notifier.subscriptions[1].min-severity", () -> "CRITICAL");
         registry.add("vigil.notifier.subscriptions[1].channels[0]", () -> "search-slack");
+        registry.add("vigil.notifier.channels.reports-mail.type", () -> "email");
+        registry.add("vigil.notifier.channels.reports-mail.to[0]", () -> "reports@example.com");
+        registry.add("vigil.notifier.channels.reports-hook.type", () -> "webhook");
+        registry.add("vigil.notifier.channels.reports-hook.url", () -> reportsHook.url("/vigil"));
+        registry.add("vigil.notifier.channels.reports-hook.secret", () -> SECRET);
+        registry.add("vigil.notifier.subscriptions[2].name", () -> "dba-weekly");
+        registry.add("vigil.notifier.subscriptions[2].targets[0]", () -> REPORT_TARGET);
+        registry.add("vigil.notifier.subscriptions[2].weekly-report", () -> "true");
+        registry.add("vigil.notifier.subscriptions[2].channels[0]", () -> "reports-mail");
+        registry.add("vigil.notifier.subscriptions[2].channels[1]", () -> "reports-hook");
+        // The test sends the report itself, for a period of its choice.
+        registry.add("vigil.notifier.report.schedule", () -> "-");
         // The targets the subscriptions cover, announced before the notifier starts (it checks them at start-up).
         announce("pay-db", Map.of("team", "payments"), Monitoring.DEFAULTS);
         announce("search-db", Map.of("team", "search"), Monitoring.DEFAULTS);
@@ -125,6 +143,7 @@ class NotifierServiceTest {
         slack.close();
         payments.close();
         search.close();
+        reportsHook.close();
     }
 
     @Test
@@ -444,6 +463,27 @@ class NotifierServiceTest {
         assertThat(failedJson.get("copies").size()).isEqualTo(2);
     }
 
+    @Test
+    void theWeeklyReportIsEmailedOnceToTheSubscriptionThatAsksForItAndToNoOtherChannel() throws Exception {
+        reportRow();
+
+        assertThat(weeklyReport.sendNow(REPORT_TO)).as("owed to one subscription").isEqualTo(1);
+        assertThat(weeklyReport.sendNow(REPORT_TO)).as("a second run for the same period, as another instance would make").isZero();
+
+        String subject = "[Vigil] Weekly backup report " + new dev.vigil.notifier.report.Period(REPORT_FROM, REPORT_TO).days();
+        List<MimeMessage> reports = Arrivals.of("weekly report emails", () -> reportMails(subject)).arriveWithin(Duration.ofSeconds(30), 1);
+        Arrivals.of("weekly report emails", () -> reportMails(subject)).noMoreArriveWithin(Duration.ofSeconds(2));
+        assertThat(reports).hasSize(1);
+        MimeMessage mail = reports.getFirst();
+        assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("reports@example.com");
+        String body = body(mail);
+        assertThat(body).contains("text/plain").contains("text/html").contains("report-db: ")
+                .contains("1 verification failed").contains("lost most rows of table public.&lt;b&gt;big&lt;/b&gt;")
+                .as("only the targets its subscription covers").doesNotContain("pay-db").doesNotContain("billing-db");
+        assertThat(reportsHook.received()).as("webhook and Slack channels get no report").noneMatch(r -> r.body().contains("Weekly backup report"));
+        assertThat(slack.received()).noneMatch(r -> r.body().contains("Weekly backup report"));
+    }
+
     // --- helpers
 
     /**
@@ -537,6 +577,16 @@ class NotifierServiceTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<MimeMessage> reportMails(String subject) {
+        return smtp.messages().stream().filter(m -> {
+            try {
+                return subject.equals(m.getSubject());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
     }
 
     /** RFC 4180: fields separated by commas, quoted fields may hold commas, doubled quotes and line breaks, lines end with CRLF. */
