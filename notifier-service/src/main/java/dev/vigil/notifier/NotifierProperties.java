@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param checkInterval    how often freshness is checked and the meters refreshed
  * @param deliveryInterval how often owed messages are sent
  * @param deliveryMaxBackoff the longest wait before a channel that is down is tried again
+ * @param report           when the weekly report goes to the subscriptions that ask for it
  */
 @ConfigurationProperties("vigil.notifier")
 public record NotifierProperties(
@@ -37,7 +38,8 @@ public record NotifierProperties(
         @DefaultValue("0s") Duration reminderInterval,
         @DefaultValue("30s") Duration checkInterval,
         @DefaultValue("1s") Duration deliveryInterval,
-        @DefaultValue("5m") Duration deliveryMaxBackoff) {
+        @DefaultValue("5m") Duration deliveryMaxBackoff,
+        @DefaultValue ReportSettings report) {
 
     /**
      * One channel.
@@ -60,10 +62,27 @@ public record NotifierProperties(
      * @param kinds       the incident kinds it hears; empty: all
      * @param minSeverity the least severe incident it hears
      * @param channels    the channel names its messages go to
+     * @param weeklyReport whether its email channels also get the weekly report of the targets it covers
+     *                    (kinds and severity do not narrow the report; Slack and webhook channels get none)
      */
     public record SubscriptionSettings(@DefaultValue("") String name, @DefaultValue List<String> targets,
             @DefaultValue Map<String, String> labels, @DefaultValue("false") boolean allTargets, @DefaultValue List<String> kinds,
-            @DefaultValue("INFO") Severity minSeverity, @DefaultValue List<String> channels) {
+            @DefaultValue("INFO") Severity minSeverity, @DefaultValue List<String> channels, @DefaultValue("false") boolean weeklyReport) {
+    }
+
+    /**
+     * The weekly report by email.
+     *
+     * @param schedule a six-field cron expression (UTC) for sending the report of the 7 days before; {@code -} turns it off
+     */
+    public record ReportSettings(@DefaultValue("0 0 8 * * MON") String schedule) {
+
+        public ReportSettings {
+            if (!"-".equals(schedule) && !org.springframework.scheduling.support.CronExpression.isValidExpression(schedule)) {
+                throw new IllegalArgumentException("vigil.notifier.report.schedule must be a six-field cron expression (UTC) or '-' for "
+                        + "never, got: " + schedule);
+            }
+        }
     }
 
     /**

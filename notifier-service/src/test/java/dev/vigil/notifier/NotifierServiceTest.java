@@ -6,6 +6,7 @@ import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.CheckResult;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.CopiesChecked;
 import dev.vigil.contracts.CopyFault;
@@ -14,6 +15,9 @@ import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.Monitoring;
+import dev.vigil.contracts.RetainedBackup;
+import dev.vigil.contracts.RetentionApplied;
+import dev.vigil.contracts.RetentionPolicy;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableCheck;
 import dev.vigil.contracts.TableRowCount;
@@ -28,6 +32,7 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalSmtp;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.WebhookReceiver;
+import dev.vigil.notifier.report.WeeklyReport;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +40,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +52,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -53,7 +63,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The notifier against a real broker, PostgreSQL, SMTP server and webhook receivers: incidents
  * instead of alert storms, recovery messages, freshness, anomalies, team subscriptions, signed
- * webhooks, and channels that are down.
+ * webhooks, channels that are down, and the weekly report and audit export.
  */
 // Closed after the class, while the shared broker and database still run (they stop at JVM exit).
 @DirtiesContext
@@ -65,9 +75,22 @@ class NotifierServiceTest {
     private static final WebhookReceiver slack = WebhookReceiver.start();
     private static final WebhookReceiver payments = WebhookReceiver.start();
     private static final WebhookReceiver search = WebhookReceiver.start();
+    private static final WebhookReceiver reportsHook = WebhookReceiver.start();
+
+    /** The report scenario's target and period: a week that ended two days ago, at midnight UTC. */
+    private static final String REPORT_TARGET = "report-db";
+    private static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final Instant REPORT_FROM = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(9));
+    private static final Instant REPORT_TO = REPORT_FROM.plus(Duration.ofDays(7));
+    private static final String FORMULA = "=HYPERLINK(\"https://evil.example/x\",\"open\"), then table public.orders: expected 1000 rows, found 999";
+    private static final String BIG_TABLE = "<b>big</b>";
+    private static final Map<String, JobId> reportJobs = new java.util.concurrent.ConcurrentHashMap<>();
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    WeeklyReport weeklyReport;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -94,10 +117,24 @@ class NotifierServiceTest {
         registry.add("vigil.notifier.subscriptions[1].targets[0]", () -> "search-db");
         registry.add("vigil.notifier.subscriptions[1].min-severity", () -> "CRITICAL");
         registry.add("vigil.notifier.subscriptions[1].channels[0]", () -> "search-slack");
+        registry.add("vigil.notifier.channels.reports-mail.type", () -> "email");
+        registry.add("vigil.notifier.channels.reports-mail.to[0]", () -> "reports@example.com");
+        registry.add("vigil.notifier.channels.reports-hook.type", () -> "webhook");
+        registry.add("vigil.notifier.channels.reports-hook.url", () -> reportsHook.url("/vigil"));
+        registry.add("vigil.notifier.channels.reports-hook.secret", () -> SECRET);
+        registry.add("vigil.notifier.subscriptions[2].name", () -> "dba-weekly");
+        registry.add("vigil.notifier.subscriptions[2].targets[0]", () -> REPORT_TARGET);
+        registry.add("vigil.notifier.subscriptions[2].weekly-report", () -> "true");
+        registry.add("vigil.notifier.subscriptions[2].channels[0]", () -> "reports-mail");
+        registry.add("vigil.notifier.subscriptions[2].channels[1]", () -> "reports-hook");
+        // The test sends the report itself, for a period of its choice.
+        registry.add("vigil.notifier.report.schedule", () -> "-");
         // The targets the subscriptions cover, announced before the notifier starts (it checks them at start-up).
         announce("pay-db", Map.of("team", "payments"), Monitoring.DEFAULTS);
         announce("search-db", Map.of("team", "search"), Monitoring.DEFAULTS);
         announce("ledger-db", Map.of("team", "payments"), Monitoring.DEFAULTS);
+        // Its history lies days back: a month's freshness limit keeps it from going stale meanwhile.
+        announce(REPORT_TARGET, Map.of(), new Monitoring(30L * 86_400, null, null, null, null, null, null));
     }
 
     @AfterAll
@@ -106,6 +143,7 @@ class NotifierServiceTest {
         slack.close();
         payments.close();
         search.close();
+        reportsHook.close();
     }
 
     @Test
@@ -318,7 +356,274 @@ class NotifierServiceTest {
         assertThat(bad.statusCode()).isEqualTo(400);
     }
 
+
+    @Test
+    void theWeeklyReportCountsWhatHappenedToATargetInThePeriodAndStatesItsCopiesRetentionAndIncidents() throws Exception {
+        JsonNode row = reportRow();
+
+        assertThat(row.get("backupsTaken").asInt()).as("A, B, D and E; H was stored at the period's end, which is excluded").isEqualTo(4);
+        assertThat(row.get("verified").asInt()).isEqualTo(3);
+        assertThat(row.get("backupsFailed").asInt()).as("C; G failed after the period").isEqualTo(1);
+        assertThat(row.get("verificationsFailed").asInt()).isEqualTo(1);
+        assertThat(row.get("inconclusive").asInt()).isZero();
+        assertThat(row.get("size").get("firstBytes").asLong()).isEqualTo(1_000_000L);
+        assertThat(row.get("size").get("lastBytes").asLong()).isEqualTo(1_250_000L);
+        assertThat(row.get("size").get("changePercent").decimalValue()).isEqualByComparingTo("25.0");
+        assertThat(row.get("slowestRestore").get("jobId").asString()).isEqualTo(reportJobs.get("D").toString());
+        assertThat(row.get("slowestRestore").get("seconds").decimalValue()).isEqualByComparingTo("9.0");
+        assertThat(row.get("lastVerified").get("jobId").asString()).isEqualTo(reportJobs.get("E").toString());
+        assertThat(row.get("lastVerified").get("ageSeconds").asLong()).isEqualTo(Duration.ofDays(2).minusHours(1).toSeconds());
+        assertThat(row.get("copies").get("copiesChecked").asInt()).isEqualTo(6);
+        assertThat(row.get("copies").get("problems").asInt()).isZero();
+        assertThat(row.get("retention").get("kept").asInt()).isEqualTo(3);
+        assertThat(row.get("retention").get("deleted").asInt()).isEqualTo(1);
+        List<String> kinds = new java.util.ArrayList<>();
+        row.get("openIncidents").forEach(i -> kinds.add(i.get("kind").asString()));
+        assertThat(kinds).containsExactly("CONTENT_ANOMALY", "BACKUP_FAILING");
+        assertThat(row.get("attention").toString()).contains("1 backup failed").contains("1 verification failed").contains("2 open incidents");
+
+        HttpResponse<String> page = get("/api/v1/reports/weekly.html?from=" + REPORT_FROM + "&to=" + REPORT_TO);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("<h2>report-db").contains("@media print").contains("+25.0%")
+                .contains("lost most rows of table public.&lt;b&gt;big&lt;/b&gt;").doesNotContain(BIG_TABLE)
+                .doesNotContain("<script").doesNotContain("<link").doesNotContain("src=");
+
+        HttpResponse<String> defaults = get("/api/v1/reports/weekly");
+        assertThat(defaults.statusCode()).isEqualTo(200);
+        JsonNode lastWeek = EventJson.mapper().readTree(defaults.body());
+        assertThat(Duration.between(Instant.parse(lastWeek.get("period").get("from").asString()),
+                Instant.parse(lastWeek.get("period").get("to").asString()))).as("by default the last 7 days").isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void aReportPeriodThatMakesNoSenseIsRefusedSayingWhy() throws Exception {
+        HttpResponse<String> reversed = get("/api/v1/reports/weekly?from=2026-11-08&to=2026-11-01");
+        assertThat(reversed.statusCode()).isEqualTo(400);
+        assertThat(reversed.body()).contains("must be before to");
+        HttpResponse<String> tooLong = get("/api/v1/reports/weekly?from=2020-01-01&to=2026-01-01");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("longer than 400 days");
+        HttpResponse<String> notADate = get("/api/v1/reports/weekly.html?from=last-tuesday");
+        assertThat(notADate.statusCode()).isEqualTo(400);
+        assertThat(notADate.body()).contains("from must be an ISO-8601 instant (2026-11-01T00:00:00Z) or date (2026-11-01), got: last-tuesday");
+        HttpResponse<String> badFormat = get("/api/v1/audit/verifications?format=xlsx");
+        assertThat(badFormat.statusCode()).isEqualTo(400);
+        assertThat(badFormat.body()).contains("format must be csv or json");
+    }
+
+    @Test
+    void theAuditExportListsEveryVerificationWithItsEvidenceAsCsvThatASpreadsheetCannotRun() throws Exception {
+        reportRow();
+
+        HttpResponse<String> response = get("/api/v1/audit/verifications?from=" + REPORT_FROM + "&to=" + REPORT_TO + "&format=csv");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+        assertThat(response.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment")
+                .contains("vigil-verifications-" + COMPACT.format(REPORT_FROM) + "-" + COMPACT.format(REPORT_TO) + ".csv");
+        List<List<String>> lines = parseCsv(response.body());
+        List<String> header = lines.getFirst();
+        assertThat(header).startsWith("target", "job", "verdict", "verified_at", "stored_at", "size_bytes", "sha256")
+                .contains("restore_seconds", "tables_compared", "total_rows", "differences", "first_difference", "checks_passed",
+                        "checks_failed", "copies");
+        List<Map<String, String>> rows = lines.subList(1, lines.size()).stream().map(line -> {
+            Map<String, String> row = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                row.put(header.get(i), line.get(i));
+            }
+            return row;
+        }).filter(row -> row.get("target").equals(REPORT_TARGET)).toList();
+        assertThat(rows).extracting(row -> row.get("job")).as("one row per verification in the period, oldest first")
+                .containsExactly(reportJobs.get("A").toString(), reportJobs.get("B").toString(), reportJobs.get("D").toString(),
+                        reportJobs.get("E").toString());
+        Map<String, String> failed = rows.get(2);
+        assertThat(failed.get("verdict")).isEqualTo("FAILED");
+        assertThat(failed.get("first_difference")).as("a formula comes out as text").isEqualTo("'" + FORMULA);
+        assertThat(failed.get("differences")).isEqualTo("2");
+        assertThat(failed.get("checks_passed")).isEqualTo("1");
+        assertThat(failed.get("checks_failed")).isEqualTo("1");
+        assertThat(failed.get("failed_checks")).isEqualTo("'@sum of totals");
+        assertThat(failed.get("restore_seconds")).isEqualTo("9.000");
+        Map<String, String> passed = rows.get(0);
+        assertThat(passed.get("sha256")).isEqualTo("ab".repeat(32));
+        assertThat(passed.get("size_bytes")).isEqualTo("1000000");
+        assertThat(passed.get("tables_compared")).isEqualTo("2");
+        assertThat(passed.get("total_rows")).isEqualTo("2000");
+        assertThat(passed.get("encryption_key_id")).isEqualTo("key-2026");
+        assertThat(passed.get("copies")).isEqualTo("primary:bucket/report-db/" + reportJobs.get("A") + ".dump.zst.enc; offsite:replica-bucket/report-db/"
+                + reportJobs.get("A") + ".dump.zst.enc");
+        assertThat(passed.get("stored_at")).isEqualTo(REPORT_FROM.toString());
+
+        JsonNode json = EventJson.mapper().readTree(get("/api/v1/audit/verifications?from=" + REPORT_FROM + "&to=" + REPORT_TO + "&format=json").body());
+        JsonNode failedJson = java.util.stream.StreamSupport.stream(json.get("verifications").spliterator(), false)
+                .filter(v -> v.get("jobId").asString().equals(reportJobs.get("D").toString())).findFirst().orElseThrow();
+        assertThat(failedJson.get("differences").get(0).asString()).as("JSON keeps the text as it was").isEqualTo(FORMULA);
+        assertThat(failedJson.get("checks").toString()).contains("@sum of totals").contains("orders not empty");
+        assertThat(failedJson.get("copies").size()).isEqualTo(2);
+    }
+
+    @Test
+    void theWeeklyReportIsEmailedOnceToTheSubscriptionThatAsksForItAndToNoOtherChannel() throws Exception {
+        reportRow();
+
+        assertThat(weeklyReport.sendNow(REPORT_TO)).as("owed to one subscription").isEqualTo(1);
+        assertThat(weeklyReport.sendNow(REPORT_TO)).as("a second run for the same period, as another instance would make").isZero();
+
+        String subject = "[Vigil] Weekly backup report " + new dev.vigil.notifier.report.Period(REPORT_FROM, REPORT_TO).days();
+        List<MimeMessage> reports = Arrivals.of("weekly report emails", () -> reportMails(subject)).arriveWithin(Duration.ofSeconds(30), 1);
+        Arrivals.of("weekly report emails", () -> reportMails(subject)).noMoreArriveWithin(Duration.ofSeconds(2));
+        assertThat(reports).hasSize(1);
+        MimeMessage mail = reports.getFirst();
+        assertThat(mail.getAllRecipients()).extracting(Object::toString).containsExactly("reports@example.com");
+        String body = body(mail);
+        assertThat(body).contains("text/plain").contains("text/html").contains("report-db: ")
+                .contains("1 verification failed").contains("lost most rows of table public.&lt;b&gt;big&lt;/b&gt;")
+                .as("only the targets its subscription covers").doesNotContain("pay-db").doesNotContain("billing-db");
+        assertThat(reportsHook.received()).as("webhook and Slack channels get no report").noneMatch(r -> r.body().contains("Weekly backup report"));
+        assertThat(slack.received()).noneMatch(r -> r.body().contains("Weekly backup report"));
+    }
+
     // --- helpers
+
+    /**
+     * Publishes the report scenario once (a week of report-db, with jobs before, in and at the end of
+     * it), then answers report-db's row of that week's report as soon as everything has been handled.
+     * Events older than the alert horizon: incidents change, nobody is alerted.
+     */
+    private JsonNode reportRow() throws Exception {
+        synchronized (reportJobs) {
+            if (reportJobs.isEmpty()) {
+                publishReportScenario();
+            }
+        }
+        return Arrivals.of("report-db's complete row of the report", () -> {
+            try {
+                HttpResponse<String> response = get("/api/v1/reports/weekly?from=" + REPORT_FROM + "&to=" + REPORT_TO);
+                JsonNode report = EventJson.mapper().readTree(response.body());
+                List<JsonNode> complete = new java.util.ArrayList<>();
+                report.get("targets").forEach(row -> {
+                    if (row.get("targetId").asString().equals(REPORT_TARGET) && row.get("backupsTaken").asInt() == 4 && row.get("verified").asInt() == 3
+                            && row.get("backupsFailed").asInt() == 1 && row.get("verificationsFailed").asInt() == 1
+                            && row.path("size").path("lastBytes").asLong() == 1_250_000L
+                            && row.path("copies").isObject() && row.path("retention").isObject() && row.get("openIncidents").size() == 2) {
+                        complete.add(row);
+                    }
+                });
+                return complete;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).arriveWithin(Duration.ofSeconds(60), 1).getFirst();
+    }
+
+    private static void publishReportScenario() {
+        Instant day = REPORT_FROM;
+        Map<String, Long> rows = Map.of("orders", 1_000L, BIG_TABLE, 1_000L);
+        // F: before the period, history only.
+        storedAt("F", day.minus(Duration.ofDays(1)), 900_000);
+        verifiedAt("F", day.minus(Duration.ofDays(1)).plusSeconds(600), Verdict.PASSED, rows, 2_000, List.of(), List.of());
+        // A: stored at the very start of the period, which is included.
+        storedAt("A", day, 1_000_000);
+        verifiedAt("A", day.plusSeconds(600), Verdict.PASSED, rows, 2_500, List.of(), List.of());
+        storedAt("B", day.plus(Duration.ofDays(1)), 1_100_000);
+        verifiedAt("B", day.plus(Duration.ofDays(1)).plusSeconds(600), Verdict.PASSED, rows, 4_200, List.of(), List.of());
+        JobId c = JobId.random();
+        reportJobs.put("C", c);
+        send(Topics.BACKUP_FAILED, REPORT_TARGET, EventJson.writeString(new BackupFailed(java.util.UUID.randomUUID(), day.plus(Duration.ofDays(2)),
+                BackupFailed.SCHEMA_VERSION, c, new TargetId(REPORT_TARGET), dev.vigil.contracts.Stage.DUMP, FailureClass.UNREACHABLE, "timeout")));
+        storedAt("D", day.plus(Duration.ofDays(3)), 1_200_000);
+        verifiedAt("D", day.plus(Duration.ofDays(3)).plusSeconds(600), Verdict.FAILED, rows, 9_000,
+                List.of(FORMULA, "table public.customers: expected 10 rows, found 9"),
+                List.of(new CheckResult("orders not empty", true, "1000"), new CheckResult("@sum of totals", false, "-5")));
+        // E: the big table emptied, a content anomaly (open now); the newest verified backup before the period's end.
+        storedAt("E", day.plus(Duration.ofDays(5)), 1_250_000);
+        verifiedAt("E", day.plus(Duration.ofDays(5)).plusSeconds(3_600), Verdict.PASSED, Map.of("orders", 1_000L, BIG_TABLE, 0L), 3_000,
+                List.of(), List.of());
+        // H: stored at the period's end, which is excluded; G failed after it (an open incident, not counted).
+        storedAt("H", REPORT_TO, 1_300_000);
+        JobId g = JobId.random();
+        reportJobs.put("G", g);
+        send(Topics.BACKUP_FAILED, REPORT_TARGET, EventJson.writeString(new BackupFailed(java.util.UUID.randomUUID(), REPORT_TO.plusSeconds(3_600),
+                BackupFailed.SCHEMA_VERSION, g, new TargetId(REPORT_TARGET), dev.vigil.contracts.Stage.STORE, FailureClass.STORAGE, "bucket gone")));
+        send(Topics.COPIES_CHECKED, REPORT_TARGET, EventJson.writeString(CopiesChecked.now(new TargetId(REPORT_TARGET), 3, 6, List.of())));
+        send(Topics.RETENTION_APPLIED, REPORT_TARGET, EventJson.writeString(RetentionApplied.now(new TargetId(REPORT_TARGET), RetentionPolicy.DEFAULTS,
+                List.of(retained("E"), retained("B"), retained("A")), List.of(retained("F")))));
+    }
+
+    private static RetainedBackup retained(String job) {
+        return new RetainedBackup(reportJobs.get(job), REPORT_FROM, REPORT_TARGET + "/" + reportJobs.get(job) + ".dump.zst.enc", List.of("daily"));
+    }
+
+    private static void storedAt(String name, Instant at, long size) {
+        JobId job = JobId.random();
+        reportJobs.put(name, job);
+        Artifact artifact = new Artifact("custom", size, "ab".repeat(32), "16.4", "16.4", List.of(new TableRowCount("public", "orders", 1_000)),
+                "zstd", "key-2026", null);
+        String key = REPORT_TARGET + "/" + job + ".dump.zst.enc";
+        send(Topics.ARTIFACT_STORED, REPORT_TARGET, EventJson.writeString(new ArtifactStored(java.util.UUID.randomUUID(), at,
+                ArtifactStored.SCHEMA_VERSION, job, new TargetId(REPORT_TARGET), new StoredObject("primary", "bucket", key), artifact,
+                List.of(new StoredObject("offsite", "replica-bucket", key)))));
+    }
+
+    private static void verifiedAt(String name, Instant at, Verdict verdict, Map<String, Long> rows, long restoreMillis, List<String> differences,
+            List<CheckResult> checks) {
+        List<TableCheck> tables = rows.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> new TableCheck("public", e.getKey(), e.getValue(), e.getValue())).toList();
+        send(Topics.BACKUP_VERIFIED, REPORT_TARGET, EventJson.writeString(new BackupVerified(java.util.UUID.randomUUID(), at,
+                BackupVerified.SCHEMA_VERSION, reportJobs.get(name), new TargetId(REPORT_TARGET), verdict, differences, tables, restoreMillis,
+                List.of(), checks)));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<MimeMessage> reportMails(String subject) {
+        return smtp.messages().stream().filter(m -> {
+            try {
+                return subject.equals(m.getSubject());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    /** RFC 4180: fields separated by commas, quoted fields may hold commas, doubled quotes and line breaks, lines end with CRLF. */
+    private static List<List<String>> parseCsv(String text) {
+        assertThat(text).as("lines end with CRLF").endsWith("\r\n");
+        List<List<String>> lines = new java.util.ArrayList<>();
+        List<String> line = new java.util.ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                line.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                line.add(field.toString());
+                field.setLength(0);
+                lines.add(line);
+                line = new java.util.ArrayList<>();
+                i++;
+            } else {
+                field.append(c);
+            }
+        }
+        return lines;
+    }
 
     private static void announce(String target, Map<String, String> labels, Monitoring monitoring) {
         TargetConfigured settings = TargetConfigured.now(new TargetId(target), new Connection("db.internal", 5432, target, "backup", null, null),

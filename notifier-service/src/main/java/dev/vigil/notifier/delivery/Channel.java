@@ -7,4 +7,14 @@ public interface Channel {
     String name();
 
     void send(Notice notice) throws Exception;
+
+    /** Whether the channel takes reports ({@link ReportMail}); only email does, a report is too long for a chat message or a webhook. */
+    default boolean takesReports() {
+        return false;
+    }
+
+    /** Sends a report; only called on a channel that {@linkplain #takesReports takes reports}. */
+    default void send(ReportMail report) throws Exception {
+        throw new UnsupportedOperationException("channel " + name() + " takes no report");
+    }
 }

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -18,16 +19,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The messages owed to each channel: written in the same transaction as the incident change that
- * causes them ({@link #enqueue}), sent by {@link #dispatchDue}. A channel that fails is tried again
- * with a growing wait, and only its own messages wait: the other channels go on. Several notifier
- * instances may dispatch at once; a row is sent by the one that locked it. A crash between a
- * channel's answer and the commit sends that message once more (a webhook receiver can tell by
- * {@code X-Vigil-Delivery}).
+ * causes them ({@link #enqueue}), or as a report is made ({@link #enqueueReport}), sent by
+ * {@link #dispatchDue}. A channel that fails is tried again with a growing wait, and only its own
+ * messages wait: the other channels go on. Several notifier instances may dispatch at once; a row is
+ * sent by the one that locked it. A crash between a channel's answer and the commit sends that
+ * message once more (a webhook receiver can tell by {@code X-Vigil-Delivery}).
  */
 public final class Deliveries {
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final int BATCH = 100;
+    /** The kind of a delivery holding a {@link ReportMail}; the others hold a {@link Notice}. */
+    private static final String REPORT = "REPORT";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -55,16 +58,36 @@ public final class Deliveries {
         }
     }
 
-    private record Due(long id, String channel, String notice, int attempts) {
+    /**
+     * Owes the report to those of the channels that take reports (email), once each: a channel that
+     * already owes or was sent a report of this key is not owed it again, so several instances, or a
+     * second run for the same period, send it once. Answers the channels it is newly owed to. Joins
+     * the caller's transaction.
+     */
+    public List<String> enqueueReport(ReportMail report, Collection<String> channelNames) {
+        String json = EventJson.writeString(report);
+        List<String> owed = new ArrayList<>();
+        for (String channel : channelNames) {
+            if (channels.containsKey(channel) && channels.get(channel).takesReports()
+                    && jdbc.sql("insert into deliveries (notice_key, channel, notice, kind) values (?, ?, cast(? as jsonb), '" + REPORT + "') "
+                            + "on conflict do nothing").params(report.key(), channel, json).update() == 1) {
+                owed.add(channel);
+            }
+        }
+        return owed;
+    }
+
+    private record Due(long id, String channel, String kind, String notice, int attempts) {
     }
 
     /** Sends what is due, each channel in turn; answers how many messages went out. */
     public int dispatchDue() {
         Integer sent = transactions.execute(status -> {
-            List<Due> due = jdbc.sql("select id, channel, notice::text as notice, attempts from deliveries "
+            List<Due> due = jdbc.sql("select id, channel, kind, notice::text as notice, attempts from deliveries "
                             + "where sent_at is null and next_attempt_at <= ? order by id limit " + BATCH + " for update skip locked")
                     .param(Timestamp.from(clock.instant()))
-                    .query((rs, n) -> new Due(rs.getLong("id"), rs.getString("channel"), rs.getString("notice"), rs.getInt("attempts"))).list();
+                    .query((rs, n) -> new Due(rs.getLong("id"), rs.getString("channel"), rs.getString("kind"), rs.getString("notice"),
+                            rs.getInt("attempts"))).list();
             Set<String> down = new HashSet<>();
             int count = 0;
             for (Due delivery : due) {
@@ -78,13 +101,20 @@ public final class Deliveries {
                     log.warn("a message is owed to channel {}, which is no longer configured: it is not sent", delivery.channel());
                     continue;
                 }
-                Notice notice = EventJson.read(delivery.notice().getBytes(StandardCharsets.UTF_8), Notice.class);
                 try {
-                    channel.send(notice);
+                    byte[] json = delivery.notice().getBytes(StandardCharsets.UTF_8);
+                    if (REPORT.equals(delivery.kind())) {
+                        ReportMail report = EventJson.read(json, ReportMail.class);
+                        channel.send(report);
+                        log.info("report sent by {}: {}", channel.name(), report.key());
+                    } else {
+                        Notice notice = EventJson.read(json, Notice.class);
+                        channel.send(notice);
+                        log.info("{} sent by {}: target {} incident {} ({})", notice.type(), channel.name(), notice.targetId(),
+                                notice.incidentId(), notice.kind());
+                    }
                     jdbc.sql("update deliveries set sent_at = ?, attempts = attempts + 1, last_error = null where id = ?")
                             .params(Timestamp.from(clock.instant()), delivery.id()).update();
-                    log.info("{} sent by {}: target {} incident {} ({})", notice.type(), channel.name(), notice.targetId(),
-                            notice.incidentId(), notice.kind());
                     count++;
                 } catch (Exception e) {
                     if (e instanceof InterruptedException) {

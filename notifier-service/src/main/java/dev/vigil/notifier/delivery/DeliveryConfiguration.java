@@ -70,10 +70,12 @@ class DeliveryConfiguration {
                         + "vigil.notifier.slack-webhook-url and email-to; choose another name");
             }
             rules.addAll(Subscriptions.checked(List.of(new SubscriptionSettings("default", List.of(), Map.of(), true, List.of(),
-                    dev.vigil.notifier.Severity.INFO, defaults)), channels.keySet()));
+                    dev.vigil.notifier.Severity.INFO, defaults, false)), channels.keySet()));
         }
-        rules.forEach(rule -> log.info("subscription {}: targets {} labels {}{}, kinds {}, from {}, to {}", rule.name(), rule.targets(),
-                rule.labels(), rule.allTargets() ? " (all targets)" : "", rule.kinds(), rule.minSeverity(), rule.channels()));
+        Subscriptions.checkReportChannels(rules, name -> channels.get(name).takesReports());
+        rules.forEach(rule -> log.info("subscription {}: targets {} labels {}{}, kinds {}, from {}, to {}{}", rule.name(), rule.targets(),
+                rule.labels(), rule.allTargets() ? " (all targets)" : "", rule.kinds(), rule.minSeverity(), rule.channels(),
+                rule.weeklyReport() ? ", weekly report by email" : ""));
         return new Subscriptions(rules);
     }
 

@@ -7,7 +7,7 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.web.util.HtmlUtils;
 
-/** Sends messages as email over SMTP, plain text and HTML in one message. */
+/** Sends messages and reports as email over SMTP, plain text and HTML in one message. */
 final class EmailChannel implements Channel {
 
     private final String name;
@@ -37,6 +37,22 @@ final class EmailChannel implements Channel {
         helper.setTo(to.toArray(String[]::new));
         helper.setSubject("[Vigil] " + notice.headline());
         helper.setText(notice.text(dashboardUrl), html(notice));
+        mail.send(message);
+    }
+
+    @Override
+    public boolean takesReports() {
+        return true;
+    }
+
+    @Override
+    public void send(ReportMail report) throws MessagingException {
+        MimeMessage message = mail.createMimeMessage();
+        MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
+        helper.setFrom(from);
+        helper.setTo(to.toArray(String[]::new));
+        helper.setSubject("[Vigil] " + report.subject());
+        helper.setText(report.text(), report.html());
         mail.send(message);
     }
 

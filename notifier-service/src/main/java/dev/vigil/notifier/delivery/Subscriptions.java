@@ -19,11 +19,16 @@ import java.util.Set;
  */
 public final class Subscriptions {
 
-    /** One routing rule, checked. */
+    /**
+     * One routing rule, checked.
+     *
+     * @param weeklyReport its email channels get the weekly report of the targets it covers
+     */
     public record Rule(String name, Set<String> targets, Map<String, String> labels, boolean allTargets, Set<IncidentKind> kinds,
-            Severity minSeverity, List<String> channels) {
+            Severity minSeverity, List<String> channels, boolean weeklyReport) {
 
-        boolean covers(String targetId, Map<String, String> targetLabels) {
+        /** Whether the rule covers the target: by id, by all of its labels, or all targets. */
+        public boolean covers(String targetId, Map<String, String> targetLabels) {
             return allTargets || targets.contains(targetId)
                     || (!labels.isEmpty() && labels.entrySet().stream().allMatch(l -> l.getValue().equals(targetLabels.get(l.getKey()))));
         }
@@ -41,6 +46,11 @@ public final class Subscriptions {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** The rules whose email channels get the weekly report. */
+    public List<Rule> reportRules() {
+        return rules.stream().filter(Rule::weeklyReport).toList();
     }
 
     /** The channels a message about this target, kind and severity goes to, each once. */
@@ -92,9 +102,22 @@ public final class Subscriptions {
                 }
             }
             rules.add(new Rule(s.name(), Set.copyOf(s.targets()), Map.copyOf(s.labels()), s.allTargets(),
-                    kinds.isEmpty() ? EnumSet.allOf(IncidentKind.class) : kinds, s.minSeverity(), List.copyOf(s.channels())));
+                    kinds.isEmpty() ? EnumSet.allOf(IncidentKind.class) : kinds, s.minSeverity(), List.copyOf(s.channels()), s.weeklyReport()));
         }
         return rules;
+    }
+
+    /**
+     * Refuses a rule that asks for the weekly report but names no channel that takes reports (email):
+     * it would never get one. Throws {@link IllegalStateException} naming the rule.
+     */
+    static void checkReportChannels(List<Rule> rules, java.util.function.Predicate<String> takesReports) {
+        for (Rule rule : rules) {
+            if (rule.weeklyReport() && rule.channels().stream().noneMatch(takesReports)) {
+                throw new IllegalStateException("subscription '" + rule.name() + "' asks for the weekly report (weekly-report: true) but has no "
+                        + "email channel, the only kind that receives it: add one to its channels, or remove weekly-report");
+            }
+        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.vigil.notifier.monitor;
 
+import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableCheck;
 import dev.vigil.contracts.json.EventJson;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +19,9 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * What the notifier knows of each job (table {@code backups}), from ArtifactStored, BackupVerified
- * and BackupFailed: the history freshness and anomalies are judged against. Writes are idempotent.
+ * and BackupFailed: the history freshness and anomalies are judged against, and the evidence the
+ * weekly report and the audit export show. Also each target's last re-check of its copies and last
+ * retention run. Writes are idempotent; every method joins the caller's transaction.
  */
 final class BackupHistory {
 
@@ -30,22 +35,54 @@ final class BackupHistory {
         this.jdbc = jdbc;
     }
 
-    void stored(UUID jobId, String targetId, Instant at, long sizeBytes) {
-        jdbc.sql("insert into backups (job_id, target_id, stored_at, size_bytes) values (?, ?, ?, ?) "
-                        + "on conflict (job_id) do update set stored_at = excluded.stored_at, size_bytes = excluded.size_bytes")
-                .params(jobId, targetId, Timestamp.from(at), sizeBytes).update();
+    /** Records the stored artifact and where each copy is (the primary first). */
+    void stored(UUID jobId, String targetId, Instant at, Artifact artifact, List<StoredObject> copies) {
+        jdbc.sql("insert into backups (job_id, target_id, stored_at, size_bytes, sha256, format, compression, encryption_key_id, copies) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb)) on conflict (job_id) do update set stored_at = excluded.stored_at, "
+                        + "size_bytes = excluded.size_bytes, sha256 = excluded.sha256, format = excluded.format, "
+                        + "compression = excluded.compression, encryption_key_id = excluded.encryption_key_id, copies = excluded.copies")
+                .params(jobId, targetId, Timestamp.from(at), artifact.sizeBytes(), artifact.sha256(), artifact.format(),
+                        artifact.compression(), artifact.encryptionKeyId(), EventJson.writeString(copies))
+                .update();
     }
 
-    /** Records the verdict; answers whether it is new (false for a redelivered verdict). */
-    boolean verified(UUID jobId, String targetId, Instant at, String verdict, List<TableCheck> tables, long restoreMillis) {
+    /**
+     * Records the verdict and what the verification proved (tables compared, differences, the
+     * target's checks, what the verification server lacked); answers whether it is new (false for a
+     * redelivered verdict).
+     */
+    boolean verified(BackupVerified verified) {
+        List<TableCheck> tables = verified.tables();
         Map<String, Long> rows = new LinkedHashMap<>();
         tables.forEach(t -> rows.put(t.schema() + "." + t.table(), t.expectedRows()));
         long total = tables.stream().mapToLong(TableCheck::expectedRows).sum();
-        return jdbc.sql("insert into backups (job_id, target_id, verdict, verified_at, total_rows, tables, restore_millis) "
-                        + "values (?, ?, ?, ?, ?, cast(? as jsonb), ?) on conflict (job_id) do update set verdict = excluded.verdict, "
+        return jdbc.sql("insert into backups (job_id, target_id, verdict, verified_at, total_rows, tables, restore_millis, tables_compared, "
+                        + "differences, checks, environment_problems) values (?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), "
+                        + "cast(? as jsonb), cast(? as jsonb)) on conflict (job_id) do update set verdict = excluded.verdict, "
                         + "verified_at = excluded.verified_at, total_rows = excluded.total_rows, tables = excluded.tables, "
-                        + "restore_millis = excluded.restore_millis where backups.verdict is null")
-                .params(jobId, targetId, verdict, Timestamp.from(at), total, EventJson.writeString(rows), restoreMillis).update() == 1;
+                        + "restore_millis = excluded.restore_millis, tables_compared = excluded.tables_compared, "
+                        + "differences = excluded.differences, checks = excluded.checks, environment_problems = excluded.environment_problems "
+                        + "where backups.verdict is null")
+                .params(verified.jobId().value(), verified.targetId().value(), verified.verdict().name(), Timestamp.from(verified.occurredAt()),
+                        total, EventJson.writeString(rows), verified.restoreMillis(), tables.size(), EventJson.writeString(verified.differences()),
+                        EventJson.writeString(verified.checkList()), EventJson.writeString(verified.environmentProblemList()))
+                .update() == 1;
+    }
+
+    /** Keeps the target's newest re-check of its stored copies; an older one arriving late changes nothing. */
+    void copiesChecked(String targetId, Instant at, int backupsChecked, int copiesChecked, int problems) {
+        jdbc.sql("insert into copy_rechecks (target_id, checked_at, backups_checked, copies_checked, problems) values (?, ?, ?, ?, ?) "
+                        + "on conflict (target_id) do update set checked_at = excluded.checked_at, backups_checked = excluded.backups_checked, "
+                        + "copies_checked = excluded.copies_checked, problems = excluded.problems where copy_rechecks.checked_at < excluded.checked_at")
+                .params(targetId, Timestamp.from(at), backupsChecked, copiesChecked, problems).update();
+    }
+
+    /** Keeps the target's newest retention run; an older one arriving late changes nothing. */
+    void retentionApplied(String targetId, Instant at, String policy, int kept, int deleted) {
+        jdbc.sql("insert into retention_runs (target_id, applied_at, policy, kept, deleted) values (?, ?, ?, ?, ?) "
+                        + "on conflict (target_id) do update set applied_at = excluded.applied_at, policy = excluded.policy, kept = excluded.kept, "
+                        + "deleted = excluded.deleted where retention_runs.applied_at < excluded.applied_at")
+                .params(targetId, Timestamp.from(at), policy, kept, deleted).update();
     }
 
     /** Records the failure; answers whether it is new. */

@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 
-/** Binds the notifier to stored artifacts, verdicts and failures (binding {@code monitor-in-0}). */
+/** Binds the notifier to stored artifacts, verdicts, failures, re-checks of copies and retention runs (binding {@code monitor-in-0}). */
 @Configuration(proxyBeanMethods = false)
 class MonitorFunctions {
 

@@ -6,6 +6,7 @@ import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.CopiesChecked;
 import dev.vigil.contracts.CopyProblem;
 import dev.vigil.contracts.Monitoring;
+import dev.vigil.contracts.RetentionApplied;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Turns the lifecycle events into incidents, and checks every configured target's freshness. Each
- * event is handled in one transaction with the messages it owes, so a crash loses nothing and a
- * redelivered event changes nothing.
+ * Turns the lifecycle events into incidents and into the record the weekly report is made from (what
+ * each verification proved, each target's last re-check of its copies and last retention run), and
+ * checks every configured target's freshness. Each event is handled in one transaction with the
+ * messages it owes, so a crash loses nothing and a redelivered event changes nothing.
  */
 public final class MonitorService {
 
@@ -76,13 +78,17 @@ public final class MonitorService {
                 CopiesChecked checked = EventJson.read(payload, CopiesChecked.class);
                 transactions.executeWithoutResult(status -> copiesChecked(checked));
             }
+            case Topics.RETENTION_APPLIED -> {
+                RetentionApplied applied = EventJson.read(payload, RetentionApplied.class);
+                transactions.executeWithoutResult(status -> retentionApplied(applied));
+            }
             default -> throw new IllegalArgumentException("the notifier does not read topic " + topic);
         }
     }
 
     private void stored(ArtifactStored stored) {
         String target = stored.targetId().value();
-        history.stored(stored.jobId().value(), target, stored.occurredAt(), stored.artifact().sizeBytes());
+        history.stored(stored.jobId().value(), target, stored.occurredAt(), stored.artifact(), stored.copies());
         incidents.resolve(target, IncidentKind.BACKUP_FAILING, stored.occurredAt(), "job " + stored.jobId() + " was backed up and stored",
                 stored.jobId().value());
     }
@@ -90,7 +96,7 @@ public final class MonitorService {
     private void verified(BackupVerified verified, Thresholds thresholds, @Nullable String traceId) {
         String target = verified.targetId().value();
         UUID job = verified.jobId().value();
-        if (!history.verified(job, target, verified.occurredAt(), verified.verdict().name(), verified.tables(), verified.restoreMillis())) {
+        if (!history.verified(verified)) {
             log.info("verdict for job {} already handled", job);
             return;
         }
@@ -135,6 +141,7 @@ public final class MonitorService {
 
     private void copiesChecked(CopiesChecked checked) {
         String target = checked.targetId().value();
+        history.copiesChecked(target, checked.occurredAt(), checked.backupsChecked(), checked.copiesChecked(), checked.problems().size());
         if (checked.problems().isEmpty()) {
             incidents.resolve(target, IncidentKind.COPY_DAMAGED, checked.occurredAt(), "the re-check at " + checked.occurredAt() + " found all "
                     + checked.copiesChecked() + " copies of " + checked.backupsChecked() + " kept backups intact", null);
@@ -154,6 +161,14 @@ public final class MonitorService {
                         + (backups == 1 ? " backup" : " backups") + " of " + target + " missing or damaged ("
                         + checked.problems().stream().map(p -> p.fault().name()).distinct().sorted().collect(java.util.stream.Collectors.joining(", ")) + ")",
                 details, recent(checked.occurredAt())));
+    }
+
+    /** Keeps the target's last retention run for the weekly report; retention raises no incident. */
+    private void retentionApplied(RetentionApplied applied) {
+        String target = applied.targetId().value();
+        history.retentionApplied(target, applied.occurredAt(), applied.policy().toString(), applied.kept().size(), applied.deleted().size());
+        log.info("retention applied to target {} at {}: {} kept, {} deleted", target, applied.occurredAt(), applied.kept().size(),
+                applied.deleted().size());
     }
 
     private void failed(BackupFailed failed, @Nullable String traceId) {

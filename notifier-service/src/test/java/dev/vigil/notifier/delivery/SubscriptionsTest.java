@@ -21,7 +21,7 @@ class SubscriptionsTest {
 
     private static SubscriptionSettings rule(String name, List<String> targets, Map<String, String> labels, List<String> kinds, Severity min,
             List<String> channels) {
-        return new SubscriptionSettings(name, targets, labels, false, kinds, min, channels);
+        return new SubscriptionSettings(name, targets, labels, false, kinds, min, channels, false);
     }
 
     private static TargetConfigured target(String id, Map<String, String> labels) {
@@ -53,6 +53,20 @@ class SubscriptionsTest {
                 .hasMessageContaining("names no channel");
         assertThatThrownBy(() -> Subscriptions.checked(List.of(rule("p", List.of("a"), Map.of(), List.of("broken"), Severity.INFO,
                 List.of("dba-hook"))), CHANNELS)).hasMessageContaining("names kind 'broken'; known kinds");
+    }
+
+    @Test
+    void aRuleAskingForTheWeeklyReportNeedsAnEmailChannel() {
+        List<Subscriptions.Rule> rules = Subscriptions.checked(List.of(
+                new SubscriptionSettings("dba", List.of("orders-db"), Map.of(), false, List.of(), Severity.INFO, List.of("dba-hook"), true),
+                rule("payments", List.of("orders-db"), Map.of(), List.of(), Severity.INFO, List.of("dba-hook"))), CHANNELS);
+
+        assertThatThrownBy(() -> Subscriptions.checkReportChannels(rules, "payments-mail"::equals))
+                .hasMessageContaining("subscription 'dba' asks for the weekly report (weekly-report: true) but has no email channel");
+        assertThat(new Subscriptions(rules).reportRules()).extracting(Subscriptions.Rule::name).containsExactly("dba");
+        List<Subscriptions.Rule> mailed = Subscriptions.checked(List.of(new SubscriptionSettings("dba", List.of("orders-db"), Map.of(), false,
+                List.of(), Severity.INFO, List.of("dba-hook", "payments-mail"), true)), CHANNELS);
+        Subscriptions.checkReportChannels(mailed, "payments-mail"::equals);
     }
 
     @Test
