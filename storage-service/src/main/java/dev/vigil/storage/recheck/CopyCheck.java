@@ -160,7 +160,7 @@ public class CopyCheck {
                     problems.addAll(copy.problems());
                 }
             }
-            // Asked first: whoever sees this run's CopiesChecked on the broker has seen its request too (the relay sends in order).
+            // Asked first: the relay publishes in id order, so the request is on the broker before this run's CopiesChecked.
             sample.set(samples.askIfDue(targetId, candidates, checkedAt).orElse(null));
             CopiesChecked event = CopiesChecked.now(targetId, backups, copies, problems);
             outbox.append(event);
