@@ -78,7 +78,7 @@ class ServiceBoundariesTest {
                 .whereLayer("config").mayNotBeAccessedByAnyLayer()
                 .whereLayer("store").mayOnlyBeAccessedByLayers("messaging", "config")
                 .whereLayer("retention").mayOnlyBeAccessedByLayers("messaging", "config")
-                .whereLayer("recheck").mayOnlyBeAccessedByLayers("config")
+                .whereLayer("recheck").mayOnlyBeAccessedByLayers("messaging", "config")
                 .whereLayer("catalog").mayOnlyBeAccessedByLayers("store", "retention", "recheck", "config")
                 .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "recheck", "config")
                 .because("storing, retention and the re-check share the catalog, not each other's code (see docs/storage-service.md, Code)")

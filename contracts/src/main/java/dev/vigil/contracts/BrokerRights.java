@@ -44,18 +44,19 @@ public final class BrokerRights {
     private static final Map<String, List<String>> WRITES = Map.of(
             SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED),
             WORKER, List.of(Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED),
-            STORAGE, List.of(Topics.ARTIFACT_STORED, Topics.RETENTION_APPLIED, Topics.COPIES_CHECKED, Topics.BACKUP_FAILED),
-            VERIFIER, List.of(Topics.BACKUP_VERIFIED, Topics.RESTORE_COMPLETED, Topics.BACKUP_FAILED),
+            STORAGE, List.of(Topics.ARTIFACT_STORED, Topics.RETENTION_APPLIED, Topics.COPIES_CHECKED, Topics.BACKUP_FAILED,
+                    Topics.RECHECK_REQUESTED),
+            VERIFIER, List.of(Topics.BACKUP_VERIFIED, Topics.RESTORE_COMPLETED, Topics.BACKUP_FAILED, Topics.BACKUP_RECHECKED),
             NOTIFIER, List.of());
 
     private static final Map<String, List<String>> READS = Map.of(
             SCHEDULER, List.of(Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED,
                     Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED),
             WORKER, List.of(Topics.BACKUP_REQUESTED),
-            STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED),
-            VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED),
+            STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED, Topics.BACKUP_RECHECKED),
+            VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED, Topics.RECHECK_REQUESTED),
             NOTIFIER, List.of(Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.RETENTION_APPLIED,
-                    Topics.COPIES_CHECKED));
+                    Topics.COPIES_CHECKED, Topics.BACKUP_RECHECKED));
 
     private BrokerRights() {
     }

@@ -18,6 +18,8 @@ public final class Topics {
     public static final String BACKUP_FAILED = "vigil.backup.failed";
     public static final String RETENTION_APPLIED = "vigil.retention.applied";
     public static final String COPIES_CHECKED = "vigil.copies.checked";
+    public static final String RECHECK_REQUESTED = "vigil.recheck.requested";
+    public static final String BACKUP_RECHECKED = "vigil.backup.rechecked";
     public static final String RESTORE_REQUESTED = "vigil.restore.requested";
     public static final String RESTORE_COMPLETED = "vigil.restore.completed";
     /** Compacted: the latest {@link TargetConfigured} per target id. */
@@ -33,6 +35,8 @@ public final class Topics {
             Map.entry(BackupFailed.class, BACKUP_FAILED),
             Map.entry(RetentionApplied.class, RETENTION_APPLIED),
             Map.entry(CopiesChecked.class, COPIES_CHECKED),
+            Map.entry(RecheckRequested.class, RECHECK_REQUESTED),
+            Map.entry(BackupRechecked.class, BACKUP_RECHECKED),
             Map.entry(RestoreRequested.class, RESTORE_REQUESTED),
             Map.entry(RestoreCompleted.class, RESTORE_COMPLETED),
             Map.entry(TargetConfigured.class, TARGETS));
@@ -40,8 +44,8 @@ public final class Topics {
     /** Every event type in the contracts, in pipeline order. */
     public static final List<Class<?>> EVENT_TYPES = List.of(
             BackupRequested.class, DumpStarted.class, DumpProgressed.class, ArtifactCreated.class, ArtifactStored.class,
-            BackupVerified.class, BackupFailed.class, RetentionApplied.class, CopiesChecked.class, RestoreRequested.class,
-            RestoreCompleted.class, TargetConfigured.class);
+            BackupVerified.class, BackupFailed.class, RetentionApplied.class, CopiesChecked.class, RecheckRequested.class,
+            BackupRechecked.class, RestoreRequested.class, RestoreCompleted.class, TargetConfigured.class);
 
     public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();
 

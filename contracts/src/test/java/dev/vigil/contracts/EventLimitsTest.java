@@ -73,6 +73,13 @@ class EventLimitsTest {
         RestoreRequested request = RestoreRequested.now(UUID.randomUUID(), TARGET, JOB, null, "db", false, List.of(), List.of(), null);
         RestoreCompleted completed = RestoreCompleted.of(request, JOB, Verdict.FAILED, found, List.of(), 10, List.of());
         assertThat(completed.differences()).hasSize(EventLimits.DIFFERENCES).endsWith("... and 501 more");
+
+        RecheckRequested recheck = RecheckRequested.now(UUID.randomUUID(), JOB, TARGET, new StoredObject("primary", "bucket", "k"), artifact(1),
+                "monthly sample");
+        BackupRechecked rechecked = BackupRechecked.of(recheck, Verdict.FAILED, found, problems, 10);
+        assertThat(rechecked.differences()).hasSize(EventLimits.DIFFERENCES).endsWith("... and 501 more");
+        assertThat(rechecked.environmentProblems()).hasSize(EventLimits.ENVIRONMENT_PROBLEMS).endsWith("... and 31 more");
+        assertThat(EventJson.read(EventJson.write(rechecked), BackupRechecked.class)).as("the cut event reads back").isEqualTo(rechecked);
     }
 
     @Test
@@ -120,6 +127,9 @@ class EventLimitsTest {
         assertThat(created.get("artifact").get("properties").get("tables").get("maxItems").asInt()).isEqualTo(EventLimits.TABLES);
         JsonNode checked = EventJson.mapper().readTree(RecordSchemas.schemaJson(CopiesChecked.class)).get("properties");
         assertThat(checked.get("problems").get("maxItems").asInt()).isEqualTo(EventLimits.COPY_PROBLEMS);
+        JsonNode rechecked = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupRechecked.class)).get("properties");
+        assertThat(rechecked.get("differences").get("maxItems").asInt()).isEqualTo(EventLimits.DIFFERENCES);
+        assertThat(rechecked.get("environmentProblems").get("maxItems").asInt()).isEqualTo(EventLimits.ENVIRONMENT_PROBLEMS);
     }
 
     private static Artifact artifact(int tables) {

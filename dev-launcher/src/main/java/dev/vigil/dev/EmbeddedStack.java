@@ -119,6 +119,13 @@ public final class EmbeddedStack implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException(service + " does not run in this stack"));
     }
 
+    /** A service's bean, by the service's name: for tests that run a scheduled job now instead of waiting for its schedule. */
+    public <T> T bean(String service, Class<T> type) {
+        return contexts.stream().filter(context -> service.equals(context.getEnvironment().getProperty("spring.application.name")))
+                .map(context -> context.getBean(type)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(service + " does not run in this stack"));
+    }
+
     @Override
     public void close() {
         for (int i = contexts.size() - 1; i >= 0; i--) {

@@ -3,11 +3,14 @@ package dev.vigil.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vigil.contracts.BackupRechecked;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.RecheckRequested;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.Trigger;
+import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.dev.EmbeddedStack;
 import dev.vigil.local.Arrivals;
@@ -21,6 +24,7 @@ import dev.vigil.local.LocalSmtp;
 import dev.vigil.local.MetricsScrape;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.local.WebhookReceiver;
+import dev.vigil.storage.recheck.CopyCheck;
 import jakarta.mail.internet.MimeMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -375,6 +379,39 @@ class BackupPipelineEndToEndTest {
         });
         assertThat(scrapes.get("dump-worker").samples()).as("the dump timer, tagged by target")
                 .anyMatch(sample -> sample.name().equals("vigil_dump_duration_seconds_count") && "shop".equals(sample.labels().get("target")));
+    }
+
+    @Test
+    void theMonthsReCheckHasTheVerifierRestoreAKeptBackupAgainAndTheStorageServiceRecordsItPassedWithoutAnotherVerdict() throws Exception {
+        String jobId = api.requestBackup("shop");
+        assertThat(api.awaitFinal(jobId, Duration.ofSeconds(120)).get("status").asString()).isEqualTo("VERIFIED");
+
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.RECHECK_REQUESTED, Topics.BACKUP_RECHECKED)) {
+            // As the weekly schedule would (the first run of a month samples each target once).
+            stack.bean("storage-service", CopyCheck.class).runNow();
+            RecheckRequested request = EventJson.read(probe.await(r -> r.topic().equals(Topics.RECHECK_REQUESTED) && "shop".equals(r.key()),
+                    Duration.ofSeconds(30)).value().getBytes(), RecheckRequested.class);
+            BackupRechecked answer = EventJson.read(probe.await(r -> r.topic().equals(Topics.BACKUP_RECHECKED)
+                    && r.value().contains(request.checkId().toString()), Duration.ofSeconds(120)).value().getBytes(), BackupRechecked.class);
+
+            assertThat(answer.verdict()).as("%s %s", answer.differences(), answer.environmentProblems()).isEqualTo(Verdict.PASSED);
+            assertThat(answer.jobId()).isEqualTo(request.jobId());
+            assertThat(answer.copy()).isEqualTo(request.copy());
+            assertThat(request.copy().key()).as("the primary, compressed and encrypted").endsWith(request.jobId() + ".dump.zst.enc");
+            assertThat(answer.restoreMillis()).isPositive();
+            try (Connection connection = LocalPostgres.shared().connect("vigil_e2e")) {
+                await("the answer recorded by the storage service").atMost(Duration.ofSeconds(30)).until(() -> {
+                    try (PreparedStatement query = connection.prepareStatement("select verdict from storage.sample_restores where check_id = ?")) {
+                        query.setObject(1, request.checkId());
+                        try (ResultSet rs = query.executeQuery()) {
+                            return rs.next() && "PASSED".equals(rs.getString(1));
+                        }
+                    }
+                });
+            }
+            assertThat(api.awaitFinal(request.jobId().toString(), Duration.ofSeconds(10)).get("status").asString())
+                    .as("the re-restored job keeps its one verdict").isEqualTo("VERIFIED");
+        }
     }
 
     private static List<WebhookReceiver.Received> posts(String containing) {

@@ -7,6 +7,7 @@ import dev.vigil.contracts.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The catalog of stored backups: the one owner of the {@code stored_artifacts} table and of
- * {@code copy_checks}, the last re-check of each copy at rest. Storing adds rows, the verifier's
- * verdicts and legal holds change them, retention marks them deleted (the row stays as history), the
- * rebuild restores them from manifests, and the re-check records what it found; none of those writes
- * SQL of its own. Each call joins the caller's transaction, if any. Thread-safe.
+ * The catalog of stored backups: the one owner of the {@code stored_artifacts} table, of
+ * {@code copy_checks}, the last re-check of each copy at rest, and of {@code sample_restores}, the
+ * backups the re-check asked the verifier to restore again and its answers. Storing adds rows, the
+ * verifier's verdicts and legal holds change them, retention marks them deleted (the row stays as
+ * history), the rebuild restores them from manifests, and the re-check records what it found; none of
+ * those writes SQL of its own. Each call joins the caller's transaction, if any. Thread-safe.
  */
 public final class StoredBackups {
 
@@ -191,6 +193,52 @@ public final class StoredBackups {
                     checked_at = excluded.checked_at, outcome = excluded.outcome, detail = excluded.detail""")
                 .params(jobId.value(), copy.destination(), copy.bucket(), copy.key(), Timestamp.from(checkedAt), outcome, detail)
                 .update();
+    }
+
+    /** Whether the re-check already asked the verifier to restore a backup of the target again in this month (UTC). */
+    public boolean sampleRestoreAsked(TargetId targetId, YearMonth month) {
+        return jdbc.sql("select count(*) from sample_restores where target_id = ? and month = ?")
+                .params(targetId.value(), month.atDay(1)).query(Integer.class).single() > 0;
+    }
+
+    /**
+     * Records that the verifier was asked to restore a backup of the target again, from this copy, as
+     * the month's sample. A second one for the same target and month is refused by the table.
+     */
+    public void recordSampleRestore(UUID checkId, TargetId targetId, YearMonth month, JobId jobId, dev.vigil.contracts.StoredObject copy,
+            Instant requestedAt) {
+        jdbc.sql("""
+                insert into sample_restores (check_id, target_id, month, job_id, destination, bucket, object_key, requested_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(checkId, targetId.value(), month.atDay(1), jobId.value(), copy.destination(), copy.bucket(), copy.key(),
+                        Timestamp.from(requestedAt))
+                .update();
+    }
+
+    /** The re-restore asked for under this check id, answered or not; empty when none was. */
+    public Optional<SampleRestore> sampleRestore(UUID checkId) {
+        return jdbc.sql("""
+                select check_id, target_id, job_id, destination, bucket, object_key, requested_at, verdict, answer->>'eventId' as answer_event
+                from sample_restores where check_id = ?""")
+                .param(checkId)
+                .query((rs, n) -> new SampleRestore(rs.getObject("check_id", UUID.class), new TargetId(rs.getString("target_id")),
+                        new JobId(rs.getObject("job_id", UUID.class)),
+                        new dev.vigil.contracts.StoredObject(rs.getString("destination"), rs.getString("bucket"), rs.getString("object_key")),
+                        rs.getTimestamp("requested_at").toInstant(), rs.getString("verdict"),
+                        Optional.ofNullable(rs.getString("answer_event")).map(UUID::fromString).orElse(null)))
+                .optional();
+    }
+
+    /**
+     * Records the verifier's answer to a re-restore, once: answers false, changing nothing, when it
+     * was already answered. Touches no backup's state, verdict or retention.
+     */
+    public boolean recordSampleAnswer(UUID checkId, String verdict, long restoreMillis, Instant answeredAt, String answer) {
+        return jdbc.sql("""
+                update sample_restores set verdict = ?, restore_millis = ?, answered_at = ?, answer = cast(? as jsonb)
+                where check_id = ? and verdict is null""")
+                .params(verdict, restoreMillis, Timestamp.from(answeredAt), answer, checkId)
+                .update() == 1;
     }
 
     /**

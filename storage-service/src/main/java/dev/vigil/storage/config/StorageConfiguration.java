@@ -11,6 +11,7 @@ import dev.vigil.storage.backups.CatalogRebuild;
 import dev.vigil.storage.backups.Manifests;
 import dev.vigil.storage.destination.Destinations;
 import dev.vigil.storage.recheck.CopyCheck;
+import dev.vigil.storage.recheck.SampleRestores;
 import dev.vigil.storage.retention.RetentionFloor;
 import dev.vigil.storage.retention.RetentionService;
 import dev.vigil.storage.store.PendingUploads;
@@ -76,8 +77,14 @@ class StorageConfiguration {
     }
 
     @Bean
-    CopyCheck copyCheck(StoredBackups catalog, Destinations destinations, PlatformTransactionManager transactionManager, Outbox outbox) {
-        return new CopyCheck(catalog, destinations, new TransactionTemplate(transactionManager), outbox, Clock.systemUTC());
+    SampleRestores sampleRestores(StoredBackups catalog, PlatformTransactionManager transactionManager, Outbox outbox) {
+        return new SampleRestores(catalog, new TransactionTemplate(transactionManager), outbox, Clock.systemUTC());
+    }
+
+    @Bean
+    CopyCheck copyCheck(StoredBackups catalog, Destinations destinations, PlatformTransactionManager transactionManager, Outbox outbox,
+            SampleRestores samples) {
+        return new CopyCheck(catalog, destinations, new TransactionTemplate(transactionManager), outbox, samples, Clock.systemUTC());
     }
 
     private static RetentionFloor floor(StorageProperties.Floor floor) {

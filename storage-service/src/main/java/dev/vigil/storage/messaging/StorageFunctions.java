@@ -1,9 +1,11 @@
 package dev.vigil.storage.messaging;
 
 import dev.vigil.contracts.ArtifactCreated;
+import dev.vigil.contracts.BackupRechecked;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Verdict;
 import dev.vigil.messaging.IncomingEvent;
+import dev.vigil.storage.recheck.SampleRestores;
 import dev.vigil.storage.retention.RetentionService;
 import dev.vigil.storage.store.StorageService;
 import java.util.function.Consumer;
@@ -15,8 +17,9 @@ import org.springframework.messaging.Message;
 
 /**
  * The storage service's function beans: {@code store} (binding {@code store-in-0}, topic
- * {@code vigil.artifact.created}) and {@code verified} (binding {@code verified-in-0}, topic
- * {@code vigil.backup.verified}). Each maps the message and calls the application services; the
+ * {@code vigil.artifact.created}), {@code verified} (binding {@code verified-in-0}, topic
+ * {@code vigil.backup.verified}) and {@code rechecked} (binding {@code rechecked-in-0}, topic
+ * {@code vigil.backup.rechecked}). Each maps the message and calls the application services; the
  * services themselves are wired in {@code dev.vigil.storage.config}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -49,5 +52,14 @@ class StorageFunctions {
             }
             retention.applyQuietly(verified.targetId());
         };
+    }
+
+    /**
+     * Records the verifier's answer to a re-restore of the monthly sample; an answer to none this
+     * service asked for is logged and ignored. No verdict, no retention: the backup stays as it was.
+     */
+    @Bean
+    Consumer<Message<byte[]>> rechecked(SampleRestores samples) {
+        return message -> samples.answered(IncomingEvent.read(message, BackupRechecked.class));
     }
 }

@@ -4,6 +4,7 @@ import dev.vigil.contracts.CopiesChecked;
 import dev.vigil.contracts.CopyFault;
 import dev.vigil.contracts.CopyProblem;
 import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.RecheckRequested;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.messaging.outbox.Outbox;
@@ -19,7 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * those recorded when it was stored, and where an Object Lock date was set (and has not passed),
  * that the copy is still retained until then. Per target it records each copy's outcome in the
  * catalog ({@code copy_checks}) and announces {@link CopiesChecked} through the outbox in one
- * transaction, and logs each problem at WARN.
+ * transaction, and logs each problem at WARN. In the same transaction, once a calendar month per
+ * target, it asks the verifier to restore a sample again ({@link SampleRestores}): the oldest kept
+ * verified backup whose copies it found whole.
  *
  * <p>Thread-safe: one run at a time across threads and instances (a PostgreSQL advisory lock held for
  * the run); a run started meanwhile returns at once. A run interrupted (the service stopping) stops
@@ -47,13 +51,16 @@ public class CopyCheck {
     private final Destinations destinations;
     private final TransactionTemplate transactions;
     private final Outbox outbox;
+    private final SampleRestores samples;
     private final Clock clock;
 
-    public CopyCheck(StoredBackups catalog, Destinations destinations, TransactionTemplate transactions, Outbox outbox, Clock clock) {
+    public CopyCheck(StoredBackups catalog, Destinations destinations, TransactionTemplate transactions, Outbox outbox, SampleRestores samples,
+            Clock clock) {
         this.catalog = catalog;
         this.destinations = destinations;
         this.transactions = transactions;
         this.outbox = outbox;
+        this.samples = samples;
         this.clock = clock;
     }
 
@@ -61,8 +68,14 @@ public class CopyCheck {
     private record CheckedCopy(StoredObject copy, List<CopyProblem> problems) {
     }
 
-    /** One backup's copies checked (those at destinations still configured). */
-    private record CheckedBackup(JobId jobId, List<CheckedCopy> copies) {
+    /** One backup's copies checked (those at destinations still configured); {@code primary} as its {@code ArtifactStored} named it. */
+    private record CheckedBackup(JobId jobId, StoredObject primary, List<CheckedCopy> copies) {
+
+        /** Every copy checked, the primary among them, was read back with its recorded size and SHA-256. */
+        boolean whole() {
+            return copies.stream().anyMatch(copy -> copy.copy().equals(primary))
+                    && copies.stream().flatMap(copy -> copy.problems().stream()).allMatch(p -> p.fault() == CopyFault.LOCK_SHORTENED);
+        }
     }
 
     /** Thrown between copies when the thread was interrupted: the run stops. */
@@ -121,20 +134,25 @@ public class CopyCheck {
                 }
                 copies.add(new CheckedCopy(copy, inspect(backup, copy, destination.get())));
             }
-            checked.add(new CheckedBackup(backup.jobId(), copies));
+            checked.add(new CheckedBackup(backup.jobId(), backup.copies().getFirst(), copies));
         }
         Instant checkedAt = clock.instant();
         List<CopyProblem> problems = new ArrayList<>();
+        AtomicReference<RecheckRequested> sample = new AtomicReference<>();
         CopiesChecked announced = transactions.execute(status -> {
             // Retention's lock: a backup it deleted while its copies were read is no longer kept, and its missing copies are no problem.
             catalog.lockTargetUntilCommit(targetId);
-            Set<JobId> kept = catalog.live(targetId).stream().map(StoredBackup::jobId).collect(Collectors.toSet());
+            Map<JobId, StoredBackup> kept = catalog.live(targetId).stream().collect(Collectors.toMap(StoredBackup::jobId, b -> b));
             int backups = 0;
             int copies = 0;
+            List<MonthlySample.Candidate> candidates = new ArrayList<>();
             for (CheckedBackup backup : checked) {
-                if (!kept.contains(backup.jobId())) {
+                StoredBackup live = kept.get(backup.jobId());
+                if (live == null) {
                     continue;
                 }
+                candidates.add(new MonthlySample.Candidate(live.jobId(), live.takenAt(), live.sequence(),
+                        live.state() == StoredBackup.State.VERIFIED, backup.whole()));
                 backups++;
                 for (CheckedCopy copy : backup.copies()) {
                     copies++;
@@ -142,6 +160,8 @@ public class CopyCheck {
                     problems.addAll(copy.problems());
                 }
             }
+            // Asked first: the relay publishes in id order, so the request is on the broker before this run's CopiesChecked.
+            sample.set(samples.askIfDue(targetId, candidates, checkedAt).orElse(null));
             CopiesChecked event = CopiesChecked.now(targetId, backups, copies, problems);
             outbox.append(event);
             return event;
@@ -152,6 +172,10 @@ public class CopyCheck {
         }
         log.info("re-check of target {}: {} backup(s), {} copies checked, {} problem(s)", targetId, announced.backupsChecked(),
                 announced.copiesChecked(), problems.size());
+        if (sample.get() != null) {
+            log.info("re-check of target {}: asked the verifier to restore backup {} again from {} ({}), check {}", targetId,
+                    sample.get().jobId(), sample.get().copy().destination(), sample.get().copy().key(), sample.get().checkId());
+        }
         return announced;
     }
 

@@ -1,30 +1,38 @@
 package dev.vigil.storage.recheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupRechecked;
+import dev.vigil.contracts.BrokerRights;
 import dev.vigil.contracts.CopiesChecked;
 import dev.vigil.contracts.CopyFault;
 import dev.vigil.contracts.CopyProblem;
 import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.RecheckRequested;
 import dev.vigil.contracts.Sha256;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.ServiceTestSettings;
 import dev.vigil.storage.StorageApplication;
+import dev.vigil.storage.backups.StoredBackup;
 import dev.vigil.storage.backups.StoredBackups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +53,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Stored copies checked again at rest, against a real broker, PostgreSQL and S3 endpoint: copies
  * altered or deleted behind the service's back are named in {@code CopiesChecked} on the topic,
- * untouched ones are counted and pass.
+ * untouched ones are counted and pass; once a month each target's oldest kept verified backup with
+ * whole copies is sent to the verifier to be restored again ({@code RecheckRequested}), and the
+ * verifier's answer ({@code BackupRechecked}) is recorded only for a request this service made.
  */
 // Closed after the class, while the shared broker and database still run (they stop at JVM exit).
 @DirtiesContext
@@ -175,6 +185,132 @@ class CopiesCheckTest {
         boolean held = catalog.runAlone(CopyCheck.RUN_LOCK, () -> assertThat(copyCheck.runNow()).as("a run while the lock is held").isEmpty());
 
         assertThat(held).isTrue();
+    }
+
+    @Test
+    void onceAMonthARunAsksTheVerifierToRestoreTheOldestKeptVerifiedBackupWithWholeCopiesOfEachTarget() throws Exception {
+        ArtifactStored a1 = verified(store("sample-a", "the oldest backup of a".getBytes()));
+        verified(store("sample-a", "a newer backup of a".getBytes()));
+        verified(store("sample-a", "the newest backup of a".getBytes()));
+        // b: the oldest deleted by retention, the next never verified, the next with a copy rewritten; the fourth is the sample.
+        ArtifactStored b0 = verified(store("sample-b", "a backup retention let go".getBytes()));
+        catalog.markDeleted(b0.jobId(), "no rule keeps it");
+        store("sample-b", "a backup not verified yet".getBytes());
+        ArtifactStored b2 = verified(store("sample-b", "a verified backup whose replica rots".getBytes()));
+        Files.writeString(REPLICA_DIR.resolve(b2.replicas().getFirst().key()), "not the backup");
+        ArtifactStored b3 = verified(store("sample-b", "the oldest whole verified backup of b".getBytes()));
+        verified(store("sample-b", "the newest backup of b".getBytes()));
+        YearMonth month = YearMonth.now(ZoneOffset.UTC);
+
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.RECHECK_REQUESTED)) {
+            copyCheck.runNow();
+            RecheckRequested forA = request(probe, "sample-a");
+            RecheckRequested forB = request(probe, "sample-b");
+
+            assertThat(forA.jobId()).isEqualTo(a1.jobId());
+            assertThat(forA.copy()).as("the primary, which the verifier reads").isEqualTo(a1.location());
+            assertThat(forA.artifact()).as("the artifact as ArtifactStored carried it").isEqualTo(a1.artifact());
+            assertThat(forA.reason()).startsWith("monthly sample " + month + ": the oldest kept verified backup of sample-a");
+            assertThat(forB.jobId()).isEqualTo(b3.jobId());
+            assertThat(samples("sample-a")).containsExactly(forA.checkId() + " " + a1.jobId() + " " + month.atDay(1) + " unanswered");
+
+            // The second run of the month asks for nothing more; its own CopiesChecked comes after any request it made.
+            onTheTopic(runFor("sample-a"));
+            probe.arrivals("requests for sample-a and sample-b", r -> r.key().startsWith("sample-")).noMoreArriveWithin(Duration.ofSeconds(2));
+
+            // A month later (its sample now recorded as last month's), the oldest is asked for again.
+            JdbcClient.create(dataSource).sql("update sample_restores set month = month - interval '1 month' where target_id = 'sample-a'").update();
+            copyCheck.runNow();
+            RecheckRequested nextMonth = EventJson.read(probe.arrivals("requests for sample-a", r -> "sample-a".equals(r.key()))
+                    .arriveWithin(Duration.ofSeconds(30), 2).get(1).value().getBytes(), RecheckRequested.class);
+            assertThat(nextMonth.jobId()).isEqualTo(a1.jobId());
+            assertThat(nextMonth.checkId()).isNotEqualTo(forA.checkId());
+        }
+    }
+
+    @Test
+    void aFailedReRestoreIsRecordedOnceAgainstTheRequestItAnswersAndChangesNoVerdict(CapturedOutput output) throws Exception {
+        ArtifactStored stored = verified(store("sample-failed", "a backup that no longer restores".getBytes()));
+        RecheckRequested request = requestAfterARun("sample-failed");
+        BackupRechecked failed = BackupRechecked.of(request, Verdict.FAILED, List.of("table public.t: expected 1 rows, found 0"), List.of(), 1234);
+
+        answer(failed);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> samples("sample-failed"),
+                rows -> rows.equals(List.of(request.checkId() + " " + stored.jobId() + " " + YearMonth.now(ZoneOffset.UTC).atDay(1) + " FAILED")));
+        assertThat(JdbcClient.create(dataSource).sql("select restore_millis from sample_restores where check_id = ?").param(request.checkId())
+                .query(Long.class).single()).isEqualTo(1234);
+        assertThat(output.getOut()).contains("re-restore " + request.checkId() + " of backup " + stored.jobId()
+                + " of target sample-failed from copy primary (" + stored.location().key() + "): FAILED in 1234 ms; the backup no longer restores "
+                + "as it did: [table public.t: expected 1 rows, found 0]");
+        assertThat(state(stored)).as("the backup keeps its verdict, and its place in retention").isEqualTo(StoredBackup.State.VERIFIED);
+
+        // Delivered again, and a second, contrary answer: neither changes what was recorded.
+        answer(failed);
+        answer(BackupRechecked.of(request, Verdict.PASSED, List.of(), List.of(), 99));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(output.getOut())
+                .contains("re-restore " + request.checkId() + " of backup " + stored.jobId() + " of target sample-failed already recorded (FAILED)")
+                .contains("re-restore " + request.checkId() + " of backup " + stored.jobId() + " of target sample-failed was already answered "
+                        + "FAILED; a second answer (PASSED"));
+        assertThat(samples("sample-failed")).singleElement().asString().endsWith(" FAILED");
+    }
+
+    @Test
+    void anAnswerToNoRequestThisServiceMadeIsLoggedAndIgnored(CapturedOutput output) throws Exception {
+        ArtifactStored stored = verified(store("sample-forged", "a backup someone answers for".getBytes()));
+        ArtifactStored other = verified(store("sample-forged", "another backup of the target".getBytes()));
+        RecheckRequested request = requestAfterARun("sample-forged");
+        RecheckRequested neverMade = RecheckRequested.now(UUID.randomUUID(), stored.jobId(), stored.targetId(), stored.location(),
+                stored.artifact(), "not asked by the storage service");
+        RecheckRequested otherBackup = new RecheckRequested(UUID.randomUUID(), Instant.now(), RecheckRequested.SCHEMA_VERSION,
+                request.checkId(), other.jobId(), other.targetId(), other.location(), other.artifact(), "the right check, the wrong backup");
+
+        answer(BackupRechecked.of(neverMade, Verdict.FAILED, List.of("made up"), List.of(), 1));
+        answer(BackupRechecked.of(otherBackup, Verdict.FAILED, List.of("made up"), List.of(), 1));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(output.getOut())
+                .contains("answers no re-restore this service asked for (check " + neverMade.checkId() + "); ignored")
+                .contains("for check " + request.checkId() + " names job " + other.jobId() + ", target sample-forged, copy primary "
+                        + other.location().key() + ", but that check asked for job " + stored.jobId()));
+        assertThat(samples("sample-forged")).singleElement().asString().endsWith(" unanswered");
+        assertThat(state(stored)).isEqualTo(StoredBackup.State.VERIFIED);
+        assertThat(state(other)).isEqualTo(StoredBackup.State.VERIFIED);
+    }
+
+    /** The backup with a passed verification, as the verifier's verdict leaves it. */
+    private ArtifactStored verified(ArtifactStored stored) {
+        assertThat(catalog.recordVerdict(stored.jobId(), true, Instant.now())).isEqualTo(StoredBackups.VerdictOutcome.RECORDED);
+        return stored;
+    }
+
+    /** Runs the re-check and answers the target's sample it asked for, read from the topic. */
+    private RecheckRequested requestAfterARun(String target) {
+        try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.RECHECK_REQUESTED)) {
+            copyCheck.runNow();
+            return request(probe, target);
+        }
+    }
+
+    private static RecheckRequested request(KafkaProbe probe, String target) {
+        KafkaProbe.Seen seen = probe.await(r -> target.equals(r.key()), Duration.ofSeconds(30));
+        return EventJson.read(seen.value().getBytes(), RecheckRequested.class);
+    }
+
+    /** Publishes the answer as the verifier does, signed in as the verifier. */
+    private static void answer(BackupRechecked answer) {
+        KafkaProbe.send(LocalKafka.shared().clientProperties(BrokerRights.VERIFIER), Topics.BACKUP_RECHECKED, answer.targetId().value(),
+                EventJson.writeString(answer));
+    }
+
+    /** The target's re-restores: check id, job, month and verdict (or unanswered), oldest first. */
+    private List<String> samples(String target) {
+        return JdbcClient.create(dataSource).sql("""
+                select check_id || ' ' || job_id || ' ' || month || ' ' || coalesce(verdict, 'unanswered') from sample_restores
+                where target_id = ? order by requested_at""").param(target).query(String.class).list();
+    }
+
+    private StoredBackup.State state(ArtifactStored stored) {
+        return catalog.live(stored.targetId()).stream().filter(b -> b.jobId().equals(stored.jobId())).findFirst().orElseThrow().state();
     }
 
     /** Runs the whole re-check, as the schedule does, and answers what it announced for one target. */

@@ -115,9 +115,10 @@ class VerifierConfiguration {
         }
     }
 
-    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification or restore runs. */
+    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification, restore or re-restore runs. */
     @Bean
     OffThreadDispatcher verifyDispatcher() {
-        return new OffThreadDispatcher(Map.of(Topics.ARTIFACT_STORED, "verify-in-0", Topics.RESTORE_REQUESTED, "restore-in-0"), "verify");
+        return new OffThreadDispatcher(Map.of(Topics.ARTIFACT_STORED, "verify-in-0", Topics.RESTORE_REQUESTED, "restore-in-0",
+                Topics.RECHECK_REQUESTED, "recheck-in-0"), "verify");
     }
 }

@@ -1,6 +1,5 @@
 package dev.vigil.verifier.verify;
 
-import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.SqlCheck;
 import dev.vigil.verifier.VerifierProperties;
 import dev.vigil.verifier.pipeline.DatabaseServer;
@@ -11,25 +10,29 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
- * A throwaway database on the verification server for one verification: created when the artifact
- * is ready, compared whole (rows, catalog, the target's checks), dropped on close whatever happened.
+ * A throwaway database on the verification server for one verification or re-restore: created when
+ * the artifact is ready, compared whole (rows, catalog, the target's checks), dropped on close
+ * whatever happened. Named after its run (a verification's job id, a re-restore's check id), so runs
+ * at once never share one.
  */
 final class ScratchDatabase implements Destination {
 
     private static final String PREFIX = DatabaseServer.SCRATCH_PREFIX;
 
     private final VerifierProperties.Server server;
-    private final JobId jobId;
+    private final UUID run;
     private final String name;
     private final List<SqlCheck> checks;
     private boolean created;
 
-    ScratchDatabase(VerifierProperties.Server server, String instance, JobId jobId, List<SqlCheck> checks) {
+    /** @param run the job id of a verification, the check id of a re-restore */
+    ScratchDatabase(VerifierProperties.Server server, String instance, UUID run, List<SqlCheck> checks) {
         this.server = server;
-        this.jobId = jobId;
-        this.name = PREFIX + instance + "_" + jobId.value().toString().replace("-", "");
+        this.run = run;
+        this.name = PREFIX + instance + "_" + run.toString().replace("-", "");
         this.checks = List.copyOf(checks);
     }
 
@@ -93,7 +96,7 @@ final class ScratchDatabase implements Destination {
 
     @Override
     public String workName() {
-        return jobId.toString();
+        return run.toString();
     }
 
     /** A leftover of an earlier attempt at the same job is replaced. */

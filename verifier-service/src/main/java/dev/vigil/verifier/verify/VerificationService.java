@@ -2,8 +2,10 @@ package dev.vigil.verifier.verify;
 
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.BackupRechecked;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.FailureClass;
+import dev.vigil.contracts.RecheckRequested;
 import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.TargetId;
@@ -34,7 +36,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * drops the scratch database, and records and announces the verdict in one transaction. A job
  * already verified is announced again, unchanged. Each verdict's restore time (the {@code restoreMillis}
  * it announces) is timed as {@code vigil.restore.duration} (tags {@code target}, {@code verdict});
- * a verification that could not run, announced as {@link BackupFailed}, has no verdict and is not timed. Thread-safe.
+ * a verification that could not run, announced as {@link BackupFailed}, has no verdict and is not timed.
+ *
+ * <p>Also restores a kept backup again at the storage service's request ({@link RecheckRequested}):
+ * the same pipeline into a scratch database of its own, compared with the counts and the catalog the
+ * artifact carries, answered with {@link BackupRechecked} (recorded in {@code rechecks}), never with
+ * {@link BackupVerified} or {@link BackupFailed}: a re-restore settles no job. Thread-safe.
  */
 public class VerificationService {
 
@@ -95,7 +102,7 @@ public class VerificationService {
         }
         Optional<List<SqlCheck>> targetChecks = checks.apply(stored.targetId());
         log.info("verification started: job {} target {}", stored.jobId(), stored.targetId());
-        ScratchDatabase scratch = new ScratchDatabase(properties.scratch(), instance, stored.jobId(), targetChecks.orElse(List.of()));
+        ScratchDatabase scratch = new ScratchDatabase(properties.scratch(), instance, stored.jobId().value(), targetChecks.orElse(List.of()));
         Outcome outcome;
         try {
             outcome = pipeline.run(stored, scratch, cancellation);
@@ -129,6 +136,78 @@ public class VerificationService {
         log.info("verification finished: job {} target {}: {}{}{}", stored.jobId(), stored.targetId(), verified.verdict(),
                 outcome.differences().isEmpty() ? "" : " " + outcome.differences(),
                 outcome.environmentProblems().isEmpty() ? "" : " environment: " + outcome.environmentProblems());
+    }
+
+    /**
+     * Restores a kept backup again, from the copy the request names, as a verification restores it
+     * (room, keyring, role, server version; rows and catalog compared), and answers
+     * {@link BackupRechecked}. The target's own checks do not run: they judge the data against the
+     * present (e.g. freshness), which an old backup cannot pass, and ran at its verification. A
+     * request already answered is answered again, unchanged. Cancelled, it drops its scratch
+     * database, announces nothing and throws {@link java.util.concurrent.CancellationException}.
+     */
+    public void recheck(RecheckRequested request, Cancellation cancellation) throws InterruptedException {
+        Optional<String> already = jdbc.sql("select event::text from rechecks where check_id = ?")
+                .param(request.checkId()).query(String.class).optional();
+        if (already.isPresent()) {
+            log.info("re-restore {} of job {} target {} already answered; announcing it again", request.checkId(), request.jobId(),
+                    request.targetId());
+            transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), BackupRechecked.class)));
+            return;
+        }
+        // The pipeline takes a stored backup: this one, as the request names its copy and artifact. Never published.
+        ArtifactStored stored = new ArtifactStored(request.eventId(), request.occurredAt(), ArtifactStored.SCHEMA_VERSION, request.jobId(),
+                request.targetId(), request.copy(), request.artifact(), null);
+        log.info("re-restore {} started: job {} target {} from {} ({}): {}", request.checkId(), request.jobId(), request.targetId(),
+                request.copy().destination(), request.copy().key(), request.reason());
+        ScratchDatabase scratch = new ScratchDatabase(properties.scratch(), instance, request.checkId(), List.of());
+        BackupRechecked answer;
+        try {
+            Outcome outcome = pipeline.run(stored, scratch, cancellation);
+            answer = BackupRechecked.of(request, outcome.verdict(), outcome.differences(), outcome.environmentProblems(),
+                    outcome.restoreMillis());
+        } catch (RestoreException e) {
+            answer = isGone(e)
+                    // The storage service read it whole moments ago; now there is nothing to restore.
+                    ? BackupRechecked.of(request, Verdict.FAILED, List.of(e.getMessage()), List.of(), 0)
+                    : BackupRechecked.of(request, Verdict.INCONCLUSIVE, List.of(), List.of("the re-restore could not run: " + e.getMessage()), 0);
+        } catch (RuntimeException e) {
+            if (e instanceof java.util.concurrent.CancellationException) {
+                throw e;
+            }
+            // Answered rather than left uncommitted; a fault of the verifier's says nothing about the backup.
+            log.error("re-restore {} of job {} target {} failed unexpectedly", request.checkId(), request.jobId(), request.targetId(), e);
+            answer = BackupRechecked.of(request, Verdict.INCONCLUSIVE, List.of(), List.of("the re-restore failed unexpectedly (" + e
+                    + "); the verifier's log has the details"), 0);
+        } finally {
+            drop(scratch);
+        }
+        BackupRechecked announced = answer;
+        transactions.executeWithoutResult(s -> {
+            jdbc.sql("insert into rechecks (check_id, job_id, target_id, verdict, restore_millis, event) values (?, ?, ?, ?, ?, cast(? as jsonb))")
+                    .params(request.checkId(), request.jobId().value(), request.targetId().value(), announced.verdict().name(),
+                            announced.restoreMillis(), EventJson.writeString(announced))
+                    .update();
+            outbox.append(announced);
+        });
+        if (announced.verdict() == Verdict.PASSED) {
+            log.info("re-restore {} finished: job {} target {}: PASSED in {} ms", request.checkId(), request.jobId(), request.targetId(),
+                    announced.restoreMillis());
+        } else {
+            log.warn("re-restore {} finished: job {} target {}: {}{}{}", request.checkId(), request.jobId(), request.targetId(),
+                    announced.verdict(), announced.differences().isEmpty() ? "" : " " + announced.differences(),
+                    announced.environmentProblems().isEmpty() ? "" : " environment: " + announced.environmentProblems());
+        }
+    }
+
+    /** The copy is not there (404): a fact about the backup, not about the verifier's access to the store. */
+    private static boolean isGone(RestoreException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof software.amazon.awssdk.services.s3.model.S3Exception s3 && s3.statusCode() == 404) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void drop(ScratchDatabase scratch) {
