@@ -8,7 +8,8 @@ public enum IncidentKind {
     STALE(Severity.CRITICAL, "no recent verified backup"),
     SIZE_ANOMALY(Severity.WARNING, "size anomaly"),
     CONTENT_ANOMALY(Severity.WARNING, "content anomaly"),
-    COPY_DAMAGED(Severity.CRITICAL, "stored copy damaged");
+    COPY_DAMAGED(Severity.CRITICAL, "stored copy damaged"),
+    NO_LONGER_RESTORES(Severity.CRITICAL, "kept backup no longer restores");
 
     private final Severity severity;
     private final String description;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.BackupRechecked;
+import dev.vigil.contracts.RecheckRequested;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.CheckResult;
 import dev.vigil.contracts.Connection;
@@ -329,6 +331,25 @@ class NotifierServiceTest {
                 .contains("copy offsite backups-replica/vault-db/2026/12/01/" + job + ".dump: MISSING");
         send(Topics.COPIES_CHECKED, "vault-db", EventJson.writeString(CopiesChecked.now(new TargetId("vault-db"), 3, 6, List.of())));
         assertThat(awaitPosts(slack, "Recovered: vault-db").getFirst().body()).contains("found all 6 copies of 3 kept backups intact");
+    }
+
+    @Test
+    void aKeptBackupThatNoLongerRestoresWhenSampledAgainAlertsNamingItAndItsCopyAndALaterGoodSampleResolvesIt() throws Exception {
+        JobId job = JobId.random();
+        StoredObject copy = new StoredObject("primary", "backups", "archive-db/2026/11/01/" + job + ".dump.zst.enc");
+        Artifact artifact = new Artifact("custom", 1_000, "0".repeat(64), "16.4", "16.4", List.of(new TableRowCount("public", "t", 1)));
+        RecheckRequested request = RecheckRequested.now(java.util.UUID.randomUUID(), job, new TargetId("archive-db"), copy, artifact, "monthly sample");
+
+        send(Topics.BACKUP_RECHECKED, "archive-db", EventJson.writeString(BackupRechecked.of(request, Verdict.FAILED,
+                List.of("the artifact's SHA-256 is 5e88…, the stored backup's was 0000…"), List.of(), 800)));
+
+        String alert = awaitPosts(slack, "Kept backup " + job + " of archive-db no longer restores").getFirst().body();
+        assertThat(alert).contains("NO_LONGER_RESTORES").contains("copy primary backups/archive-db/2026/11/01/" + job + ".dump.zst.enc")
+                .contains("SHA-256 is 5e88");
+        send(Topics.BACKUP_RECHECKED, "archive-db", EventJson.writeString(BackupRechecked.of(
+                RecheckRequested.now(java.util.UUID.randomUUID(), JobId.random(), new TargetId("archive-db"), copy, artifact, "monthly sample"),
+                Verdict.PASSED, List.of(), List.of(), 700)));
+        assertThat(awaitPosts(slack, "Recovered: archive-db").getFirst().body()).contains("was restored again and verified");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.vigil.notifier.monitor;
 
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
+import dev.vigil.contracts.BackupRechecked;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.CopiesChecked;
 import dev.vigil.contracts.CopyProblem;
@@ -77,6 +78,10 @@ public final class MonitorService {
             case Topics.COPIES_CHECKED -> {
                 CopiesChecked checked = EventJson.read(payload, CopiesChecked.class);
                 transactions.executeWithoutResult(status -> copiesChecked(checked));
+            }
+            case Topics.BACKUP_RECHECKED -> {
+                BackupRechecked rechecked = EventJson.read(payload, BackupRechecked.class);
+                transactions.executeWithoutResult(status -> rechecked(rechecked, traceId));
             }
             case Topics.RETENTION_APPLIED -> {
                 RetentionApplied applied = EventJson.read(payload, RetentionApplied.class);
@@ -169,6 +174,28 @@ public final class MonitorService {
         history.retentionApplied(target, applied.occurredAt(), applied.policy().toString(), applied.kept().size(), applied.deleted().size());
         log.info("retention applied to target {} at {}: {} kept, {} deleted", target, applied.occurredAt(), applied.kept().size(),
                 applied.deleted().size());
+    }
+
+    /** The month's sample of a kept backup, restored again by the verifier: a failure means a backup believed good is not. */
+    private void rechecked(BackupRechecked rechecked, @Nullable String traceId) {
+        String target = rechecked.targetId().value();
+        UUID job = rechecked.jobId().value();
+        String copy = rechecked.copy().destination() + " " + rechecked.copy().bucket() + "/" + rechecked.copy().key();
+        switch (rechecked.verdict()) {
+            case PASSED -> incidents.resolve(target, IncidentKind.NO_LONGER_RESTORES, rechecked.occurredAt(),
+                    "kept backup " + job + " (copy " + copy + ") was restored again and verified", job);
+            case FAILED -> {
+                List<String> details = new ArrayList<>();
+                details.add("Backup " + job + ", copy " + copy + ", restored again as this month's sample of kept backups:");
+                details.addAll(lines(rechecked.differences()));
+                details.add("It passed verification when it was taken. Find out what changed the store or the key, and take and keep "
+                        + "a fresh backup; do not count on this one for a restore.");
+                incidents.occur(new Occurrence(target, IncidentKind.NO_LONGER_RESTORES, rechecked.occurredAt(), job, traceId,
+                        "Kept backup " + job + " of " + target + " no longer restores", details, recent(rechecked.occurredAt())));
+            }
+            case INCONCLUSIVE -> log.warn("the re-restore of kept backup {} of {} could not be judged: {}", job, target,
+                    String.join("; ", rechecked.environmentProblems()));
+        }
     }
 
     private void failed(BackupFailed failed, @Nullable String traceId) {
