@@ -57,6 +57,7 @@ class BackupPipelineEndToEndTest {
     private static LocalSmtp smtp;
     private static WebhookReceiver slack;
     private static EmbeddedStack stack;
+    private static Path replica;
     private static Map<String, Long> sourceCounts;
 
     @BeforeAll
@@ -118,6 +119,11 @@ class BackupPipelineEndToEndTest {
                     port: %1$d
                     database: shrink_e2e
                     username: postgres
+                  - id: tampered
+                    host: 127.0.0.1
+                    port: %1$d
+                    database: shop_e2e
+                    username: postgres
                   - id: lapsed
                     host: 127.0.0.1
                     port: %1$d
@@ -132,6 +138,9 @@ class BackupPipelineEndToEndTest {
         extra.put("spring.mail.host", smtp.host());
         extra.put("spring.mail.port", String.valueOf(smtp.port()));
         extra.put("vigil.notifier.check-interval", "1s");
+        replica = Files.createTempDirectory("e2e-replica");
+        extra.put("vigil.storage.replicas[0].name", "e2e-replica");
+        extra.put("vigil.storage.replicas[0].path", replica.toString());
         extra.put("vigil.worker.unknown-target-wait", "3s");
         extra.put("vigil.worker.retry.initial-backoff", "200ms");
         String keys = "e2e-key:" + java.util.Base64.getEncoder().encodeToString("e2e-key-material-32-bytes-long!!".getBytes());
@@ -412,6 +421,32 @@ class BackupPipelineEndToEndTest {
             assertThat(api.awaitFinal(request.jobId().toString(), Duration.ofSeconds(10)).get("status").asString())
                     .as("the re-restored job keeps its one verdict").isEqualTo("VERIFIED");
         }
+    }
+
+    @Test
+    void aCopyAlteredInTheBucketAndAReplicaDeletedAreFoundByTheNextCheckAndAlertedNamingTheBackupAndTheCopy() throws Exception {
+        String jobId = verifiedBackup("tampered");
+        JsonNode location = api.awaitFinal(jobId, Duration.ofSeconds(10)).get("location");
+        String key = location.get("key").asString();
+        // Behind Vigil's back: the primary object overwritten in the bucket, the replica's file deleted.
+        LocalS3.shared().client().putObject(b -> b.bucket(location.get("bucket").asString()).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("not the backup any more"));
+        Path replicaCopy;
+        try (Stream<Path> files = Files.walk(replica)) {
+            replicaCopy = files.filter(file -> file.getFileName().toString().contains(jobId) && !file.toString().endsWith(".json")
+                    && Files.isRegularFile(file)).findFirst().orElseThrow();
+        }
+        Files.delete(replicaCopy);
+
+        // As the weekly schedule would.
+        stack.bean("storage-service", CopyCheck.class).runNow();
+
+        String alert = Arrivals.of("damaged copies of tampered", () -> posts("tampered missing or damaged")).arriveWithin(Duration.ofSeconds(60), 1)
+                .getFirst().body();
+        assertThat(alert).contains("COPY_DAMAGED").contains("(ALTERED, MISSING)")
+                .contains("Backup " + jobId + ", copy primary " + location.get("bucket").asString() + "/" + key + ": ALTERED")
+                .contains("copy e2e-replica").contains(": MISSING");
+        Arrivals.of("emails about the damaged copies", () -> mails("tampered missing or damaged")).arriveWithin(Duration.ofSeconds(30), 1);
     }
 
     private static List<WebhookReceiver.Received> posts(String containing) {
