@@ -31,13 +31,7 @@ final class EmailChannel implements Channel {
 
     @Override
     public void send(Notice notice) throws MessagingException {
-        MimeMessage message = mail.createMimeMessage();
-        MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
-        helper.setFrom(from);
-        helper.setTo(to.toArray(String[]::new));
-        helper.setSubject("[Vigil] " + notice.headline());
-        helper.setText(notice.text(dashboardUrl), html(notice));
-        mail.send(message);
+        send(notice.headline(), notice.text(dashboardUrl), html(notice));
     }
 
     @Override
@@ -47,12 +41,17 @@ final class EmailChannel implements Channel {
 
     @Override
     public void send(ReportMail report) throws MessagingException {
+        send(report.subject(), report.text(), report.html());
+    }
+
+    /** One message, its text and HTML as alternatives, subject {@code [Vigil] <subject>}. */
+    private void send(String subject, String text, String html) throws MessagingException {
         MimeMessage message = mail.createMimeMessage();
         MimeMessageHelper helper = new MimeMessageHelper(message, true, "UTF-8");
         helper.setFrom(from);
         helper.setTo(to.toArray(String[]::new));
-        helper.setSubject("[Vigil] " + report.subject());
-        helper.setText(report.text(), report.html());
+        helper.setSubject("[Vigil] " + subject);
+        helper.setText(text, html);
         mail.send(message);
     }
 
