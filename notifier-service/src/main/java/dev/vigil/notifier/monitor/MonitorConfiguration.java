@@ -7,7 +7,6 @@ import dev.vigil.notifier.delivery.Subscriptions;
 import dev.vigil.notifier.incident.Incidents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -19,7 +18,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The notifier's wiring: incidents, the monitor, the periodic checks and the start-up check of subscriptions. */
+/** The notifier's wiring: incidents, the monitor and the start-up check of subscriptions. */
 @Configuration(proxyBeanMethods = false)
 class MonitorConfiguration {
 
@@ -35,13 +34,6 @@ class MonitorConfiguration {
             TransactionTemplate transactions, MeterRegistry registry, Clock clock) {
         return new MonitorService(new BackupHistory(JdbcClient.create(dataSource)), incidents, targets, properties, transactions,
                 new MonitoringMeters(registry), clock);
-    }
-
-    @Bean
-    Ticks ticks(MonitorService service, Deliveries deliveries, NotifierProperties properties) {
-        return new Ticks(List.of(
-                new Ticks.Tick("freshness check", properties.checkInterval(), service::checkFreshness),
-                new Ticks.Tick("delivery", properties.deliveryInterval(), deliveries::dispatchDue)));
     }
 
     /** A subscription covering none of the configured targets stops the notifier: a typo would leave a team unwarned. */
