@@ -1,6 +1,7 @@
 package dev.vigil.notifier.delivery;
 
 import dev.vigil.contracts.json.EventJson;
+import io.github.resilience4j.core.IntervalFunction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -29,20 +30,22 @@ public final class Deliveries {
 
     private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
     private static final int BATCH = 100;
+    private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
     /** The kind of a delivery holding a {@link ReportMail}; the others hold a {@link Notice}. */
     private static final String REPORT = "REPORT";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Map<String, Channel> channels;
-    private final Duration maxBackoff;
+    private final IntervalFunction backoff;
     private final Clock clock;
 
     public Deliveries(JdbcClient jdbc, TransactionTemplate transactions, Map<String, Channel> channels, Duration maxBackoff, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.channels = Map.copyOf(channels);
-        this.maxBackoff = maxBackoff;
+        // 1 s after the first failure, doubling, at most the longest wait: resilience4j's exponential interval, as the outbox's.
+        this.backoff = IntervalFunction.ofExponentialBackoff(FIRST_WAIT.compareTo(maxBackoff) > 0 ? maxBackoff : FIRST_WAIT, 2.0, maxBackoff);
         this.clock = clock;
     }
 
@@ -137,13 +140,7 @@ public final class Deliveries {
         return sent == null ? 0 : sent;
     }
 
-    /** How many messages wait for a channel. */
-    public long pending() {
-        return jdbc.sql("select count(*) from deliveries where sent_at is null and next_attempt_at < 'infinity'").query(Long.class).single();
-    }
-
     private Duration backoff(int attempts) {
-        Duration wait = Duration.ofSeconds(1L << Math.min(attempts - 1, 20));
-        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+        return Duration.ofMillis(backoff.apply(attempts));
     }
 }
