@@ -110,15 +110,15 @@ public final class Incidents {
      * @param how what ended it, e.g. "job … was verified"
      */
     public void resolve(String targetId, IncidentKind kind, Instant at, String how, @Nullable UUID jobId) {
-        Optional<Incident> resolved = jdbc.sql("update incidents set state = 'RESOLVED', resolved_at = ?, resolution = ? "
+        Optional<Map.Entry<Incident, Boolean>> resolved = jdbc.sql("update incidents set state = 'RESOLVED', resolved_at = ?, resolution = ? "
                         + "where target_id = ? and kind = ? and state = 'OPEN' and opened_at <= ? returning *")
                 .params(Timestamp.from(at), how, targetId, kind.name(), Timestamp.from(at))
-                .query(Incidents::incident).optional();
+                .query((rs, row) -> Map.entry(incident(rs, row), rs.getBoolean("announced"))).optional();
         if (resolved.isEmpty()) {
             return;
         }
-        Incident incident = resolved.get();
-        boolean announced = jdbc.sql("select announced from incidents where id = ?").param(incident.id()).query(Boolean.class).single();
+        Incident incident = resolved.get().getKey();
+        boolean announced = resolved.get().getValue();
         log.info("incident {} resolved: target {} {} after {}: {}", incident.id(), targetId, kind, human(Duration.between(incident.openedAt(), at)), how);
         if (!announced) {
             return;

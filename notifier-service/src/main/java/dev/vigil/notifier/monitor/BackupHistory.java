@@ -98,12 +98,6 @@ final class BackupHistory {
                 .params(targetId, Timestamp.from(at)).query(Boolean.class).single();
     }
 
-    /** Whether a backup of the target passed verification after this instant. */
-    boolean verifiedAfter(String targetId, Instant at) {
-        return jdbc.sql("select exists (select 1 from backups where target_id = ? and verdict = 'PASSED' and verified_at > ?)")
-                .params(targetId, Timestamp.from(at)).query(Boolean.class).single();
-    }
-
     Optional<AnomalyDetector.Sample> sample(UUID jobId) {
         return jdbc.sql("select job_id, size_bytes, total_rows, tables::text as tables from backups where job_id = ? and verdict = 'PASSED'")
                 .param(jobId).query((rs, n) -> sample(rs)).optional();

@@ -8,6 +8,7 @@ import dev.vigil.contracts.CopiesChecked;
 import dev.vigil.contracts.CopyProblem;
 import dev.vigil.contracts.Monitoring;
 import dev.vigil.contracts.RetentionApplied;
+import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
@@ -154,8 +155,7 @@ public final class MonitorService {
         }
         List<String> details = new ArrayList<>();
         for (CopyProblem problem : checked.problems()) {
-            details.add("Backup " + problem.jobId() + ", copy " + problem.copy().destination() + " " + problem.copy().bucket() + "/"
-                    + problem.copy().key() + ": " + problem.fault() + ": " + problem.detail());
+            details.add("Backup " + problem.jobId() + ", copy " + copy(problem.copy()) + ": " + problem.fault() + ": " + problem.detail());
         }
         details = new ArrayList<>(lines(details));
         details.add("Checked " + checked.copiesChecked() + " copies of " + checked.backupsChecked() + " kept backups. Restore from an intact copy "
@@ -180,7 +180,7 @@ public final class MonitorService {
     private void rechecked(BackupRechecked rechecked, @Nullable String traceId) {
         String target = rechecked.targetId().value();
         UUID job = rechecked.jobId().value();
-        String copy = rechecked.copy().destination() + " " + rechecked.copy().bucket() + "/" + rechecked.copy().key();
+        String copy = copy(rechecked.copy());
         switch (rechecked.verdict()) {
             case PASSED -> incidents.resolve(target, IncidentKind.NO_LONGER_RESTORES, rechecked.occurredAt(),
                     "kept backup " + job + " (copy " + copy + ") was restored again and verified", job);
@@ -278,6 +278,11 @@ public final class MonitorService {
                     properties.alertHorizon());
         }
         return recent;
+    }
+
+    /** A copy as messages name it: destination, then bucket/key. */
+    private static String copy(StoredObject copy) {
+        return copy.destination() + " " + copy.bucket() + "/" + copy.key();
     }
 
     private static List<String> lines(List<String> all) {
