@@ -85,24 +85,25 @@ class S3ArtifactStore implements ArtifactStore {
     private java.util.Optional<software.amazon.awssdk.services.s3.model.HeadObjectResponse> head(String bucket, String key) {
         try {
             return java.util.Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
-        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            return java.util.Optional.empty();
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (missing(e)) {
                 return java.util.Optional.empty();
             }
             throw e;
         }
     }
 
+    /** No object under the key: NoSuchKey from a GET, a bare 404 from a HEAD (which has no body to name the error). */
+    private static boolean missing(software.amazon.awssdk.services.s3.model.S3Exception e) {
+        return e instanceof software.amazon.awssdk.services.s3.model.NoSuchKeyException || e.statusCode() == 404;
+    }
+
     @Override
     public java.util.Optional<ObjectDigest> digest(String bucket, String key) throws IOException {
         try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(key))) {
             return java.util.Optional.of(ObjectDigest.of(in));
-        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            return java.util.Optional.empty();
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (missing(e)) {
                 return java.util.Optional.empty();
             }
             throw e;
