@@ -2,6 +2,7 @@ package dev.vigil.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.local.MetricsScrape;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -18,22 +19,7 @@ import org.junit.jupiter.api.Test;
 class PrometheusMetricNamesTest {
 
     /** The series the rules and dashboard read, with the service that exports each: {@code deploy/prometheus/vigil-metrics.txt}. */
-    static final Map<String, String> METRICS = metrics();
-
-    private static Map<String, String> metrics() {
-        try {
-            Map<String, String> metrics = new TreeMap<>();
-            for (String line : java.nio.file.Files.readAllLines(MonitoringFiles.PROMETHEUS.resolve("vigil-metrics.txt"))) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    String[] parts = line.trim().split("\\s+");
-                    metrics.put(parts[0], parts[1]);
-                }
-            }
-            return metrics;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
+    static final Map<String, String> METRICS = MetricsScrape.listed(MonitoringFiles.PROMETHEUS.resolve("vigil-metrics.txt"));
 
     /** Vigil's own series and the Kafka lag candidates; Prometheus's own (up) and PromQL's words are not matched. */
     private static final Pattern METRIC = Pattern.compile("\\b(?:vigil|spring_cloud_stream|kafka)_[a-zA-Z0-9_]+\\b");

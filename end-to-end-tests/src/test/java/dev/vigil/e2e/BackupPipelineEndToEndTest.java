@@ -369,12 +369,7 @@ class BackupPipelineEndToEndTest {
     void everySeriesTheAlertRulesAndTheDashboardReadIsExportedByTheServiceThatOwnsIt() throws Exception {
         JsonNode job = api.awaitFinal(api.requestBackup("shop"), Duration.ofSeconds(120));
         assertThat(job.get("status").asString()).isEqualTo("VERIFIED");
-        Map<String, String> metrics = new java.util.TreeMap<>();
-        for (String line : Files.readAllLines(Path.of("..", "deploy", "prometheus", "vigil-metrics.txt"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                metrics.put(line.trim().split("\\s+")[0], line.trim().split("\\s+")[1]);
-            }
-        }
+        Map<String, String> metrics = MetricsScrape.listed(Path.of("..", "deploy", "prometheus", "vigil-metrics.txt"));
         assertThat(metrics).isNotEmpty();
 
         // The notifier refreshes its meters every check (a second here): wait for the verified backup to show.

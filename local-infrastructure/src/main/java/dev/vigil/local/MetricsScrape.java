@@ -34,6 +34,25 @@ public final class MetricsScrape {
         this.samples = samplesOf(text);
     }
 
+    /**
+     * The series a list file names, each with the service that exports it: one {@code name service}
+     * per line, {@code #} starting a comment ({@code deploy/prometheus/vigil-metrics.txt}).
+     */
+    public static Map<String, String> listed(java.nio.file.Path file) {
+        try {
+            Map<String, String> series = new java.util.TreeMap<>();
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    String[] parts = line.trim().split("\\s+");
+                    series.put(parts[0], parts[1]);
+                }
+            }
+            return series;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the list of series " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Scrapes {@code http://localhost:PORT/actuator/prometheus} once. */
     public static MetricsScrape of(int port) {
         try (HttpClient http = HttpClient.newHttpClient()) {
