@@ -80,16 +80,7 @@ class RecheckTest {
     @BeforeAll
     static void aRealDumpAndItsCatalog() throws Exception {
         LocalPostgres postgres = LocalPostgres.shared();
-        postgres.createDatabase("recheck_source");
-        postgres.execute("recheck_source", """
-                drop schema if exists sales cascade;
-                drop table if exists public.customers;
-                create schema sales;
-                create table sales."Order Lines"(id int primary key, note text);
-                insert into sales."Order Lines" select g, md5(g::text) from generate_series(1, 700) g;
-                create table public.customers(id int primary key);
-                insert into public.customers select generate_series(1, 40);
-                """);
+        Verifications.loadSource("recheck_source");
         dump = Verifications.pgDump("recheck_source");
         try (var connection = postgres.connect("recheck_source")) {
             catalog = new Catalog(CatalogFingerprint.take(connection, schema -> true, true, true), true, true);

@@ -66,6 +66,24 @@ final class Verifications {
         return login;
     }
 
+    /**
+     * Creates {@code database} on the shared PostgreSQL as the source the verifier tests dump: table
+     * sales."Order Lines" with 700 rows and public.customers with 40.
+     */
+    static void loadSource(String database) {
+        LocalPostgres postgres = LocalPostgres.shared();
+        postgres.createDatabase(database);
+        postgres.execute(database, """
+                drop schema if exists sales cascade;
+                drop table if exists public.customers;
+                create schema sales;
+                create table sales."Order Lines"(id int primary key, note text);
+                insert into sales."Order Lines" select g, md5(g::text) from generate_series(1, 700) g;
+                create table public.customers(id int primary key);
+                insert into public.customers select generate_series(1, 40);
+                """);
+    }
+
     /** A plain-format (SQL) pg_dump of {@code database} on the shared PostgreSQL, as the dump worker makes one. */
     static byte[] plainDump(String database) throws Exception {
         return pgDump(database, "-Fp", "--no-owner", "--no-privileges");

@@ -105,16 +105,7 @@ class VerifierServiceTest {
     @BeforeAll
     static void aRealDump() throws Exception {
         LocalPostgres postgres = LocalPostgres.shared();
-        postgres.createDatabase("verifier_source");
-        postgres.execute("verifier_source", """
-                drop schema if exists sales cascade;
-                drop table if exists public.customers;
-                create schema sales;
-                create table sales."Order Lines"(id int primary key, note text);
-                insert into sales."Order Lines" select g, md5(g::text) from generate_series(1, 700) g;
-                create table public.customers(id int primary key);
-                insert into public.customers select generate_series(1, 40);
-                """);
+        Verifications.loadSource("verifier_source");
         dump = Verifications.pgDump("verifier_source");
         sealed = encode(dump, Compression.NONE, "vk-1", Keyring.parse(KEYS));
         postgres.createDatabase("verifier_big_source");
