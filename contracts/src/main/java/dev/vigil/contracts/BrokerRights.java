@@ -10,7 +10,7 @@ import java.util.Set;
  * Who may do what on the broker: the one table the embedded broker, the tests and the deployment
  * files grant from. Each service signs in as its own principal (its service name) and may write
  * only the topics whose events it produces, and its own dead-letter topics; it reads the topics it
- * consumes under its own consumer group, and the targets topic without a group. A team principal
+ * consumes under its own consumer group, and the targets and access topics without a group. A team principal
  * may only write {@code BackupRequested}. Anything not granted here is refused by the broker
  * (restores, for instance, are requested by an administrator, a super user).
  */
@@ -42,16 +42,17 @@ public final class BrokerRights {
     }
 
     private static final Map<String, List<String>> WRITES = Map.of(
-            SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED),
+            SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED, Topics.ACCESS_GRANTED, Topics.REQUEST_AUDITED),
             WORKER, List.of(Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED),
             STORAGE, List.of(Topics.ARTIFACT_STORED, Topics.RETENTION_APPLIED, Topics.COPIES_CHECKED, Topics.BACKUP_FAILED,
-                    Topics.RECHECK_REQUESTED),
-            VERIFIER, List.of(Topics.BACKUP_VERIFIED, Topics.RESTORE_COMPLETED, Topics.BACKUP_FAILED, Topics.BACKUP_RECHECKED),
-            NOTIFIER, List.of());
+                    Topics.RECHECK_REQUESTED, Topics.REQUEST_AUDITED),
+            VERIFIER, List.of(Topics.BACKUP_VERIFIED, Topics.RESTORE_COMPLETED, Topics.BACKUP_FAILED, Topics.BACKUP_RECHECKED,
+                    Topics.REQUEST_AUDITED),
+            NOTIFIER, List.of(Topics.REQUEST_AUDITED));
 
     private static final Map<String, List<String>> READS = Map.of(
             SCHEDULER, List.of(Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED,
-                    Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED),
+                    Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.REQUEST_AUDITED),
             WORKER, List.of(Topics.BACKUP_REQUESTED),
             STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED, Topics.BACKUP_RECHECKED),
             VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED, Topics.RECHECK_REQUESTED),
@@ -72,6 +73,7 @@ public final class BrokerRights {
                 grants.add(new Grant(service, Access.WRITE, topic, null));
             }
             grants.add(new Grant(service, Access.READ, Topics.TARGETS, null));
+            grants.add(new Grant(service, Access.READ, Topics.ACCESS_GRANTED, null));
             for (String topic : READS.get(service)) {
                 grants.add(new Grant(service, Access.READ, topic, service));
                 grants.add(new Grant(service, Access.WRITE, Topics.deadLetter(topic, service), null));
@@ -95,6 +97,6 @@ public final class BrokerRights {
     public static List<TopicSpec> topics() {
         Set<String> names = new LinkedHashSet<>(Topics.ALL);
         services().forEach(grant -> names.add(grant.topic()));
-        return names.stream().map(name -> new TopicSpec(name, name.equals(Topics.TARGETS))).toList();
+        return names.stream().map(name -> new TopicSpec(name, name.equals(Topics.TARGETS) || name.equals(Topics.ACCESS_GRANTED))).toList();
     }
 }

@@ -25,6 +25,12 @@ public final class Topics {
     /** Compacted: the latest {@link TargetConfigured} per target id. */
     public static final String TARGETS = "vigil.targets";
 
+    /** Compacted: the latest {@link AccessGranted} per access token id; a tombstone revokes the token. */
+    public static final String ACCESS_GRANTED = "vigil.access.granted";
+
+    /** Every service's signed-in state-changing requests ({@link RequestAudited}), keyed by service; read by the scheduler. */
+    public static final String REQUEST_AUDITED = "vigil.request.audited";
+
     private static final Map<Class<?>, String> BY_EVENT = Map.ofEntries(
             Map.entry(BackupRequested.class, BACKUP_REQUESTED),
             Map.entry(DumpStarted.class, DUMP_STARTED),
@@ -39,13 +45,16 @@ public final class Topics {
             Map.entry(BackupRechecked.class, BACKUP_RECHECKED),
             Map.entry(RestoreRequested.class, RESTORE_REQUESTED),
             Map.entry(RestoreCompleted.class, RESTORE_COMPLETED),
-            Map.entry(TargetConfigured.class, TARGETS));
+            Map.entry(TargetConfigured.class, TARGETS),
+            Map.entry(AccessGranted.class, ACCESS_GRANTED),
+            Map.entry(RequestAudited.class, REQUEST_AUDITED));
 
     /** Every event type in the contracts, in pipeline order. */
     public static final List<Class<?>> EVENT_TYPES = List.of(
             BackupRequested.class, DumpStarted.class, DumpProgressed.class, ArtifactCreated.class, ArtifactStored.class,
             BackupVerified.class, BackupFailed.class, RetentionApplied.class, CopiesChecked.class, RecheckRequested.class,
-            BackupRechecked.class, RestoreRequested.class, RestoreCompleted.class, TargetConfigured.class);
+            BackupRechecked.class, RestoreRequested.class, RestoreCompleted.class, TargetConfigured.class, AccessGranted.class,
+            RequestAudited.class);
 
     public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();
 

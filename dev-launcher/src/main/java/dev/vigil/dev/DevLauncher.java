@@ -293,6 +293,7 @@ public final class DevLauncher {
                 LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
                 postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, options.port(),
                 Map.of("vigil.notifier.dashboard-url", "http://localhost:" + options.port(),
+                        "vigil.scheduler.bootstrap-token-file", dataDir.resolve("admin-token").toAbsolutePath().toString(),
                         "vigil.worker.encryption-key-id", "dev",
                         "vigil.worker.encryption-keys", keyring,
                         "vigil.verifier.encryption-keys", keyring,
@@ -310,18 +311,23 @@ public final class DevLauncher {
                 + stack.schedulerPort());
         out.printf("Ready in %.1f s.%n%n", (System.nanoTime() - started) / 1e9);
 
-        String status = backUp(stack.schedulerPort(), "demo");
+        String token = stack.adminToken();
+        out.println("Admin access token: " + stack.adminTokenFile() + " (readable by you only; every API call needs it, or a token an admin makes)");
+        String status = backUp(stack.schedulerPort(), "demo", token);
         if (options.once()) {
             stop(running);
             return "VERIFIED".equals(status) ? 0 : 1;
         }
         out.println();
         out.println("Vigil is up. Try:");
-        out.println("  curl -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/demo/backups");
-        out.println("  curl 'http://localhost:" + stack.port("notifier-service") + "/api/v1/incidents?state=open'");
-        out.println("  curl http://localhost:" + stack.schedulerPort() + "/api/v1/jobs?targetId=demo");
+        out.println("  export VIGIL_TOKEN=$(cat " + stack.adminTokenFile() + ")");
+        out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/demo/backups");
+        out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" 'http://localhost:" + stack.port("notifier-service")
+                + "/api/v1/incidents?state=open'");
+        out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" http://localhost:" + stack.schedulerPort() + "/api/v1/jobs?targetId=demo");
         for (TargetOption target : options.targets()) {
-            out.println("  curl -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/" + target.name() + "/backups");
+            out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/"
+                    + target.name() + "/backups");
         }
         // A team's principal may publish BackupRequested and nothing else; its client settings for Kafka's tools.
         Path teamConfig = dataDir.resolve("kafka-team-demo.properties");
@@ -343,10 +349,10 @@ public final class DevLauncher {
     }
 
     /** Requests one backup through the API and prints each stage as the job registry reports it; answers the final status. */
-    static String backUp(int port, String target) throws IOException, InterruptedException {
+    static String backUp(int port, String target, String token) throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/targets/" + target + "/backups"))
-                    .header("X-Requested-By", "vigil dev").POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             if (accepted.statusCode() != 202) {
                 out.println("Backup of " + target + " was refused: " + accepted.body());
                 return "REFUSED";
@@ -357,7 +363,8 @@ public final class DevLauncher {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (System.nanoTime() < deadline) {
                 JsonNode job = EventJson.mapper().readTree(http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                        URI.create("http://localhost:" + port + "/api/v1/jobs/" + jobId)).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
                 for (var stage : job.get("stages").properties()) {
                     if (printed.add(stage.getKey())) {
                         out.printf("  %-9s %s  %s%n", stage.getKey(), clock(stage.getValue().asString()), detail(stage.getKey(), job));

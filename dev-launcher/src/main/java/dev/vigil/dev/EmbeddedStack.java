@@ -47,9 +47,22 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     private final List<ConfigurableApplicationContext> contexts;
+    private final Path adminTokenFile;
 
-    private EmbeddedStack(List<ConfigurableApplicationContext> contexts) {
+    private EmbeddedStack(List<ConfigurableApplicationContext> contexts, Path adminTokenFile) {
         this.contexts = contexts;
+        this.adminTokenFile = adminTokenFile;
+    }
+
+    /**
+     * Where the scheduler writes the first admin access token: beside the staging directory, one file
+     * per services' database (a token belongs to the database that keeps it), unless the settings'
+     * extras name another {@code vigil.scheduler.bootstrap-token-file}.
+     */
+    static Path adminTokenFile(Settings settings) {
+        String named = settings.extra().get("vigil.scheduler.bootstrap-token-file");
+        return named != null ? Path.of(named)
+                : settings.stagingDir().toAbsolutePath().resolveSibling("admin-token-" + Integer.toHexString(settings.jdbcUrl().hashCode()));
     }
 
     /** Starts the five services; if one fails, those already started are closed and the failure is thrown. */
@@ -98,13 +111,29 @@ public final class EmbeddedStack implements AutoCloseable {
                         "--vigil.staging.dir=" + settings.stagingDir())));
             }
             started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
-                    "--vigil.scheduler.targets-file=" + settings.targetsFile()))));
+                    "--vigil.scheduler.targets-file=" + settings.targetsFile(),
+                    "--vigil.scheduler.bootstrap-token-file=" + adminTokenFile(settings)))));
         } catch (RuntimeException e) {
             Collections.reverse(started);
             started.forEach(ConfigurableApplicationContext::close);
             throw e;
         }
-        return new EmbeddedStack(started);
+        return new EmbeddedStack(started, adminTokenFile(settings));
+    }
+
+    /** The file holding the admin access token the scheduler wrote on its first start. */
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    /** The admin access token the scheduler wrote on its first start, for the API of every service. */
+    public String adminToken() {
+        try {
+            return java.nio.file.Files.readString(adminTokenFile).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no admin token in " + adminTokenFile + " (an earlier run's scheduler wrote it and "
+                    + "the file is gone: remove the services' database too, or create a token with an admin's): " + e.getMessage(), e);
+        }
     }
 
     /** The port the scheduler's API answers on. */
@@ -139,6 +168,8 @@ public final class EmbeddedStack implements AutoCloseable {
         // The API answers on the chosen port; the other services' actuator ports are picked free.
         args.add("--server.port=" + (application == SchedulerApplication.class ? settings.schedulerPort() : 0));
         args.add("--spring.main.banner-mode=off");
+        // The embedded stack answers on loopback: Prometheus scraping stays open as on a trusted network; the rest needs a token.
+        args.add("--vigil.security.open-metrics=true");
         settings.extra().forEach((key, value) -> args.add("--" + key + "=" + value));
         args.addAll(own);
         // The broker password as a property source of its own, ahead of the settings files, not as an argument.

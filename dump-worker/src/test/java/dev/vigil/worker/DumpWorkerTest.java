@@ -26,6 +26,7 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalTls;
 import dev.vigil.local.MetricsScrape;
+import dev.vigil.local.TestTokens;
 import dev.vigil.local.ServiceTestSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=dump-worker")
 class DumpWorkerTest {
+
+    /** Granted before the service starts, so it has read it when the first scrape comes. */
+    private static final String VIEWER = TestTokens.viewer();
 
     /** Has ':' and '\\', which a passfile must escape. */
     private static final String SECRET = "pw:6f1d\\2c-never-in-events";
@@ -256,15 +260,15 @@ class DumpWorkerTest {
     @Test
     void aFinishedDumpIsTimedAsASuccessOfItsTarget() {
         Map<String, String> series = Map.of("target", "worker-shop", "outcome", "success");
-        double before = MetricsScrape.of(port).value("vigil_dump_duration_seconds_count", series).orElse(0.0);
+        double before = MetricsScrape.of(port, VIEWER).value("vigil_dump_duration_seconds_count", series).orElse(0.0);
         JobId jobId = request("worker-shop");
 
         try (KafkaProbe probe = new KafkaProbe(brokers(), Topics.ARTIFACT_CREATED)) {
             probe.await(r -> r.value().contains(jobId.toString()), Duration.ofSeconds(60));
         }
         await("the dump timed").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(MetricsScrape.of(port).value("vigil_dump_duration_seconds_count", series)).hasValue(before + 1));
-        assertThat(MetricsScrape.of(port).value("vigil_dump_duration_seconds_sum", series)).hasValueSatisfying(seconds -> assertThat(seconds).isPositive());
+                assertThat(MetricsScrape.of(port, VIEWER).value("vigil_dump_duration_seconds_count", series)).hasValue(before + 1));
+        assertThat(MetricsScrape.of(port, VIEWER).value("vigil_dump_duration_seconds_sum", series)).hasValueSatisfying(seconds -> assertThat(seconds).isPositive());
     }
 
     @Test
@@ -282,7 +286,7 @@ class DumpWorkerTest {
                 probe.await(r -> r.topic().equals(Topics.DUMP_STARTED) && r.value().contains(waiting.toString()), Duration.ofSeconds(30));
 
                 await("the running dump's request counted").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(MetricsScrape.of(port).value("spring_cloud_stream_binder_kafka_offset", lag))
+                        assertThat(MetricsScrape.of(port, VIEWER).value("spring_cloud_stream_binder_kafka_offset", lag))
                                 .hasValueSatisfying(value -> assertThat(value).isGreaterThanOrEqualTo(1)));
                 locker.rollback();
             }
@@ -290,7 +294,7 @@ class DumpWorkerTest {
             probe.await(r -> r.topic().equals(Topics.ARTIFACT_CREATED) && r.value().contains(done.toString()), Duration.ofSeconds(60));
         }
         await("nothing waiting once the dump has ended").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(MetricsScrape.of(port).value("spring_cloud_stream_binder_kafka_offset", lag)).hasValue(0.0));
+                assertThat(MetricsScrape.of(port, VIEWER).value("spring_cloud_stream_binder_kafka_offset", lag)).hasValue(0.0));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.vigil.worker;
 
+import dev.vigil.local.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,6 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=dump-worker")
 class VersionMismatchTest {
 
+    /** Granted before the service starts, so it has read them when the first request comes. */
+    private static final String VIEWER = TestTokens.viewer();
+
     private static EmbeddedPostgres newer;
 
     @LocalServerPort
@@ -84,14 +88,14 @@ class VersionMismatchTest {
         }
         // What the dashboard's dump duration panel reads.
         await("the failed dump timed for its target").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(MetricsScrape.of(port).value("vigil_dump_duration_seconds_count", Map.of("target", "worker-pg18", "outcome", "failed")))
+                assertThat(MetricsScrape.of(port, VIEWER).value("vigil_dump_duration_seconds_count", Map.of("target", "worker-pg18", "outcome", "failed")))
                         .hasValueSatisfying(count -> assertThat(count).isGreaterThanOrEqualTo(1)));
     }
 
     @Test
     void theRequestsWaitingForAWorkerAreExportedAsTheBindersConsumerLag() {
         // VigilRequestsWaiting (deploy/prometheus/vigil-rules.yml) reads this series; the binder registers it when the binding starts.
-        MetricsScrape scrape = MetricsScrape.of(port);
+        MetricsScrape scrape = MetricsScrape.of(port, VIEWER);
 
         assertThat(scrape.value("spring_cloud_stream_binder_kafka_offset", Map.of("group", "dump-worker", "topic", "vigil.backup.requested")))
                 .as("the binder's lag gauge in\n%s", scrape.text()).isPresent();
@@ -100,9 +104,9 @@ class VersionMismatchTest {
     @Test
     void theWorkerReportsItsPgDumpVersionsInInfoAndAsAMetric() throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            String info = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/info")).build(),
+            String info = http.send(TestTokens.bearer(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/info")), VIEWER).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+            String metrics = http.send(TestTokens.bearer(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")), VIEWER).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
 
             int major = EventJson.mapper().readTree(info).get("pgDump").get("majors").get(0).asInt();

@@ -150,7 +150,7 @@ class BackupPipelineEndToEndTest {
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_e2e"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "e2e-backups", tmp.resolve("e2e-staging"), tmp.resolve("e2e-verify"),
                 postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(), extra));
-        api = new JobsApi(stack.schedulerPort());
+        api = new JobsApi(stack);
     }
 
     @AfterAll

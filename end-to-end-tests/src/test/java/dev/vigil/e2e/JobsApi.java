@@ -20,14 +20,17 @@ final class JobsApi implements AutoCloseable {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
+    private final String token;
 
-    JobsApi(int port) {
-        this.port = port;
+    /** The API of the stack's scheduler, signed in with the admin token it wrote at start-up. */
+    JobsApi(dev.vigil.dev.EmbeddedStack stack) {
+        this.port = stack.schedulerPort();
+        this.token = stack.adminToken();
     }
 
     /** Requests a backup of {@code target}; answers the job id. */
     String requestBackup(String target) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/targets/" + target + "/backups"))
+        HttpResponse<String> response = http.send(signedIn(uri("/api/v1/targets/" + target + "/backups"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return EventJson.mapper().readTree(response.body()).get("jobId").asString();
@@ -56,7 +59,7 @@ final class JobsApi implements AutoCloseable {
 
     /** The job as the API shows it now. */
     JsonNode job(String jobId) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(signedIn(uri("/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return EventJson.mapper().readTree(response.body());
     }
@@ -84,7 +87,7 @@ final class JobsApi implements AutoCloseable {
 
     /** The job as the API shows it now; null while the API does not know it yet. */
     private JsonNode find(String jobId) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(signedIn(uri("/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? EventJson.mapper().readTree(response.body()) : null;
     }
 
@@ -95,5 +98,9 @@ final class JobsApi implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+    }
+
+    private HttpRequest.Builder signedIn(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token);
     }
 }

@@ -69,7 +69,7 @@ class NotifierKillEndToEndTest {
                 postgres.jdbcUrl(DATABASE), LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "nkill-backups", tmp.resolve("nkill-staging"),
                 tmp.resolve("nkill-verify"), postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(),
                 Map.of("vigil.worker.retry.initial-backoff", "200ms")), true, true, false);
-        api = new JobsApi(stack.schedulerPort());
+        api = new JobsApi(stack);
         notifierPort = FreePorts.next();
     }
 
@@ -160,7 +160,8 @@ class NotifierKillEndToEndTest {
     /** The target's one open incident, as the notifier's API lists it. */
     private static JsonNode openIncident() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + notifierPort + "/api/v1/incidents?state=open&target=" + TARGET)).build(),
+                        URI.create("http://localhost:" + notifierPort + "/api/v1/incidents?state=open&target=" + TARGET))
+                        .header("Authorization", "Bearer " + stack.adminToken()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode open = EventJson.mapper().readTree(response.body());

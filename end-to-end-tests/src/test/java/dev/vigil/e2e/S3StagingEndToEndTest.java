@@ -47,7 +47,7 @@ class S3StagingEndToEndTest {
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "s3staging-backups", tmp.resolve("s3staging-local"),
                 tmp.resolve("s3staging-verify"), postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(),
                 Map.of("vigil.staging.bucket", "e2e-staging", "vigil.staging.endpoint", LocalS3.shared().endpoint())));
-        api = new JobsApi(stack.schedulerPort());
+        api = new JobsApi(stack);
     }
 
     @AfterAll

@@ -58,7 +58,7 @@ class StoreOutageEndToEndTest {
                         "vigil.storage.upload.pending-initial-wait", "500ms",
                         "vigil.storage.upload.pending-max-wait", "2s",
                         "vigil.storage.upload.pending-check", "300ms")));
-        api = new JobsApi(stack.schedulerPort());
+        api = new JobsApi(stack);
     }
 
     @AfterAll

@@ -56,7 +56,7 @@ class VerifierKillEndToEndTest {
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_vkill"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "vkill-backups", tmp.resolve("vkill-staging"), tmp.resolve("vkill-verify"),
                 postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(), Map.of()), true, false);
-        api = new JobsApi(stack.schedulerPort());
+        api = new JobsApi(stack);
     }
 
     @AfterAll

@@ -67,7 +67,7 @@ class WorkerFailoverEndToEndTest {
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password, postgres.jdbcUrl("vigil_failover"),
                 LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "failover-backups", staging, tmp.resolve("failover-verify"),
                 postgres.host(), postgres.port(), postgres.verifierRole().role(), targetsFile, FreePorts.next(), Map.of()), false);
-        api = new JobsApi(stack.schedulerPort());
+        api = new JobsApi(stack);
         for (String name : List.of("worker-a", "worker-b")) {
             workers.put(name, startWorker(name, tmp.resolve(name + ".log")));
         }

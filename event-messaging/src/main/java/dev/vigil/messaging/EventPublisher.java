@@ -40,11 +40,16 @@ public class EventPublisher {
      * compacted targets topic, so every reader forgets the target and compaction removes its settings.
      */
     public void withdraw(TargetId targetId) {
+        tombstone(Topics.TARGETS, targetId.value());
+    }
+
+    /** Sends a tombstone (a record without a value) for {@code key} to a compacted topic. */
+    public void tombstone(String topic, String key) {
         Message<KafkaNull> tombstone = MessageBuilder.withPayload(KafkaNull.INSTANCE)
-                .setHeader(KafkaHeaders.KEY, targetId.value().getBytes(StandardCharsets.UTF_8))
+                .setHeader(KafkaHeaders.KEY, key.getBytes(StandardCharsets.UTF_8))
                 .build();
-        if (!bridge.send(Topics.TARGETS, tombstone)) {
-            throw new IllegalStateException("the binder did not accept the tombstone of target " + targetId + " for " + Topics.TARGETS);
+        if (!bridge.send(topic, tombstone)) {
+            throw new IllegalStateException("the binder did not accept the tombstone of " + key + " for " + topic);
         }
     }
 

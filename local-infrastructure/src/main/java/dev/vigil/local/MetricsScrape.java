@@ -53,11 +53,19 @@ public final class MetricsScrape {
         }
     }
 
-    /** Scrapes {@code http://localhost:PORT/actuator/prometheus} once. */
+    /** Scrapes {@code http://localhost:PORT/actuator/prometheus} once, where it is open ({@code vigil.security.open-metrics}). */
     public static MetricsScrape of(int port) {
+        return of(port, null);
+    }
+
+    /** Scrapes {@code http://localhost:PORT/actuator/prometheus} once, signed in with {@code token} (a viewer's will do) if not null. */
+    public static MetricsScrape of(int port, String token) {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("/actuator/prometheus on port " + port + " answered " + response.statusCode() + ": " + response.body());
             }

@@ -1,5 +1,7 @@
 package dev.vigil.notifier;
 
+import dev.vigil.contracts.Role;
+import dev.vigil.local.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.contracts.Artifact;
@@ -73,6 +75,9 @@ import tools.jackson.databind.JsonNode;
 class NotifierServiceTest {
 
     private static final String SECRET = "payments-shared-secret-0123456789";
+    /** Granted before the notifier starts, so it has read them when the first request comes. */
+    private static final String ALICE = TestTokens.of("alice", Role.OPERATOR);
+    private static final String VIEWER = TestTokens.viewer();
     private static final LocalSmtp smtp = LocalSmtp.start();
     private static final WebhookReceiver slack = WebhookReceiver.start();
     private static final WebhookReceiver payments = WebhookReceiver.start();
@@ -363,17 +368,23 @@ class NotifierServiceTest {
         JsonNode incident = open.getFirst();
         assertThat(incident.get("kind").asString()).isEqualTo("BACKUP_FAILING");
         assertThat(incident.get("jobs").asInt()).isEqualTo(1);
-        HttpResponse<String> acknowledged = http.send(HttpRequest.newBuilder(url("/api/v1/incidents/" + incident.get("id").asString() + "/acknowledge"))
+        String acknowledge = "/api/v1/incidents/" + incident.get("id").asString() + "/acknowledge";
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(url(acknowledge)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> viewer = http.send(TestTokens.bearer(HttpRequest.newBuilder(url(acknowledge)), VIEWER)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(incidents("?state=open&target=api-db").getFirst().hasNonNull("acknowledgedBy")).as("refused: nothing changed").isFalse();
+        HttpResponse<String> acknowledged = http.send(TestTokens.bearer(HttpRequest.newBuilder(url(acknowledge)), ALICE)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"by\": \"alice\", \"note\": \"restoring the replica\"}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"restoring the replica\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(acknowledged.statusCode()).isEqualTo(200);
         assertThat(EventJson.mapper().readTree(acknowledged.body()).get("acknowledgedBy").asString()).isEqualTo("alice");
         assertThat(incidents("?state=open&target=api-db").getFirst().get("acknowledgedBy").asString()).isEqualTo("alice");
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(url("/api/v1/incidents/" + incident.get("id").asString() + "/acknowledge"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(anonymous.statusCode()).isEqualTo(400);
-        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(url("/api/v1/incidents?state=sideways")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bad = http.send(TestTokens.bearer(HttpRequest.newBuilder(url("/api/v1/incidents?state=sideways")), VIEWER)
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
     }
 
@@ -597,7 +608,7 @@ class NotifierServiceTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(TestTokens.bearer(HttpRequest.newBuilder(url(path)), VIEWER).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<MimeMessage> reportMails(String subject) {
@@ -672,7 +683,8 @@ class NotifierServiceTest {
     }
 
     private List<JsonNode> incidents(String query) throws Exception {
-        String body = http.send(HttpRequest.newBuilder(url("/api/v1/incidents" + query)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String body = http.send(TestTokens.bearer(HttpRequest.newBuilder(url("/api/v1/incidents" + query)), VIEWER).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
         List<JsonNode> list = new java.util.ArrayList<>();
         EventJson.mapper().readTree(body).forEach(list::add);
         return list;

@@ -48,6 +48,9 @@ import tools.jackson.databind.JsonNode;
 class SchedulerServiceTest {
 
     private static final HttpClient http = HttpClient.newHttpClient();
+    /** Where the scheduler writes its first admin token at start-up. */
+    private static final java.nio.file.Path ADMIN_TOKEN = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "scheduler-test-" + java.util.UUID.randomUUID(), "admin-token");
     /** How long an event may take to show in the registry. */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -58,6 +61,7 @@ class SchedulerServiceTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         ServiceTestSettings.kafkaAndDatabase(registry, SchedulerApplication.NAME, "scheduler_test");
         registry.add("vigil.scheduler.targets-file", () -> "src/test/resources/test-targets.yml");
+        registry.add("vigil.scheduler.bootstrap-token-file", ADMIN_TOKEN::toString);
         // A target an earlier start announced and the targets file no longer lists.
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.TARGETS, "retired-db", EventJson.writeString(TargetConfigured.now(
                 new TargetId("retired-db"), new dev.vigil.contracts.Connection("old.internal", 5432, "retired", "backup", null, null))));
@@ -259,13 +263,17 @@ class SchedulerServiceTest {
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", "Bearer " + admin())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", "Bearer " + admin())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String admin() throws java.io.IOException {
+        return java.nio.file.Files.readString(ADMIN_TOKEN).strip();
     }
 
     private JsonNode getJson(String path) throws Exception {

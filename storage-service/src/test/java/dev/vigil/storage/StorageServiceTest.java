@@ -1,5 +1,6 @@
 package dev.vigil.storage;
 
+import dev.vigil.local.TestTokens;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
@@ -74,6 +75,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=storage-service")
 class StorageServiceTest {
+
+    /** Granted before the service starts, so it has read them when the first request comes. */
+    private static final String ADMIN = TestTokens.admin();
+    private static final String OPERATOR = TestTokens.operator();
+    private static final String VIEWER = TestTokens.viewer();
 
     @Autowired
     S3Client s3;
@@ -485,10 +491,29 @@ class StorageServiceTest {
     }
 
     private HttpResponse<String> http(String method, String path) throws Exception {
+        return http(method, path, ADMIN);
+    }
+
+    private HttpResponse<String> http(String method, String path, String token) throws Exception {
         try (HttpClient client = HttpClient.newHttpClient()) {
-            return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            return client.send((token == null ? request : TestTokens.bearer(request, token)).build(), HttpResponse.BodyHandlers.ofString());
         }
+    }
+
+    @Test
+    void legalHoldsAndCatalogRebuildsNeedAnAdminAndReadingRetentionAViewer() throws Exception {
+        String someJob = UUID.randomUUID().toString();
+        for (String[] call : new String[][] {{"PUT", "/api/v1/backups/" + someJob + "/legal-hold"},
+                {"DELETE", "/api/v1/backups/" + someJob + "/legal-hold"}, {"POST", "/api/v1/catalog/rebuild"}}) {
+            assertThat(http(call[0], call[1], null).statusCode()).as("%s %s without a token", call[0], call[1]).isEqualTo(401);
+            assertThat(http(call[0], call[1], VIEWER).statusCode()).as("%s %s as a viewer", call[0], call[1]).isEqualTo(403);
+            assertThat(http(call[0], call[1], OPERATOR).statusCode()).as("%s %s as an operator", call[0], call[1]).isEqualTo(403);
+        }
+        assertThat(http("PUT", "/api/v1/backups/" + someJob + "/legal-hold").statusCode()).as("an admin reaches it: no such backup").isEqualTo(404);
+        assertThat(http("GET", "/api/v1/targets/nobody/retention", null).statusCode()).isEqualTo(401);
+        assertThat(http("GET", "/api/v1/targets/nobody/retention", VIEWER).statusCode()).isNotIn(401, 403);
     }
 
     private static ArtifactStored awaitStored(JobId jobId) {

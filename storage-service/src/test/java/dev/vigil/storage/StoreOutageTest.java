@@ -1,5 +1,6 @@
 package dev.vigil.storage;
 
+import dev.vigil.local.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,6 +51,9 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=storage-service")
 class StoreOutageTest {
+
+    /** Granted before the service starts, so it has read them when the first request comes. */
+    private static final String VIEWER = TestTokens.viewer();
 
     private static final String BUCKET = "outage-test";
     private static final FaultyProxy proxy = FaultyProxy.start("127.0.0.1", LocalS3.shared().port());
@@ -153,7 +157,7 @@ class StoreOutageTest {
     }
 
     private JsonNode objectStoreHealth(HttpClient client) throws Exception {
-        String body = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+        String body = client.send(TestTokens.bearer(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")), VIEWER).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return EventJson.mapper().readTree(body).get("components").get("objectStore").get("details");
     }

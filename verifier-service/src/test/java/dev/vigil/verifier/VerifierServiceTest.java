@@ -26,6 +26,7 @@ import dev.vigil.local.LocalKafka;
 import dev.vigil.local.LocalPostgres;
 import dev.vigil.local.LocalS3;
 import dev.vigil.local.MetricsScrape;
+import dev.vigil.local.TestTokens;
 import dev.vigil.local.ServiceTestSettings;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -57,6 +58,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=verifier-service")
 class VerifierServiceTest {
+
+    /** Granted before the service starts, so it has read it when the first scrape comes. */
+    private static final String VIEWER = TestTokens.viewer();
 
     private static final String BUCKET = "verifier-test";
     private static final List<TableRowCount> SOURCE_COUNTS = List.of(
@@ -430,11 +434,11 @@ class VerifierServiceTest {
         Map<String, String> passedSeries = Map.of("target", "timed-shop", "verdict", "PASSED");
         Map<String, String> failedSeries = Map.of("target", "timed-shop", "verdict", "FAILED");
         await("both verdicts timed").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            MetricsScrape scrape = MetricsScrape.of(port);
+            MetricsScrape scrape = MetricsScrape.of(port, VIEWER);
             assertThat(scrape.value("vigil_restore_duration_seconds_count", passedSeries)).hasValue(1.0);
             assertThat(scrape.value("vigil_restore_duration_seconds_count", failedSeries)).hasValue(1.0);
         });
-        assertThat(MetricsScrape.of(port).value("vigil_restore_duration_seconds_sum", passedSeries)).hasValueSatisfying(seconds ->
+        assertThat(MetricsScrape.of(port, VIEWER).value("vigil_restore_duration_seconds_sum", passedSeries)).hasValueSatisfying(seconds ->
                 assertThat(seconds).isCloseTo(passed.restoreMillis() / 1000.0, org.assertj.core.data.Offset.offset(0.0005)));
     }
 

@@ -29,18 +29,43 @@ public class Outbox {
         this.relay = relay;
     }
 
+    /** Appends an event about a target, to its topic, keyed by the target's id. */
     public void append(TargetEvent event) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("Outbox.append needs a transaction, or the event could outlive a rolled-back change");
-        }
+        append(event.targetId().value(), event);
+    }
+
+    /**
+     * Appends a tombstone for {@code key} on a compacted topic: once relayed, its readers forget the
+     * key (e.g. a revoked access token).
+     */
+    public void withdraw(String topic, String key) {
+        requireTransaction();
+        jdbc.sql("insert into outbox (topic, message_key, event_type, payload) values (?, ?, 'tombstone', null)")
+                .params(topic, key).update();
+        wakeUpAfterCommit();
+    }
+
+    /** Appends a contract event to its topic ({@link Topics#of}) under the given Kafka key. */
+    public void append(String key, Object event) {
+        requireTransaction();
         Map<String, String> trace = new LinkedHashMap<>();
         if (tracer.currentTraceContext().context() != null) {
             propagator.inject(tracer.currentTraceContext().context(), trace, Map::put);
         }
         jdbc.sql("insert into outbox (topic, message_key, event_type, payload, trace_headers) values (?, ?, ?, ?, cast(? as jsonb))")
-                .params(Topics.of(event.getClass()), event.targetId().value(), event.getClass().getSimpleName(),
+                .params(Topics.of(event.getClass()), key, event.getClass().getSimpleName(),
                         EventJson.write(event), EventJson.writeString(trace))
                 .update();
+        wakeUpAfterCommit();
+    }
+
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the outbox needs a transaction, or the event could outlive a rolled-back change");
+        }
+    }
+
+    private void wakeUpAfterCommit() {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

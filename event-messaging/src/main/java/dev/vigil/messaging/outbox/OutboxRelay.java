@@ -222,7 +222,11 @@ public class OutboxRelay implements SmartLifecycle {
         });
         Span span = (trace.isEmpty() ? tracer.nextSpan() : propagator.extract(trace, Map::get).start()).name("outbox publish " + row.eventType());
         try (Tracer.SpanInScope scope = tracer.withSpan(span.start())) {
-            publisher.send(row.topic(), row.key(), row.eventType(), row.payload(), Map.of());
+            if (row.payload() == null) {
+                publisher.tombstone(row.topic(), row.key());
+            } else {
+                publisher.send(row.topic(), row.key(), row.eventType(), row.payload(), Map.of());
+            }
         } catch (RuntimeException e) {
             span.error(e);
             throw e;

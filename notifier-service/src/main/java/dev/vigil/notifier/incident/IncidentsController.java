@@ -1,5 +1,8 @@
 package dev.vigil.notifier.incident;
 
+import dev.vigil.contracts.Role;
+import dev.vigil.security.AccessRule;
+import dev.vigil.security.Callers;
 import dev.vigil.notifier.IncidentKind;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +19,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The incidents API: {@code GET /api/v1/incidents?state=open&target=&kind=&limit=}, {@code GET
- * /api/v1/incidents/{id}}, {@code POST /api/v1/incidents/{id}/acknowledge} with {@code {"by": ..., "note": ...}}.
+ * /api/v1/incidents/{id}}, {@code POST /api/v1/incidents/{id}/acknowledge} with an optional {@code {"note": ...}} (an operator; who acknowledges is who signed in).
  */
 @RestController
 @RequestMapping("/api/v1/incidents")
@@ -56,24 +59,33 @@ class IncidentsController {
         return incidents.find(uuid(id)).orElseThrow(() -> notFound(id));
     }
 
-    /** Who acknowledges, and optionally why or what they do about it. */
-    record Acknowledgement(String by, String note) {
+    /** Optionally why, or what they do about it; who acknowledges is who signed in. */
+    record Acknowledgement(String note) {
+    }
+
+    /** Who may do what here; reads need a viewer, anything not named an admin. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class Rules {
+
+        @org.springframework.context.annotation.Bean
+        AccessRule acknowledgingNeedsAnOperator() {
+            return AccessRule.post("/api/v1/incidents/{id}/acknowledge", Role.OPERATOR);
+        }
     }
 
     @PostMapping("/{id}/acknowledge")
     Incident acknowledge(@PathVariable String id, @RequestBody(required = false) Acknowledgement body) {
         UUID incidentId = uuid(id);
-        if (body == null || body.by() == null || body.by().isBlank() || body.by().length() > 200) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "say who acknowledges: {\"by\": \"alice\", \"note\": \"restoring from replica\"}");
-        }
-        if (body.note() != null && body.note().length() > 2_000) {
+        String by = Callers.name().orElseThrow(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED, "sign in to acknowledge"));
+        String note = body == null ? null : body.note();
+        if (note != null && note.length() > 2_000) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "note is longer than 2,000 characters");
         }
         Incident incident = incidents.find(incidentId).orElseThrow(() -> notFound(id));
         if (!"OPEN".equals(incident.state())) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "incident " + id + " is already resolved (" + incident.resolution() + ")");
         }
-        return incidents.acknowledge(incidentId, body.by().trim(), body.note()).orElseThrow(
+        return incidents.acknowledge(incidentId, by, note).orElseThrow(
                 () -> new ResponseStatusException(HttpStatus.CONFLICT, "incident " + id + " was resolved meanwhile"));
     }
 

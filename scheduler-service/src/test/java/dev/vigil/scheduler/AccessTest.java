@@ -1,0 +1,205 @@
+package dev.vigil.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.contracts.RequestAudited;
+import dev.vigil.contracts.Role;
+import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.json.EventJson;
+import dev.vigil.local.KafkaProbe;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.ServiceTestSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sign-in on the scheduler against the real broker and PostgreSQL: the first admin token, tokens an
+ * admin creates and revokes, what each role may do, and the audit log of every change.
+ */
+@DirtiesContext
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=scheduler-service")
+class AccessTest {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final Path ADMIN_TOKEN = Path.of(System.getProperty("java.io.tmpdir"), "access-test-" + UUID.randomUUID(), "admin-token");
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        ServiceTestSettings.kafkaAndDatabase(registry, SchedulerApplication.NAME, "scheduler_access_test");
+        registry.add("vigil.scheduler.targets-file", () -> "src/test/resources/test-targets.yml");
+        registry.add("vigil.scheduler.bootstrap-token-file", ADMIN_TOKEN::toString);
+    }
+
+    @AfterAll
+    static void closeClient() {
+        http.close();
+    }
+
+    @Test
+    void theFirstStartWritesAnAdminTokenOnlyItsOwnerCanReadAndItWorks() throws Exception {
+        assertThat(Files.getPosixFilePermissions(ADMIN_TOKEN)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String admin = admin();
+        assertThat(admin).startsWith("vigil_");
+
+        JsonNode me = json(send("GET", "/api/v1/me", admin, null));
+        assertThat(me.get("name").asString()).isEqualTo("admin");
+        assertThat(me.get("role").asString()).isEqualTo("ADMIN");
+    }
+
+    @Test
+    void anAdminCreatesTokensThatAreShownOnceListedWithoutSecretAndAnnouncedWithoutThem() throws Exception {
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.ACCESS_GRANTED)) {
+            HttpResponse<String> created = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"ci-pipeline\", \"role\": \"OPERATOR\"}");
+
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            JsonNode body = json(created);
+            String token = body.get("secretToken").asString();
+            String tokenId = body.get("token").get("tokenId").asString();
+            assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/tokens/" + tokenId);
+            String secret = token.substring(token.indexOf('.') + 1);
+            KafkaProbe.Seen grant = probe.await(r -> tokenId.equals(r.key()), Duration.ofSeconds(30));
+            assertThat(grant.value()).contains("\"role\":\"OPERATOR\"").doesNotContain(secret);
+            HttpResponse<String> listed = send("GET", "/api/v1/tokens", admin(), null);
+            assertThat(listed.body()).contains(tokenId).contains("ci-pipeline").doesNotContain(secret);
+            assertThat(json(send("GET", "/api/v1/me", token, null)).get("role").asString()).isEqualTo("OPERATOR");
+        }
+    }
+
+    @Test
+    void everyChangeTheSchedulerServesNeedsTheRightRoleAndAViewerOnlyReads() throws Exception {
+        String viewer = create("reader", Role.VIEWER);
+        String operator = create("starter", Role.OPERATOR);
+        List<String[]> changes = List.of(new String[] {"POST", "/api/v1/targets/orders-db/backups", "OPERATOR"},
+                new String[] {"POST", "/api/v1/tokens", "ADMIN"}, new String[] {"DELETE", "/api/v1/tokens/nosuchtoken1", "ADMIN"});
+
+        for (String[] change : changes) {
+            assertThat(send(change[0], change[1], null, "{}").statusCode()).as("%s %s without a token", change[0], change[1]).isEqualTo(401);
+            assertThat(send(change[0], change[1], viewer, "{}").statusCode()).as("%s %s as a viewer", change[0], change[1]).isEqualTo(403);
+            if (change[2].equals("ADMIN")) {
+                assertThat(send(change[0], change[1], operator, "{}").statusCode()).as("%s %s as an operator", change[0], change[1]).isEqualTo(403);
+            }
+        }
+        assertThat(send("GET", "/api/v1/targets", null, null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/targets", viewer, null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/tokens", viewer, null).statusCode()).as("tokens are an admin's business").isEqualTo(403);
+        assertThat(send("GET", "/api/v1/audit", viewer, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> backup = send("POST", "/api/v1/targets/orders-db/backups", operator, null);
+        assertThat(backup.statusCode()).isEqualTo(202);
+        String jobId = json(backup).get("jobId").asString();
+        assertThat(json(send("GET", "/api/v1/jobs/" + jobId, viewer, null)).get("requestedBy").asString())
+                .as("the job names who signed in").isEqualTo("starter");
+    }
+
+    @Test
+    void theAuditLogHoldsEachAcceptedChangeAndEachRefusalWithWhoWhatAndOutcome() throws Exception {
+        String operator = create("auditee", Role.OPERATOR);
+        String viewer = create("auditee-viewer", Role.VIEWER);
+        send("POST", "/api/v1/targets/orders-db/backups", operator, null);
+        send("POST", "/api/v1/targets/orders-db/backups", viewer, null);
+        // Another service's record reaches the same log through the topic.
+        RequestAudited elsewhere = RequestAudited.now("storage-service", "auditee", Role.ADMIN, "PUT",
+                "/api/v1/backups/" + UUID.randomUUID() + "/legal-hold", 204, 12, null);
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.REQUEST_AUDITED, "storage-service", EventJson.writeString(elsewhere));
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.REQUEST_AUDITED, "storage-service", EventJson.writeString(elsewhere));
+
+        List<JsonNode> mine = await().atMost(Duration.ofSeconds(30)).until(() -> entries("?principal=auditee"), e -> e.size() == 2);
+        List<JsonNode> viewers = await().atMost(Duration.ofSeconds(30)).until(() -> entries("?principal=auditee-viewer"), e -> e.size() == 1);
+
+        assertThat(mine).extracting(e -> e.get("service").asString() + " " + e.get("method").asString() + " " + e.get("outcome").asString())
+                .containsExactlyInAnyOrder("scheduler-service POST DONE", "storage-service PUT DONE");
+        JsonNode accepted = mine.stream().filter(e -> e.get("service").asString().equals("scheduler-service")).findFirst().orElseThrow();
+        assertThat(accepted.get("path").asString()).isEqualTo("/api/v1/targets/orders-db/backups");
+        assertThat(accepted.get("status").asInt()).isEqualTo(202);
+        assertThat(accepted.get("role").asString()).isEqualTo("OPERATOR");
+        assertThat(accepted.get("traceId").asString()).isNotBlank();
+        assertThat(viewers.getFirst().get("outcome").asString()).isEqualTo("REFUSED");
+        assertThat(viewers.getFirst().get("status").asInt()).isEqualTo(403);
+        assertThat(entries("?principal=admin&service=scheduler-service")).extracting(e -> e.get("path").asString())
+                .as("creating tokens is audited too").contains("/api/v1/tokens");
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedAtOnceAndItsRevocationAnnouncedAsATombstone() throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"leaver\", \"role\": \"ADMIN\"}");
+        String token = json(created).get("secretToken").asString();
+        String tokenId = json(created).get("token").get("tokenId").asString();
+        assertThat(send("GET", "/api/v1/targets", token, null).statusCode()).isEqualTo(200);
+
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.ACCESS_GRANTED)) {
+            HttpResponse<String> revoked = send("DELETE", "/api/v1/tokens/" + tokenId, admin(), null);
+            assertThat(revoked.statusCode()).isEqualTo(200);
+            assertThat(json(revoked).get("revokedBy").asString()).isEqualTo("admin");
+            assertThat(send("GET", "/api/v1/targets", token, null).statusCode()).isEqualTo(401);
+            KafkaProbe.Seen tombstone = probe.await(r -> tokenId.equals(r.key()) && r.value() == null, Duration.ofSeconds(30));
+            assertThat(tombstone.value()).isNull();
+        }
+        assertThat(send("DELETE", "/api/v1/tokens/unknowntoken", admin(), null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aBadTokenRequestSaysWhatIsWrong() throws Exception {
+        HttpResponse<String> noName = send("POST", "/api/v1/tokens", admin(), "{\"role\": \"VIEWER\"}");
+        HttpResponse<String> badRole = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"x\", \"role\": \"ROOT\"}");
+        HttpResponse<String> past = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"x\", \"role\": \"VIEWER\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}");
+
+        assertThat(noName.statusCode()).isEqualTo(400);
+        assertThat(json(noName).get("detail").asString()).contains("give the token a name");
+        assertThat(badRole.statusCode()).isEqualTo(400);
+        assertThat(json(badRole).get("detail").asString()).contains("VIEWER, OPERATOR, ADMIN");
+        assertThat(past.statusCode()).isEqualTo(400);
+    }
+
+    private List<JsonNode> entries(String query) throws Exception {
+        List<JsonNode> list = new ArrayList<>();
+        json(send("GET", "/api/v1/audit" + query, admin(), null)).get("entries").forEach(list::add);
+        return list;
+    }
+
+    private String create(String name, Role role) throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"" + name + "\", \"role\": \"" + role + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json(created).get("secretToken").asString();
+    }
+
+    private static String admin() throws Exception {
+        return Files.readString(ADMIN_TOKEN).strip();
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        return EventJson.mapper().readTree(response.body());
+    }
+}
