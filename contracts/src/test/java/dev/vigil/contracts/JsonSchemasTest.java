@@ -37,7 +37,7 @@ class JsonSchemasTest {
         assertConforms(golden, schema, type.getSimpleName());
     }
 
-    /** A deliberately small validator: required fields, JSON types and enum values, recursively. */
+    /** A deliberately small validator: required fields, JSON types, enum values, patterns and the caps, recursively. */
     private static void assertConforms(JsonNode value, JsonNode schema, String path) {
         JsonNode types = schema.path("type");
         // A nullable field is ["<type>", "null"]; nulls are skipped by the caller.
@@ -69,6 +69,10 @@ class JsonSchemasTest {
                 if (schema.has("enum")) {
                     assertThat(schema.path("enum").valueStream().map(JsonNode::asString))
                             .as("%s is one of the enum values", path).contains(value.asString());
+                }
+                if (schema.has("maxLength")) {
+                    assertThat(value.asString().codePointCount(0, value.asString().length())).as("%s holds at most maxLength characters", path)
+                            .isLessThanOrEqualTo(schema.path("maxLength").asInt());
                 }
                 if (schema.has("pattern")) {
                     assertThat(value.asString()).as("%s matches its pattern", path).matches(schema.path("pattern").asString());

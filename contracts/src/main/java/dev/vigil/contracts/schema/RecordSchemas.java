@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.vigil.contracts.MaxItems;
+import dev.vigil.contracts.MaxLength;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.json.EventJson;
@@ -112,6 +113,10 @@ public final class RecordSchemas {
             MaxItems maxItems = component.getAnnotation(MaxItems.class);
             if (maxItems != null) {
                 property.put("maxItems", maxItems.value());
+            }
+            MaxLength maxLength = component.getAnnotation(MaxLength.class);
+            if (maxLength != null) {
+                property.put("maxLength", maxLength.value());
             }
             JsonPropertyDescription description = component.getAnnotation(JsonPropertyDescription.class);
             if (description != null) {
