@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +36,14 @@ class JsonSchemasTest {
         JsonNode golden = GoldenFixturesTest.golden("v" + type.getField("SCHEMA_VERSION").getInt(null), type);
 
         assertConforms(golden, schema, type.getSimpleName());
+    }
+
+    @Test
+    void aFieldsDescriptionInTheRecordReachesTheSchema() {
+        JsonNode properties = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupRequested.class)).get("properties");
+
+        assertThat(properties.get("note").get("description").asString()).startsWith("Why the backup was asked for");
+        assertThat(properties.get("trigger").get("description").asString()).isEqualTo("SCHEDULE, API or EXTERNAL");
     }
 
     /** A deliberately small validator: required fields, JSON types, enum values, patterns and the caps, recursively. */

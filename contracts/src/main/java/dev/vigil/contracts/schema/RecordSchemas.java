@@ -118,7 +118,8 @@ public final class RecordSchemas {
             if (maxLength != null) {
                 property.put("maxLength", maxLength.value());
             }
-            JsonPropertyDescription description = component.getAnnotation(JsonPropertyDescription.class);
+            // Jackson's annotation cannot sit on a record component itself: Java puts it on the accessor (and field).
+            JsonPropertyDescription description = component.getAccessor().getAnnotation(JsonPropertyDescription.class);
             if (description != null) {
                 property.put("description", description.value());
             }
