@@ -91,6 +91,69 @@ class SchedulerServiceTest {
     }
 
     @Test
+    void aNoteGivenToTheApiIsKeptOnTheJobAndCarriedByBackupRequested() throws Exception {
+        HttpResponse<String> response = post("/api/v1/targets/orders-db/backups", "{\"note\": \"before the billing migration\"}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String jobId = EventJson.mapper().readTree(response.body()).get("jobId").asString();
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED)) {
+            BackupRequested event = EventJson.read(probe.await(r -> r.value().contains(jobId), TIMEOUT).value().getBytes(), BackupRequested.class);
+            assertThat(event.note()).isEqualTo("before the billing migration");
+            assertThat(event.schemaVersion()).isEqualTo(2);
+        }
+        assertThat(getJson("/api/v1/jobs/" + jobId).get("note").asString()).isEqualTo("before the billing migration");
+        assertThat(getJson("/api/v1/jobs?targetId=orders-db").get("jobs").valueStream()
+                .filter(job -> job.get("jobId").asString().equals(jobId)).findFirst().orElseThrow().get("note").asString())
+                .isEqualTo("before the billing migration");
+    }
+
+    @Test
+    void aNoteInABackupRequestedATeamPublishedShowsOnTheJob() throws Exception {
+        JobId jobId = JobId.random();
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, "orders-db", EventJson.writeString(
+                BackupRequested.now(jobId, new TargetId("orders-db"), Trigger.EXTERNAL, "billing team", "before the billing migration")));
+
+        JsonNode job = await("the team's job").atMost(TIMEOUT).until(() -> find(jobId), found -> found != null && found.has("trigger"));
+        assertThat(job.get("note").asString()).isEqualTo("before the billing migration");
+        assertThat(job.get("requestedBy").asString()).isEqualTo("billing team");
+    }
+
+    @Test
+    void aBadNoteIsRefusedWith400SayingWhatIsWrongAndNoJobStarts() throws Exception {
+        Map<String, String> refusals = Map.of(
+                "{\"note\": \"" + "x".repeat(501) + "\"}", "note has 501 characters, more than the 500 allowed",
+                "{\"note\": \"line one\\nline two\"}", "at character 9; write it as one line of text",
+                "{\"note\": 42}", "note must be a JSON string",
+                "{\"notes\": \"typo\"}", "unknown field 'notes'",
+                "[\"before the migration\"]", "the body must be a JSON object");
+        for (var refusal : refusals.entrySet()) {
+            HttpResponse<String> response = post("/api/v1/targets/orders-db/backups", refusal.getKey());
+            assertThat(response.statusCode()).as(refusal.getKey()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            JsonNode problem = EventJson.mapper().readTree(response.body());
+            assertThat(problem.get("title").asString()).isEqualTo("Invalid note");
+            assertThat(problem.get("detail").asString()).contains(refusal.getValue());
+        }
+        HttpResponse<String> notJson = post("/api/v1/targets/orders-db/backups", "{note: before}");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(EventJson.mapper().readTree(notJson.body()).get("detail").asString()).contains("not valid JSON").contains("{\"note\": ");
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/targets/orders-db/backups"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("note=x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(EventJson.mapper().readTree(form.body()).get("detail").asString()).contains("Content-Type: application/json");
+    }
+
+    @Test
+    void aBlankNoteOrAnEmptyBodyIsNoNote() throws Exception {
+        for (String body : List.of("{\"note\": \"   \"}", "{}", "{\"note\": null}")) {
+            HttpResponse<String> response = post("/api/v1/targets/orders-db/backups", body);
+            assertThat(response.statusCode()).as(body).isEqualTo(202);
+            assertThat(getJson("/api/v1/jobs/" + EventJson.mapper().readTree(response.body()).get("jobId").asString()).has("note")).as(body).isFalse();
+        }
+    }
+
+    @Test
     void anUnknownTargetAnswers404WithAJsonErrorNamingTheKnownTargets() throws Exception {
         HttpResponse<String> response = post("/api/v1/targets/nope/backups");
 
@@ -261,6 +324,11 @@ class SchedulerServiceTest {
     private HttpResponse<String> post(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -16,10 +16,12 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /** The REST API: targets, backups on demand, and jobs. Errors answer as RFC 9457 problem JSON. */
 @RestController
@@ -45,11 +47,14 @@ class JobsController {
         return targets.all().stream().map(JobsController::view).toList();
     }
 
+    /** Starts a backup; the optional JSON body {@code {"note": "..."}} says why, and the job keeps it. */
     @PostMapping("/targets/{targetId}/backups")
     ResponseEntity<Accepted> backup(@PathVariable String targetId,
-            @RequestHeader(name = "X-Requested-By", required = false) String requestedBy) {
+            @RequestHeader(name = "X-Requested-By", required = false) String requestedBy,
+            @RequestBody(required = false) JsonNode body) {
         TargetId id = parseTarget(targetId);
-        JobId jobId = registry.request(id, Trigger.API, requestedBy == null ? "api" : requestedBy);
+        String note = BackupNote.from(body);
+        JobId jobId = registry.request(id, Trigger.API, requestedBy == null ? "api" : requestedBy, note);
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + jobId))
                 .body(new Accepted(jobId.value(), id.value(), JobStatus.REQUESTED));
     }

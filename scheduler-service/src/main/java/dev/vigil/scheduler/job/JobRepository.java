@@ -35,13 +35,13 @@ class JobRepository {
                 .params(jobId.value(), targetId.value()).update();
     }
 
-    void requested(JobId jobId, TargetId targetId, String trigger, String requestedBy, Instant at, String traceId) {
+    void requested(JobId jobId, TargetId targetId, String trigger, String requestedBy, String note, Instant at, String traceId) {
         ensureExists(jobId, targetId);
         jdbc.sql("""
-                update jobs set trigger = coalesce(trigger, ?), requested_by = coalesce(requested_by, ?),
+                update jobs set trigger = coalesce(trigger, ?), requested_by = coalesce(requested_by, ?), note = coalesce(note, ?),
                   requested_at = coalesce(requested_at, ?), trace_id = coalesce(trace_id, ?), updated_at = now()
                 where job_id = ?""")
-                .params(trigger, requestedBy, Timestamp.from(at), traceId, jobId.value()).update();
+                .params(trigger, requestedBy, note, Timestamp.from(at), traceId, jobId.value()).update();
     }
 
     void dumping(JobId jobId, Instant at, String traceId) {
@@ -119,7 +119,7 @@ class JobRepository {
         Job.Progress progress = progressAt == null ? null
                 : new Job.Progress(rs.getLong("progress_bytes"), rs.getString("progress_table"), progressAt.toInstant());
         return new Job(rs.getObject("job_id", UUID.class), rs.getString("target_id"), status(stages, verification),
-                rs.getString("trigger"), rs.getString("requested_by"), stages, progress,
+                rs.getString("trigger"), rs.getString("requested_by"), rs.getString("note"), stages, progress,
                 json(rs.getString("artifact"), Artifact.class), json(rs.getString("location"), StoredObject.class),
                 verification, failure, rs.getString("trace_id"));
     }
