@@ -119,8 +119,9 @@ public class JobRegistry {
         return jobs.verifiedByTarget(targetId.value(), limit);
     }
 
-    public List<Job> findByTarget(TargetId targetId, int limit) {
-        return jobs.findByTarget(targetId.value(), limit);
+    /** Up to {@code limit} jobs the filter lets through, newest first, older than {@code before} when given. */
+    public JobPage list(JobFilter filter, JobPage.@Nullable Position before, int limit) {
+        return jobs.list(filter, before, limit);
     }
 
     private <E extends JobEvent> E begin(E event) {
