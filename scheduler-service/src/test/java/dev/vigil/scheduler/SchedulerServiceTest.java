@@ -135,7 +135,9 @@ class SchedulerServiceTest {
                 "{\"notes\": \"typo\"}", "unknown field 'notes'",
                 "[\"before the migration\"]", "the body must be a JSON object");
         for (var refusal : refusals.entrySet()) {
-            HttpResponse<String> response = post("/api/v1/targets/orders-db/backups", refusal.getKey());
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/targets/orders-db/backups"))
+                    .header("Content-Type", "application/json").header("X-Requested-By", "bad note test")
+                    .POST(HttpRequest.BodyPublishers.ofString(refusal.getKey())).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(refusal.getKey()).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             JsonNode problem = EventJson.mapper().readTree(response.body());
@@ -150,6 +152,7 @@ class SchedulerServiceTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(form.statusCode()).isEqualTo(415);
         assertThat(EventJson.mapper().readTree(form.body()).get("detail").asString()).contains("Content-Type: application/json");
+        assertThat(jdbc.sql("select count(*) from jobs where requested_by = 'bad note test'").query(Long.class).single()).isZero();
     }
 
     @Test
