@@ -127,6 +127,17 @@ class SchedulerServiceTest {
     }
 
     @Test
+    void aNulInTheTextOfATeamsRequestIsShownAsAReplacementCharacterAndTheJobIsKept() throws Exception {
+        JobId jobId = JobId.random();
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, "orders-db", EventJson.writeString(
+                BackupRequested.now(jobId, new TargetId("orders-db"), Trigger.EXTERNAL, "billing\u0000team", "before\u0000the migration")));
+
+        JsonNode job = await("the team's job").atMost(TIMEOUT).until(() -> find(jobId), found -> found != null && found.has("trigger"));
+        assertThat(job.get("note").asString()).isEqualTo("before\uFFFDthe migration");
+        assertThat(job.get("requestedBy").asString()).isEqualTo("billing\uFFFDteam");
+    }
+
+    @Test
     void aBadNoteIsRefusedWith400SayingWhatIsWrongAndNoJobStarts() throws Exception {
         Map<String, String> refusals = Map.of(
                 "{\"note\": \"" + "x".repeat(501) + "\"}", "note has 501 characters, more than the 500 allowed",

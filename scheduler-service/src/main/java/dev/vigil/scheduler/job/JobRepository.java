@@ -47,7 +47,15 @@ class JobRepository {
                 update jobs set trigger = coalesce(trigger, ?), requested_by = coalesce(requested_by, ?), note = coalesce(note, ?),
                   requested_at = coalesce(requested_at, ?), trace_id = coalesce(trace_id, ?), updated_at = now()
                 where job_id = ?""")
-                .params(trigger, requestedBy, note, Timestamp.from(at), traceId, jobId.value()).update();
+                .params(trigger, storable(requestedBy), storable(note), Timestamp.from(at), traceId, jobId.value()).update();
+    }
+
+    /**
+     * Free text a team wrote, as PostgreSQL can hold it: a NUL, which no text column takes, becomes
+     * U+FFFD, so that the job is recorded rather than its request sent to the dead letters.
+     */
+    private static String storable(String text) {
+        return text == null ? null : text.replace('\0', '\uFFFD');
     }
 
     void dumping(JobId jobId, Instant at, String traceId) {
