@@ -1,6 +1,7 @@
 package dev.vigil.contracts;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.time.Instant;
@@ -16,16 +17,26 @@ public record BackupRequested(
         JobId jobId,
         TargetId targetId,
         @JsonPropertyDescription("SCHEDULE, API or EXTERNAL") Trigger trigger,
-        @JsonPropertyDescription("Who asked, free text for the audit trail (a team, a pipeline, a user)") @Nullable String requestedBy) implements JobEvent {
+        @JsonPropertyDescription("Who asked, free text for the audit trail (a team, a pipeline, a user)") @Nullable String requestedBy,
+        @JsonPropertyDescription("Why the backup was asked for, free text the job registry keeps and shows on the job (e.g. 'before the "
+                + "billing migration'), at most maxLength characters: an event with a longer note is malformed; absent or blank: none (since v2)")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @MaxLength(EventLimits.NOTE) @Nullable String note) implements JobEvent {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: note. */
+    public static final int SCHEMA_VERSION = 2;
 
     public BackupRequested {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
         Events.required(trigger, "trigger");
+        note = Events.text(note, EventLimits.NOTE, "note");
     }
 
+    /** A request without a note. */
     public static BackupRequested now(JobId jobId, TargetId targetId, Trigger trigger, @Nullable String requestedBy) {
-        return new BackupRequested(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, trigger, requestedBy);
+        return now(jobId, targetId, trigger, requestedBy, null);
+    }
+
+    public static BackupRequested now(JobId jobId, TargetId targetId, Trigger trigger, @Nullable String requestedBy, @Nullable String note) {
+        return new BackupRequested(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, trigger, requestedBy, note);
     }
 }

@@ -1,7 +1,8 @@
 package dev.vigil.contracts;
 
 /**
- * The caps on the list fields of events, so that no event can grow past what the broker takes (the
+ * The caps on the list fields of events (and on the one free-text field a team may fill at length,
+ * a backup request's note), so that no event can grow past what the broker takes (the
  * producers' {@code max.request.size} is 16 MiB) or what a consumer should have to hold. An event
  * holding more is malformed: its constructor refuses it, so a consumer sends it to the dead-letter
  * topic. Lists that only inform a reader (differences, environment problems) are cut by the
@@ -49,6 +50,9 @@ public final class EventLimits {
 
     /** Labels on one target. */
     public static final int LABELS = 50;
+
+    /** Characters (code points) of the note on a backup request: a reason, not a document. */
+    public static final int NOTE = 500;
 
     private EventLimits() {
     }

@@ -28,6 +28,21 @@ final class Events {
         return java.util.List.copyOf(list);
     }
 
+    /**
+     * A text field that is absent when blank, refused when it holds more than {@code cap} characters
+     * (code points, as JSON Schema's {@code maxLength} counts them): on reading, the event is then malformed.
+     */
+    static String text(String value, int cap, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > cap) {
+            throw new IllegalArgumentException(field + " holds " + length + " characters, more than the " + cap + " an event may carry");
+        }
+        return value;
+    }
+
     static void header(UUID eventId, Instant occurredAt, int schemaVersion, JobId jobId, TargetId targetId) {
         required(eventId, "eventId");
         required(occurredAt, "occurredAt");

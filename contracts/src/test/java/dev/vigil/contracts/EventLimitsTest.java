@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The caps on events' lists: over one, an event read is malformed; informational lists are cut by the producer instead. */
+/** The caps on events' lists and on a backup request's note: over one, an event read is malformed; informational lists are cut by the producer instead. */
 class EventLimitsTest {
 
     private static final JobId JOB = JobId.random();
@@ -119,6 +119,19 @@ class EventLimitsTest {
     }
 
     @Test
+    void aBackupRequestWithANoteOverTheCapIsMalformedAndTheCapCountsCharactersNotUtf16Units() {
+        String fiveHundredEmoji = "\uD83D\uDCBE".repeat(EventLimits.NOTE);
+        assertThat(BackupRequested.now(JOB, TARGET, Trigger.EXTERNAL, "team", fiveHundredEmoji).note()).isEqualTo(fiveHundredEmoji);
+
+        ObjectNode request = json(BackupRequested.now(JOB, TARGET, Trigger.EXTERNAL, "team"));
+        request.put("note", "x".repeat(EventLimits.NOTE + 1));
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(request), BackupRequested.class))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("note holds 501 characters, more than the 500 an event may carry");
+    }
+
+    @Test
     void theSchemasStateTheCaps() {
         JsonNode verified = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupVerified.class)).get("properties");
         assertThat(verified.get("differences").get("maxItems").asInt()).isEqualTo(EventLimits.DIFFERENCES);
@@ -130,6 +143,8 @@ class EventLimitsTest {
         JsonNode rechecked = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupRechecked.class)).get("properties");
         assertThat(rechecked.get("differences").get("maxItems").asInt()).isEqualTo(EventLimits.DIFFERENCES);
         assertThat(rechecked.get("environmentProblems").get("maxItems").asInt()).isEqualTo(EventLimits.ENVIRONMENT_PROBLEMS);
+        JsonNode requested = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupRequested.class)).get("properties");
+        assertThat(requested.get("note").get("maxLength").asInt()).isEqualTo(EventLimits.NOTE);
     }
 
     private static Artifact artifact(int tables) {

@@ -79,6 +79,19 @@ class GoldenFixturesTest {
     }
 
     @Test
+    void aVersionOneBackupRequestHasNoNoteAndABlankNoteIsNone() throws IOException {
+        BackupRequested v1 = EventJson.read(EventJson.mapper().writeValueAsBytes(golden("v1", BackupRequested.class)), BackupRequested.class);
+        assertThat(v1.note()).isNull();
+
+        ObjectNode blank = (ObjectNode) golden("v2", BackupRequested.class);
+        blank.put("note", "  ");
+        BackupRequested read = EventJson.read(EventJson.mapper().writeValueAsBytes(blank), BackupRequested.class);
+        assertThat(read.note()).isNull();
+        assertThat(EventJson.mapper().readTree(EventJson.write(read)).has("note")).as("no note is written as no field, as a v1 reader expects")
+                .isFalse();
+    }
+
+    @Test
     void aMissingRequiredNumberIsReportedByName() throws IOException {
         ObjectNode golden = (ObjectNode) golden("v2", ArtifactCreated.class);
         ((ObjectNode) golden.get("artifact").get("tables").get(0)).remove("rows");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -37,7 +38,15 @@ class JsonSchemasTest {
         assertConforms(golden, schema, type.getSimpleName());
     }
 
-    /** A deliberately small validator: required fields, JSON types and enum values, recursively. */
+    @Test
+    void aFieldsDescriptionInTheRecordReachesTheSchema() {
+        JsonNode properties = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupRequested.class)).get("properties");
+
+        assertThat(properties.get("note").get("description").asString()).startsWith("Why the backup was asked for");
+        assertThat(properties.get("trigger").get("description").asString()).isEqualTo("SCHEDULE, API or EXTERNAL");
+    }
+
+    /** A deliberately small validator: required fields, JSON types, enum values, patterns and the caps, recursively. */
     private static void assertConforms(JsonNode value, JsonNode schema, String path) {
         JsonNode types = schema.path("type");
         // A nullable field is ["<type>", "null"]; nulls are skipped by the caller.
@@ -69,6 +78,10 @@ class JsonSchemasTest {
                 if (schema.has("enum")) {
                     assertThat(schema.path("enum").valueStream().map(JsonNode::asString))
                             .as("%s is one of the enum values", path).contains(value.asString());
+                }
+                if (schema.has("maxLength")) {
+                    assertThat(value.asString().codePointCount(0, value.asString().length())).as("%s holds at most maxLength characters", path)
+                            .isLessThanOrEqualTo(schema.path("maxLength").asInt());
                 }
                 if (schema.has("pattern")) {
                     assertThat(value.asString()).as("%s matches its pattern", path).matches(schema.path("pattern").asString());

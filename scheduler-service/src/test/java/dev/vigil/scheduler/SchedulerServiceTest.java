@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.ArtifactStored;
+import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
+import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.Monitoring;
+import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableCheck;
 import dev.vigil.contracts.TableRowCount;
@@ -34,7 +37,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -56,6 +61,9 @@ class SchedulerServiceTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -92,6 +100,87 @@ class SchedulerServiceTest {
         assertThat(job.get("status").asString()).isEqualTo("REQUESTED");
         assertThat(job.get("targetId").asString()).isEqualTo("orders-db");
         assertThat(job.get("traceId").asString()).isNotBlank();
+    }
+
+    @Test
+    void aNoteGivenToTheApiIsKeptOnTheJobAndCarriedByBackupRequested() throws Exception {
+        HttpResponse<String> response = post("/api/v1/targets/orders-db/backups", "{\"note\": \"before the billing migration\"}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String jobId = EventJson.mapper().readTree(response.body()).get("jobId").asString();
+        try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED)) {
+            BackupRequested event = EventJson.read(probe.await(r -> r.value().contains(jobId), TIMEOUT).value().getBytes(), BackupRequested.class);
+            assertThat(event.note()).isEqualTo("before the billing migration");
+            assertThat(event.schemaVersion()).isEqualTo(2);
+        }
+        assertThat(getJson("/api/v1/jobs/" + jobId).get("note").asString()).isEqualTo("before the billing migration");
+        assertThat(getJson("/api/v1/jobs?targetId=orders-db").get("jobs").valueStream()
+                .filter(job -> job.get("jobId").asString().equals(jobId)).findFirst().orElseThrow().get("note").asString())
+                .isEqualTo("before the billing migration");
+    }
+
+    @Test
+    void aNoteInABackupRequestedATeamPublishedShowsOnTheJob() throws Exception {
+        JobId jobId = JobId.random();
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, "orders-db", EventJson.writeString(
+                BackupRequested.now(jobId, new TargetId("orders-db"), Trigger.EXTERNAL, "billing team", "before the billing migration")));
+
+        JsonNode job = await("the team's job").atMost(TIMEOUT).until(() -> find(jobId), found -> found != null && found.has("trigger"));
+        assertThat(job.get("note").asString()).isEqualTo("before the billing migration");
+        assertThat(job.get("requestedBy").asString()).isEqualTo("billing team");
+    }
+
+    @Test
+    void aNulInTheTextOfATeamsRequestIsShownAsAReplacementCharacterAndTheJobIsKept() throws Exception {
+        JobId jobId = JobId.random();
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, "orders-db", EventJson.writeString(
+                BackupRequested.now(jobId, new TargetId("orders-db"), Trigger.EXTERNAL, "billing\u0000team", "before\u0000the migration")));
+
+        JsonNode job = await("the team's job").atMost(TIMEOUT).until(() -> find(jobId), found -> found != null && found.has("trigger"));
+        assertThat(job.get("note").asString()).isEqualTo("before\uFFFDthe migration");
+        assertThat(job.get("requestedBy").asString()).isEqualTo("billing\uFFFDteam");
+    }
+
+    @Test
+    void aBadNoteIsRefusedWith400SayingWhatIsWrongAndNoJobStarts() throws Exception {
+        Map<String, String> refusals = Map.of(
+                "{\"note\": \"" + "x".repeat(501) + "\"}", "note has 501 characters, more than the 500 allowed",
+                "{\"note\": \"line one\\nline two\"}", "at character 9; write it as one line of text",
+                "{\"note\": 42}", "note must be a JSON string",
+                "{\"notes\": \"typo\"}", "unknown field 'notes'",
+                "[\"before the migration\"]", "the body must be a JSON object");
+        // Requests made as a token of their own, so the jobs they might have started are told apart from every other test's.
+        HttpResponse<String> token = post("/api/v1/tokens", "{\"name\": \"bad note test\", \"role\": \"OPERATOR\"}");
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+        String badNoteTest = EventJson.mapper().readTree(token.body()).get("secretToken").asString();
+        for (var refusal : refusals.entrySet()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/targets/orders-db/backups"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + badNoteTest)
+                    .POST(HttpRequest.BodyPublishers.ofString(refusal.getKey())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(refusal.getKey()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            JsonNode problem = EventJson.mapper().readTree(response.body());
+            assertThat(problem.get("title").asString()).isEqualTo("Invalid note");
+            assertThat(problem.get("detail").asString()).contains(refusal.getValue());
+        }
+        HttpResponse<String> notJson = post("/api/v1/targets/orders-db/backups", "{note: before}");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(EventJson.mapper().readTree(notJson.body()).get("detail").asString()).contains("not valid JSON").contains("{\"note\": ");
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/targets/orders-db/backups"))
+                .header("Authorization", "Bearer " + badNoteTest).header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("note=x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(EventJson.mapper().readTree(form.body()).get("detail").asString()).contains("Content-Type: application/json");
+        assertThat(jdbc.sql("select count(*) from jobs where requested_by = 'bad note test'").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aBlankNoteOrAnEmptyBodyIsNoNote() throws Exception {
+        for (String body : List.of("{\"note\": \"   \"}", "{}", "{\"note\": null}")) {
+            HttpResponse<String> response = post("/api/v1/targets/orders-db/backups", body);
+            assertThat(response.statusCode()).as(body).isEqualTo(202);
+            assertThat(getJson("/api/v1/jobs/" + EventJson.mapper().readTree(response.body()).get("jobId").asString()).has("note")).as(body).isFalse();
+        }
     }
 
     @Test
@@ -221,6 +310,104 @@ class SchedulerServiceTest {
     }
 
     @Test
+    void theJobsListAcrossTargetsNarrowsByTargetStatusTriggerAndTime() throws Exception {
+        Instant day = Instant.parse("2024-03-01T00:00:00Z");
+        String brokers = LocalKafka.shared().bootstrapServers();
+        JobId dumping = requestAt(day.plusSeconds(3600), "list-a", Trigger.EXTERNAL);
+        JobId failed = requestAt(day.plusSeconds(2 * 3600), "list-a", Trigger.SCHEDULE);
+        JobId requested = requestAt(day.plusSeconds(3 * 3600), "list-b", Trigger.API);
+        JobId inconclusive = requestAt(day.plusSeconds(4 * 3600), "list-b", Trigger.EXTERNAL);
+        JobId verified = requestAt(day.plusSeconds(5 * 3600), "list-a", Trigger.API);
+        KafkaProbe.send(brokers, Topics.DUMP_STARTED, "list-a", EventJson.writeString(DumpStarted.now(dumping, new TargetId("list-a"), "w1")));
+        KafkaProbe.send(brokers, Topics.BACKUP_FAILED, "list-a", EventJson.writeString(BackupFailed.now(failed, new TargetId("list-a"),
+                Stage.DUMP, FailureClass.UNREACHABLE, "connection refused")));
+        KafkaProbe.send(brokers, Topics.BACKUP_VERIFIED, "list-b", EventJson.writeString(BackupVerified.now(inconclusive, new TargetId("list-b"),
+                Verdict.INCONCLUSIVE, List.of(), List.of(), 10, List.of("extension postgis is not installed"))));
+        KafkaProbe.send(brokers, Topics.BACKUP_VERIFIED, "list-a", EventJson.writeString(BackupVerified.now(verified, new TargetId("list-a"),
+                Verdict.PASSED, List.of(), List.of(), 10)));
+        awaitStatus(dumping, "DUMPING");
+        awaitStatus(failed, "FAILED");
+        awaitStatus(inconclusive, "INCONCLUSIVE");
+        awaitStatus(verified, "VERIFIED");
+        awaitStatus(requested, "REQUESTED");
+        String that = "/api/v1/jobs?from=2024-03-01T00:00:00Z&to=2024-03-02T00:00:00Z";
+
+        assertThat(listed(that)).containsExactly(verified, inconclusive, requested, failed, dumping);
+        assertThat(listed(that + "&targetId=list-a")).containsExactly(verified, failed, dumping);
+        assertThat(getJson(that + "&targetId=list-a").get("targetId").asString()).as("the filter repeated, as before").isEqualTo("list-a");
+        assertThat(getJson(that).has("targetId")).isFalse();
+        assertThat(listed(that + "&status=FAILED")).containsExactly(failed);
+        assertThat(listed(that + "&status=FAILED,VERIFIED")).containsExactly(verified, failed);
+        assertThat(listed(that + "&status=INCONCLUSIVE&status=FAILED")).as("a repeated parameter").containsExactly(inconclusive, failed);
+        assertThat(listed(that + "&status=REQUESTED")).containsExactly(requested);
+        assertThat(listed(that + "&status=DUMPING")).containsExactly(dumping);
+        assertThat(listed(that + "&trigger=EXTERNAL")).containsExactly(inconclusive, dumping);
+        assertThat(listed(that + "&trigger=API,SCHEDULE")).containsExactly(verified, requested, failed);
+        assertThat(listed(that + "&targetId=list-b&trigger=EXTERNAL")).containsExactly(inconclusive);
+        assertThat(listed("/api/v1/jobs?from=2024-03-01T02:00:00Z&to=2024-03-01T04:00:00Z")).as("from inclusive, to exclusive")
+                .containsExactly(requested, failed);
+        assertThat(listed("/api/v1/jobs?from=2024-03-01T03:00:00%2B01:00&to=2024-03-01T04:00:00Z")).as("an offset").containsExactly(requested, failed);
+        for (JsonNode job : getJson(that + "&status=FAILED,INCONCLUSIVE").get("jobs")) {
+            assertThat(job.get("status").asString()).as("the status filtered by is the status shown").isIn("FAILED", "INCONCLUSIVE");
+        }
+    }
+
+    @Test
+    void tenThousandJobsArePagedNewestFirstEachExactlyOnceAndEachStatusPageShowsThatStatus() throws Exception {
+        List<BulkJob> bulk = BulkJob.insert(jdbc, 10_000, Instant.parse("2020-01-01T00:00:00Z"));
+        List<String> newestFirst = bulk.stream().sorted(BulkJob.NEWEST_FIRST).map(job -> job.id().toString()).toList();
+
+        long start = System.nanoTime();
+        List<String> all = pages("/api/v1/jobs?limit=500");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(all).as("every job at most once").doesNotHaveDuplicates();
+        java.util.Set<String> bulkIds = new java.util.HashSet<>(newestFirst);
+        assertThat(all.stream().filter(bulkIds::contains).toList()).as("every job, newest first").containsExactlyElementsOf(newestFirst);
+        assertThat(took).as("paging through %d jobs", all.size()).isLessThan(Duration.ofSeconds(20));
+        assertThat(pages("/api/v1/jobs?targetId=bulk-db&limit=137")).containsExactlyElementsOf(newestFirst);
+
+        for (dev.vigil.scheduler.job.JobStatus status : dev.vigil.scheduler.job.JobStatus.values()) {
+            List<String> expected = bulk.stream().filter(job -> job.status() == status).sorted(BulkJob.NEWEST_FIRST).map(job -> job.id().toString()).toList();
+            assertThat(expected).as("the data has %s jobs", status).isNotEmpty();
+            List<String> shown = new java.util.ArrayList<>();
+            String next = null;
+            do {
+                JsonNode page = getJson("/api/v1/jobs?targetId=bulk-db&limit=500&status=" + status + (next == null ? "" : "&before=" + next));
+                for (JsonNode job : page.get("jobs")) {
+                    assertThat(job.get("status").asString()).as("job %s", job.get("jobId")).isEqualTo(status.name());
+                    shown.add(job.get("jobId").asString());
+                }
+                next = page.get("next").isNull() ? null : page.get("next").asString();
+            } while (next != null);
+            assertThat(shown).as("the %s jobs", status).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void badListFiltersAre400sNamingTheParameterAndWhatItAccepts() throws Exception {
+        Map<String, List<String>> refusals = Map.of(
+                "status=DONE", List.of("Invalid status", "status 'DONE' is not a job status", "REQUESTED, DUMPING, DUMPED, STORED, VERIFIED, INCONCLUSIVE, FAILED"),
+                "status=FAILED,", List.of("Invalid status", "status '' is not a job status"),
+                "trigger=CRON", List.of("Invalid trigger", "trigger 'CRON' is not a trigger", "SCHEDULE, API, EXTERNAL"),
+                "from=yesterday", List.of("Invalid from", "from 'yesterday' is not an ISO-8601 instant", "2026-11-21T03:00:00Z"),
+                "to=2026-11-21", List.of("Invalid to", "to '2026-11-21' is not an ISO-8601 instant"),
+                "from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z", List.of("Invalid from", "must be before to"),
+                "before=not-a-cursor", List.of("Invalid before", "pass the 'next' of the previous page unchanged"),
+                "limit=0", List.of("Invalid limit", "between 1 and 500"),
+                "limit=501", List.of("Invalid limit", "between 1 and 500"),
+                "targetId=Bad%20Id", List.of("Invalid target id"));
+        for (var refusal : refusals.entrySet()) {
+            HttpResponse<String> response = get("/api/v1/jobs?" + refusal.getKey());
+            assertThat(response.statusCode()).as(refusal.getKey()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            JsonNode problem = EventJson.mapper().readTree(response.body());
+            assertThat(problem.get("title").asString()).as(refusal.getKey()).isEqualTo(refusal.getValue().getFirst());
+            refusal.getValue().stream().skip(1).forEach(part -> assertThat(problem.get("detail").asString()).as(refusal.getKey()).contains(part));
+        }
+    }
+
+    @Test
     void aTargetScheduleFiresAndTheJobIsRecordedAsScheduled() throws Exception {
         JsonNode jobs = await("a job of ticking-db").atMost(Duration.ofSeconds(20))
                 .until(() -> getJson("/api/v1/jobs?targetId=ticking-db").get("jobs"), found -> !found.isEmpty());
@@ -251,6 +438,31 @@ class SchedulerServiceTest {
         }
     }
 
+    /** A team's request for a job of {@code target}, made at {@code at}. */
+    private static JobId requestAt(Instant at, String target, Trigger trigger) {
+        JobId jobId = JobId.random();
+        KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.BACKUP_REQUESTED, target, EventJson.writeString(new BackupRequested(
+                java.util.UUID.randomUUID(), at, BackupRequested.SCHEMA_VERSION, jobId, new TargetId(target), trigger, "list test", null)));
+        return jobId;
+    }
+
+    /** The jobs of one page, by id. */
+    private List<JobId> listed(String path) throws Exception {
+        return getJson(path).get("jobs").valueStream().map(job -> new JobId(java.util.UUID.fromString(job.get("jobId").asString()))).toList();
+    }
+
+    /** The ids of every job the list gives, following {@code next} from the first page to the last. */
+    private List<String> pages(String path) throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            JsonNode page = getJson(path + (next == null ? "" : "&before=" + next));
+            page.get("jobs").forEach(job -> ids.add(job.get("jobId").asString()));
+            next = page.get("next").isNull() ? null : page.get("next").asString();
+        } while (next != null);
+        return ids;
+    }
+
     private JsonNode awaitStatus(JobId jobId, String status) {
         return await("job " + jobId + " reaching " + status).atMost(TIMEOUT)
                 .until(() -> find(jobId), job -> job != null && status.equals(job.get("status").asString()));
@@ -265,6 +477,11 @@ class SchedulerServiceTest {
     private HttpResponse<String> post(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", "Bearer " + admin())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + admin()).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

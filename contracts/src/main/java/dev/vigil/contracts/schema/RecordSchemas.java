@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.vigil.contracts.MaxItems;
+import dev.vigil.contracts.MaxLength;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
 import dev.vigil.contracts.json.EventJson;
@@ -113,7 +114,12 @@ public final class RecordSchemas {
             if (maxItems != null) {
                 property.put("maxItems", maxItems.value());
             }
-            JsonPropertyDescription description = component.getAnnotation(JsonPropertyDescription.class);
+            MaxLength maxLength = component.getAnnotation(MaxLength.class);
+            if (maxLength != null) {
+                property.put("maxLength", maxLength.value());
+            }
+            // Jackson's annotation cannot sit on a record component itself: Java puts it on the accessor (and field).
+            JsonPropertyDescription description = component.getAccessor().getAnnotation(JsonPropertyDescription.class);
             if (description != null) {
                 property.put("description", description.value());
             }

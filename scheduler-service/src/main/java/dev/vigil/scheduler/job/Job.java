@@ -12,6 +12,7 @@ import java.util.UUID;
 /**
  * A backup job as the registry knows it: answered by {@code GET /api/v1/jobs/{jobId}}.
  *
+ * @param note     why the backup was asked for, as the request said; absent when it gave none
  * @param stages   when each status was reached
  * @param progress the latest progress a running dump reported; absent before the first report
  */
@@ -22,6 +23,7 @@ public record Job(
         JobStatus status,
         String trigger,
         String requestedBy,
+        String note,
         Map<JobStatus, Instant> stages,
         Progress progress,
         Artifact artifact,

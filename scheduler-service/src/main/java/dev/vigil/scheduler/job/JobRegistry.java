@@ -23,6 +23,7 @@ import io.micrometer.tracing.Tracer;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -50,14 +51,18 @@ public class JobRegistry {
         this.tracer = tracer;
     }
 
-    /** Starts a backup of a known target; throws {@link UnknownTargetException} otherwise. */
+    /**
+     * Starts a backup of a known target, with a note saying why (or none); throws
+     * {@link UnknownTargetException} otherwise, and {@link IllegalArgumentException} for a note longer
+     * than {@code BackupRequested} carries.
+     */
     @Transactional
-    public JobId request(TargetId targetId, Trigger trigger, String requestedBy) {
+    public JobId request(TargetId targetId, Trigger trigger, String requestedBy, @Nullable String note) {
         if (targets.find(targetId).isEmpty()) {
             throw new UnknownTargetException(targetId, targets.ids());
         }
-        BackupRequested event = BackupRequested.now(JobId.random(), targetId, trigger, requestedBy);
-        jobs.requested(event.jobId(), targetId, trigger.name(), requestedBy, event.occurredAt(), traceId());
+        BackupRequested event = BackupRequested.now(JobId.random(), targetId, trigger, requestedBy, note);
+        jobs.requested(event.jobId(), targetId, trigger.name(), requestedBy, event.note(), event.occurredAt(), traceId());
         outbox.append(event);
         log.info("backup requested: job {} target {} by {}", event.jobId(), targetId, trigger);
         return event.jobId();
@@ -69,7 +74,7 @@ public class JobRegistry {
         switch (topic) {
             case Topics.BACKUP_REQUESTED -> {
                 BackupRequested e = EventJson.read(payload, BackupRequested.class);
-                jobs.requested(e.jobId(), e.targetId(), e.trigger().name(), e.requestedBy(), e.occurredAt(), traceId());
+                jobs.requested(e.jobId(), e.targetId(), e.trigger().name(), e.requestedBy(), e.note(), e.occurredAt(), traceId());
             }
             case Topics.DUMP_STARTED -> {
                 DumpStarted e = begin(EventJson.read(payload, DumpStarted.class));
@@ -114,8 +119,9 @@ public class JobRegistry {
         return jobs.verifiedByTarget(targetId.value(), limit);
     }
 
-    public List<Job> findByTarget(TargetId targetId, int limit) {
-        return jobs.findByTarget(targetId.value(), limit);
+    /** Up to {@code limit} jobs the filter lets through, newest first, older than {@code before} when given. */
+    public JobPage list(JobFilter filter, JobPage.@Nullable Position before, int limit) {
+        return jobs.list(filter, before, limit);
     }
 
     private <E extends JobEvent> E begin(E event) {

@@ -9,17 +9,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
  * The {@code jobs} table. Every write sets a column only if it is still empty, so a redelivered event
- * changes nothing and events may arrive in any order across topics.
+ * changes nothing and events may arrive in any order across topics. A job's status is not written: the
+ * database derives it from the row (the generated column {@code status}, {@code V4__job_list.sql}),
+ * for showing and filtering alike.
  */
 @Repository
 class JobRepository {
@@ -35,13 +41,21 @@ class JobRepository {
                 .params(jobId.value(), targetId.value()).update();
     }
 
-    void requested(JobId jobId, TargetId targetId, String trigger, String requestedBy, Instant at, String traceId) {
+    void requested(JobId jobId, TargetId targetId, String trigger, String requestedBy, String note, Instant at, String traceId) {
         ensureExists(jobId, targetId);
         jdbc.sql("""
-                update jobs set trigger = coalesce(trigger, ?), requested_by = coalesce(requested_by, ?),
+                update jobs set trigger = coalesce(trigger, ?), requested_by = coalesce(requested_by, ?), note = coalesce(note, ?),
                   requested_at = coalesce(requested_at, ?), trace_id = coalesce(trace_id, ?), updated_at = now()
                 where job_id = ?""")
-                .params(trigger, requestedBy, Timestamp.from(at), traceId, jobId.value()).update();
+                .params(trigger, storable(requestedBy), storable(note), Timestamp.from(at), traceId, jobId.value()).update();
+    }
+
+    /**
+     * Free text a team wrote, as PostgreSQL can hold it: a NUL, which no text column takes, becomes
+     * U+FFFD, so that the job is recorded rather than its request sent to the dead letters.
+     */
+    private static String storable(String text) {
+        return text == null ? null : text.replace('\0', '\uFFFD');
     }
 
     void dumping(JobId jobId, Instant at, String traceId) {
@@ -99,9 +113,50 @@ class JobRepository {
                 .params(targetId, limit).query(JobRepository::map).list();
     }
 
-    List<Job> findByTarget(String targetId, int limit) {
-        return jdbc.sql("select * from jobs where target_id = ? order by coalesce(requested_at, created_at) desc, created_at desc limit ?")
-                .params(targetId, limit).query(JobRepository::map).list();
+    /**
+     * The jobs the filter lets through, newest first, after {@code before} when given: a keyset page, so
+     * any page is as quick as the first, and a job requested while a client pages shows on no later page.
+     */
+    JobPage list(JobFilter filter, JobPage.@Nullable Position before, int limit) {
+        StringBuilder sql = new StringBuilder("select * from jobs where true");
+        List<Object> params = new ArrayList<>();
+        if (filter.targetId() != null) {
+            sql.append(" and target_id = ?");
+            params.add(filter.targetId().value());
+        }
+        in(sql, params, "status", filter.statuses());
+        in(sql, params, "trigger", filter.triggers());
+        if (filter.from() != null) {
+            sql.append(" and listed_at >= ?");
+            params.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" and listed_at < ?");
+            params.add(Timestamp.from(filter.to()));
+        }
+        if (before != null) {
+            sql.append(" and (listed_at, job_id) < (?, ?)");
+            params.add(Timestamp.from(before.listedAt()));
+            params.add(before.jobId());
+        }
+        // One more than asked tells whether there is a next page.
+        sql.append(" order by listed_at desc, job_id desc limit ?");
+        params.add(limit + 1);
+        List<Listed> rows = jdbc.sql(sql.toString()).params(params).query((rs, row) -> new Listed(map(rs, row),
+                new JobPage.Position(rs.getTimestamp("listed_at").toInstant(), rs.getObject("job_id", UUID.class)))).list();
+        List<Listed> page = rows.subList(0, Math.min(limit, rows.size()));
+        return new JobPage(page.stream().map(Listed::job).toList(), rows.size() > limit ? page.getLast().position() : null);
+    }
+
+    private record Listed(Job job, JobPage.Position position) {
+    }
+
+    /** Adds {@code column in (?, …)} for the enum values' names; column is one of this class's own, never input. */
+    private static void in(StringBuilder sql, List<Object> params, String column, Set<? extends Enum<?>> values) {
+        if (!values.isEmpty()) {
+            sql.append(" and ").append(column).append(" in (").append(String.join(", ", Collections.nCopies(values.size(), "?"))).append(')');
+            values.forEach(value -> params.add(value.name()));
+        }
     }
 
     private static Job map(ResultSet rs, int row) throws SQLException {
@@ -118,28 +173,10 @@ class JobRepository {
         Timestamp progressAt = rs.getTimestamp("progress_at");
         Job.Progress progress = progressAt == null ? null
                 : new Job.Progress(rs.getLong("progress_bytes"), rs.getString("progress_table"), progressAt.toInstant());
-        return new Job(rs.getObject("job_id", UUID.class), rs.getString("target_id"), status(stages, verification),
-                rs.getString("trigger"), rs.getString("requested_by"), stages, progress,
+        return new Job(rs.getObject("job_id", UUID.class), rs.getString("target_id"), JobStatus.valueOf(rs.getString("status")),
+                rs.getString("trigger"), rs.getString("requested_by"), rs.getString("note"), stages, progress,
                 json(rs.getString("artifact"), Artifact.class), json(rs.getString("location"), StoredObject.class),
                 verification, failure, rs.getString("trace_id"));
-    }
-
-    /**
-     * The furthest stage reached; a failure anywhere, or a failed verdict, makes the job FAILED; a
-     * verification the server could not run makes it INCONCLUSIVE.
-     */
-    static JobStatus status(Map<JobStatus, Instant> stages, Job.Verification verification) {
-        if (stages.containsKey(JobStatus.FAILED) || verification != null && "FAILED".equals(verification.verdict())) {
-            return JobStatus.FAILED;
-        }
-        if (verification != null && "INCONCLUSIVE".equals(verification.verdict())) {
-            return JobStatus.INCONCLUSIVE;
-        }
-        JobStatus furthest = JobStatus.REQUESTED;
-        for (JobStatus status : stages.keySet()) {
-            furthest = status;
-        }
-        return furthest;
     }
 
     private static void put(Map<JobStatus, Instant> stages, JobStatus status, Timestamp at) {

@@ -43,7 +43,7 @@ class BackupSchedules {
     private void fire(Target target) {
         Span span = tracer.nextSpan().name("scheduled backup").start();
         try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
-            registry.request(target.id(), Trigger.SCHEDULE, "schedule " + target.schedule());
+            registry.request(target.id(), Trigger.SCHEDULE, "schedule " + target.schedule(), null);
         } catch (RuntimeException e) {
             log.error("scheduled backup of {} could not be requested: {}", target.id(), e.getMessage());
         } finally {
