@@ -11,8 +11,8 @@ import java.util.Set;
  * files grant from. Each service signs in as its own principal (its service name) and may write
  * only the topics whose events it produces, and its own dead-letter topics; it reads the topics it
  * consumes under its own consumer group, and the targets and access topics without a group. A team principal
- * may only write {@code BackupRequested}. Anything not granted here is refused by the broker
- * (restores, for instance, are requested by an administrator, a super user).
+ * may only write {@code BackupRequested}. Anything not granted here is refused by the broker.
+ * Restores are requested by the scheduler (its API, for an admin) or by the broker's administrator.
  */
 public final class BrokerRights {
 
@@ -42,7 +42,7 @@ public final class BrokerRights {
     }
 
     private static final Map<String, List<String>> WRITES = Map.of(
-            SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED, Topics.ACCESS_GRANTED, Topics.REQUEST_AUDITED),
+            SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED, Topics.ACCESS_GRANTED, Topics.REQUEST_AUDITED, Topics.RESTORE_REQUESTED),
             WORKER, List.of(Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED),
             STORAGE, List.of(Topics.ARTIFACT_STORED, Topics.RETENTION_APPLIED, Topics.COPIES_CHECKED, Topics.BACKUP_FAILED,
                     Topics.RECHECK_REQUESTED, Topics.REQUEST_AUDITED),
@@ -52,7 +52,7 @@ public final class BrokerRights {
 
     private static final Map<String, List<String>> READS = Map.of(
             SCHEDULER, List.of(Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED,
-                    Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.REQUEST_AUDITED),
+                    Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.REQUEST_AUDITED, Topics.RESTORE_COMPLETED),
             WORKER, List.of(Topics.BACKUP_REQUESTED),
             STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED, Topics.BACKUP_RECHECKED),
             VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED, Topics.RECHECK_REQUESTED),

@@ -101,18 +101,20 @@ public final class EmbeddedStack implements AutoCloseable {
                         "--vigil.verifier.scratch.username=" + settings.scratchUsername(),
                         "--vigil.verifier.work-dir=" + settings.verifyWorkDir()))));
             }
-            started.add(run(StorageApplication.class, StorageApplication.NAME, settings, join(database(settings), List.of(
+            ConfigurableApplicationContext storage = run(StorageApplication.class, StorageApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.storage.endpoint=" + settings.s3Endpoint(),
                     "--vigil.storage.bucket=" + settings.bucket(),
                     "--vigil.storage.create-bucket=true",
-                    "--vigil.staging.dir=" + settings.stagingDir()))));
+                    "--vigil.staging.dir=" + settings.stagingDir())));
+            started.add(storage);
             if (withWorker) {
                 started.add(run(WorkerApplication.class, WorkerApplication.NAME, settings, List.of(
                         "--vigil.staging.dir=" + settings.stagingDir())));
             }
             started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.scheduler.targets-file=" + settings.targetsFile(),
-                    "--vigil.scheduler.bootstrap-token-file=" + adminTokenFile(settings)))));
+                    "--vigil.scheduler.bootstrap-token-file=" + adminTokenFile(settings),
+                    "--vigil.scheduler.storage-url=http://localhost:" + ((WebServerApplicationContext) storage).getWebServer().getPort()))));
         } catch (RuntimeException e) {
             Collections.reverse(started);
             started.forEach(ConfigurableApplicationContext::close);

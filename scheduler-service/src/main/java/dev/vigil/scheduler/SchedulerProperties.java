@@ -11,11 +11,14 @@ import org.springframework.validation.annotation.Validated;
  * @param targetsFile     YAML file listing the targets (see README, "Adding a target")
  * @param defaultSchedule cron expression for targets that name none: five fields (minute hour day month weekday) or six (with seconds first)
  * @param defaultTimeZone time zone for targets that name none
+ * @param storageUrl      the storage service's API, which owns retention and legal holds: the scheduler's API passes
+ *                        those requests on to it, with the caller's own token
  */
 @Validated
 @ConfigurationProperties("vigil.scheduler")
 public record SchedulerProperties(
         Path targetsFile,
         @DefaultValue("0 3 * * *") String defaultSchedule,
-        @DefaultValue("UTC") String defaultTimeZone) {
+        @DefaultValue("UTC") String defaultTimeZone,
+        @DefaultValue("http://localhost:8082") java.net.URI storageUrl) {
 }

@@ -167,7 +167,7 @@ class JobsController {
                 v.differences(), v.environmentProblems());
     }
 
-    private static TargetId parseTarget(String targetId) {
+    static TargetId parseTarget(String targetId) {
         try {
             return new TargetId(targetId);
         } catch (IllegalArgumentException e) {
