@@ -56,6 +56,22 @@ public record Monitoring(
         return new Monitoring(freshnessLimitSeconds, seconds, history, minHistory, sizeTolerancePercent, tableLossPercent, tableMinRows);
     }
 
+    /**
+     * How long the target may go without a verified backup: its own limit; else, for a schedule that
+     * fires less often than daily, its longest gap plus an hour (never below the fallback); else the
+     * fallback (the notifier's default). The one rule, for the notifier's alerts and the console alike.
+     */
+    public java.time.Duration freshnessLimit(java.time.Duration fallback) {
+        if (freshnessLimitSeconds != null) {
+            return java.time.Duration.ofSeconds(freshnessLimitSeconds);
+        }
+        if (scheduleIntervalSeconds != null && java.time.Duration.ofSeconds(scheduleIntervalSeconds).compareTo(java.time.Duration.ofDays(1)) > 0) {
+            java.time.Duration interval = java.time.Duration.ofSeconds(scheduleIntervalSeconds).plusHours(1);
+            return interval.compareTo(fallback) > 0 ? interval : fallback;
+        }
+        return fallback;
+    }
+
     private static void positive(@Nullable Long value, String field) {
         if (value != null && value < 1) {
             throw new IllegalArgumentException(field + " must be at least 1 second, got: " + value);

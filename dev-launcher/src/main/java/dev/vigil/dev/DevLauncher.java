@@ -292,20 +292,21 @@ public final class DevLauncher {
         EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), kafka::password, postgres.jdbcUrl("vigil"),
                 LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
                 postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, options.port(),
-                Map.of("vigil.notifier.dashboard-url", "http://localhost:" + options.port(),
-                        "vigil.scheduler.bootstrap-token-file", dataDir.resolve("admin-token").toAbsolutePath().toString(),
-                        "vigil.worker.encryption-key-id", "dev",
-                        "vigil.worker.encryption-keys", keyring,
-                        "vigil.verifier.encryption-keys", keyring,
+                Map.ofEntries(Map.entry("vigil.notifier.dashboard-url", "http://localhost:" + options.port()),
+                        Map.entry("vigil.scheduler.bootstrap-token-file", dataDir.resolve("admin-token").toAbsolutePath().toString()),
+                        Map.entry("vigil.scheduler.bootstrap-password-file", dataDir.resolve("admin-password").toAbsolutePath().toString()),
+                        Map.entry("vigil.worker.encryption-key-id", "dev"),
+                        Map.entry("vigil.worker.encryption-keys", keyring),
+                        Map.entry("vigil.verifier.encryption-keys", keyring),
                         // Restores on demand of the demo target may go into demo_* databases on the local server, no further.
-                        "vigil.verifier.restore-allow-list[0].target", "demo",
-                        "vigil.verifier.restore-allow-list[0].databases", "demo_*",
+                        Map.entry("vigil.verifier.restore-allow-list[0].target", "demo"),
+                        Map.entry("vigil.verifier.restore-allow-list[0].databases", "demo_*"),
                         // The embedded S3 endpoint has no Object Lock (S3Proxy answers 501 and logs an
                         // ERROR for each question about it): do not ask.
-                        "vigil.storage.object-lock-mode", "OFF",
+                        Map.entry("vigil.storage.object-lock-mode", "OFF"),
                         // A second copy of every backup, in a local directory.
-                        "vigil.storage.replicas[0].name", "local-copy",
-                        "vigil.storage.replicas[0].path", dataDir.resolve("replica").toAbsolutePath().toString())));
+                        Map.entry("vigil.storage.replicas[0].name", "local-copy"),
+                        Map.entry("vigil.storage.replicas[0].path", dataDir.resolve("replica").toAbsolutePath().toString()))));
         running.add(stack);
         done("scheduler, dump worker, storage (copies also in " + dataDir.resolve("replica") + "), verifier, notifier; API on http://localhost:"
                 + stack.schedulerPort());
@@ -319,7 +320,9 @@ public final class DevLauncher {
             return "VERIFIED".equals(status) ? 0 : 1;
         }
         out.println();
-        out.println("Vigil is up. Try:");
+        out.println("Vigil is up. The operations page: http://localhost:" + stack.schedulerPort() + "/admin/operations (user admin, password in "
+                + stack.adminPasswordFile() + ")");
+        out.println("Try:");
         out.println("  export VIGIL_TOKEN=$(cat " + stack.adminTokenFile() + ")");
         out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/demo/backups");
         out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" 'http://localhost:" + stack.port("notifier-service")

@@ -48,10 +48,12 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private final List<ConfigurableApplicationContext> contexts;
     private final Path adminTokenFile;
+    private final Path adminPasswordFile;
 
-    private EmbeddedStack(List<ConfigurableApplicationContext> contexts, Path adminTokenFile) {
+    private EmbeddedStack(List<ConfigurableApplicationContext> contexts, Path adminTokenFile, Path adminPasswordFile) {
         this.contexts = contexts;
         this.adminTokenFile = adminTokenFile;
+        this.adminPasswordFile = adminPasswordFile;
     }
 
     /**
@@ -114,13 +116,26 @@ public final class EmbeddedStack implements AutoCloseable {
             started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.scheduler.targets-file=" + settings.targetsFile(),
                     "--vigil.scheduler.bootstrap-token-file=" + adminTokenFile(settings),
+                    "--vigil.scheduler.bootstrap-password-file=" + adminPasswordFile(settings),
                     "--vigil.scheduler.storage-url=http://localhost:" + ((WebServerApplicationContext) storage).getWebServer().getPort()))));
         } catch (RuntimeException e) {
             Collections.reverse(started);
             started.forEach(ConfigurableApplicationContext::close);
             throw e;
         }
-        return new EmbeddedStack(started, adminTokenFile(settings));
+        return new EmbeddedStack(started, adminTokenFile(settings), adminPasswordFile(settings));
+    }
+
+    /** Where the scheduler writes the first admin user's password (the operations page), beside the admin token's file. */
+    static Path adminPasswordFile(Settings settings) {
+        String named = settings.extra().get("vigil.scheduler.bootstrap-password-file");
+        return named != null ? Path.of(named) : adminTokenFile(settings).resolveSibling(adminTokenFile(settings).getFileName().toString()
+                .replace("admin-token", "admin-password"));
+    }
+
+    /** The file holding the password of the user {@code admin}, for the operations page. */
+    public Path adminPasswordFile() {
+        return adminPasswordFile;
     }
 
     /** The file holding the admin access token the scheduler wrote on its first start. */

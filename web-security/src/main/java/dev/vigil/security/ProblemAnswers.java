@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -24,9 +25,19 @@ final class ProblemAnswers implements AuthenticationEntryPoint, AccessDeniedHand
 
     private final BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
     private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
+    private final @Nullable String loginPage;
+
+    /** @param loginPage where a browser asking for a page without being signed in is sent; null: nowhere, a 401 */
+    ProblemAnswers(@Nullable String loginPage) {
+        this.loginPage = loginPage;
+    }
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure) throws IOException {
+        if (loginPage != null && isPageRequest(request)) {
+            response.sendRedirect(request.getContextPath() + loginPage);
+            return;
+        }
         challenge.commence(request, response, failure);
         boolean tokenGiven = request.getHeader("Authorization") != null;
         write(response, 401, "Sign-in required", tokenGiven
@@ -40,6 +51,13 @@ final class ProblemAnswers implements AuthenticationEntryPoint, AccessDeniedHand
         denied.handle(request, response, failure);
         write(response, 403, "Not allowed", "your role may not " + request.getMethod() + " " + request.getRequestURI()
                 + "; an admin can give you a token with the role it needs", request);
+    }
+
+    /** A browser navigating (GET, asking for HTML, no bearer token), not a program calling the API. */
+    private static boolean isPageRequest(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return "GET".equals(request.getMethod()) && request.getHeader("Authorization") == null && accept != null && accept.contains("text/html")
+                && !request.getRequestURI().startsWith("/api/");
     }
 
     private static void write(HttpServletResponse response, int status, String title, String detail, HttpServletRequest request)

@@ -26,8 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Every HTTP endpoint of the service behind a bearer access token: reads need a viewer, anything
  * else an admin, unless the service's {@link AccessRule} beans say otherwise; the health probes and
  * Prometheus scraping answer without one only where {@link SecurityProperties} says so. Stateless:
- * no session, no cookie, so no CSRF token either (a browser page that signs in with a session adds
- * its own chain, ordered before this one, for its paths).
+ * no session, no cookie, so no CSRF token either, unless the service serves pages and adds a
+ * {@link BrowserSignIn} (a session and CSRF protection for browsers only).
  */
 @AutoConfiguration(afterName = "dev.vigil.messaging.outbox.OutboxAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -50,9 +50,10 @@ public class WebSecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "apiSecurity")
     SecurityFilterChain apiSecurity(HttpSecurity http, TokenIntrospector introspector, SecurityProperties properties, List<AccessRule> rules,
-            Environment environment, ObjectProvider<Outbox> outbox, ObjectProvider<PlatformTransactionManager> transactions, Tracer tracer)
-            throws Exception {
-        ProblemAnswers answers = new ProblemAnswers();
+            Environment environment, ObjectProvider<Outbox> outbox, ObjectProvider<PlatformTransactionManager> transactions, Tracer tracer,
+            ObjectProvider<BrowserSignIn> browsers) throws Exception {
+        BrowserSignIn browser = browsers.getIfAvailable();
+        ProblemAnswers answers = new ProblemAnswers(browser == null ? null : browser.loginPage());
         PlatformTransactionManager manager = transactions.getIfAvailable();
         RequestAudit audit = new RequestAudit(environment.getRequiredProperty("spring.application.name"), outbox.getIfAvailable(),
                 manager == null ? null : new TransactionTemplate(manager), tracer);
@@ -62,8 +63,11 @@ public class WebSecurityAutoConfiguration {
                 .oauth2ResourceServer(server -> server.opaqueToken(token -> token.introspector(introspector))
                         .authenticationEntryPoint(answers).accessDeniedHandler(answers))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(answers).accessDeniedHandler(answers))
-                .addFilterAfter(audit, BearerTokenAuthenticationFilter.class)
-                .authorizeHttpRequests(requests -> {
+                .addFilterAfter(audit, BearerTokenAuthenticationFilter.class);
+        if (browser != null) {
+            browser.configure(http);
+        }
+        http.authorizeHttpRequests(requests -> {
                     if (properties.openHealth()) {
                         requests.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
                                 .permitAll();

@@ -12,16 +12,16 @@ class ThresholdsTest {
 
     @Test
     void aDailyTargetGetsTheDefaultAndAWeeklyOneItsIntervalPlusAnHour() {
-        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS, DEFAULT)).isEqualTo(DEFAULT);
-        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS.withScheduleInterval(86_400L), DEFAULT)).isEqualTo(DEFAULT);
-        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS.withScheduleInterval(900L), DEFAULT)).isEqualTo(DEFAULT);
-        assertThat(Thresholds.freshnessLimit(Monitoring.DEFAULTS.withScheduleInterval(7 * 86_400L), DEFAULT)).isEqualTo(Duration.ofHours(7 * 24 + 1));
+        assertThat(Monitoring.DEFAULTS.freshnessLimit(DEFAULT)).isEqualTo(DEFAULT);
+        assertThat(Monitoring.DEFAULTS.withScheduleInterval(86_400L).freshnessLimit(DEFAULT)).isEqualTo(DEFAULT);
+        assertThat(Monitoring.DEFAULTS.withScheduleInterval(900L).freshnessLimit(DEFAULT)).isEqualTo(DEFAULT);
+        assertThat(Monitoring.DEFAULTS.withScheduleInterval(7 * 86_400L).freshnessLimit(DEFAULT)).isEqualTo(Duration.ofHours(7 * 24 + 1));
     }
 
     @Test
     void aLimitSetOnTheTargetWinsWhateverItsSchedule() {
         Monitoring own = new Monitoring(7_200L, 7 * 86_400L, null, null, null, null, null);
 
-        assertThat(Thresholds.freshnessLimit(own, DEFAULT)).isEqualTo(Duration.ofHours(2));
+        assertThat(own.freshnessLimit(DEFAULT)).isEqualTo(Duration.ofHours(2));
     }
 }

@@ -50,7 +50,19 @@ public class AccessTokens implements TokenVerifier {
     /** Creates a token and announces its grant; the answer holds the token's text, which nothing keeps. */
     @Transactional
     public Issued create(String name, Role role, @Nullable Instant expiresAt, String grantedBy) {
-        AccessToken token = AccessToken.issue();
+        return register(AccessToken.issue(), name, role, expiresAt, grantedBy);
+    }
+
+    /**
+     * Registers a token made elsewhere (the bootstrap file's) and announces its grant; a token id
+     * already known is not registered again, and the answer is then empty.
+     */
+    @Transactional
+    public java.util.Optional<Issued> registerIfNew(AccessToken token, String name, Role role, String grantedBy) {
+        return find(token.tokenId()).isPresent() ? java.util.Optional.empty() : java.util.Optional.of(register(token, name, role, null, grantedBy));
+    }
+
+    private Issued register(AccessToken token, String name, Role role, @Nullable Instant expiresAt, String grantedBy) {
         AccessGranted grant = AccessGranted.now(token.tokenId(), name, role, token.secretSha256(), expiresAt, grantedBy);
         jdbc.sql("""
                 insert into access_tokens (token_id, name, role, secret_sha256, expires_at, granted_by, created_at)

@@ -60,6 +60,11 @@ class AccessController {
         AccessRule tokensAreForAdmins() {
             return new AccessRule(HttpMethod.GET, "/api/v1/tokens/**", Role.ADMIN);
         }
+
+        @Bean
+        AccessRule usersAreForAdmins() {
+            return new AccessRule(HttpMethod.GET, "/api/v1/users/**", Role.ADMIN);
+        }
     }
 
     record NewToken(@Nullable String name, @Nullable String role, @Nullable Instant expiresAt) {

@@ -34,7 +34,8 @@ class RestoresController {
 
     /** A PostgreSQL identifier as the verifier accepts it for a database: what createdb takes without quoting surprises. */
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
-    private static final Pattern QUALIFIED_TABLE = Pattern.compile("[^.\\s]{1,63}\\.[^.\\s]{1,63}");
+    /** schema.table, split at the first dot; either name may hold spaces or capitals, as quoted identifiers do. */
+    private static final Pattern QUALIFIED_TABLE = Pattern.compile("[^.\\p{Cntrl}]{1,63}\\.[^\\p{Cntrl}]{1,63}");
 
     private final Restores restores;
     private final StorageApi storage;

@@ -111,6 +111,16 @@ public class JobRegistry {
         }
     }
 
+    /** Each target's newest finished jobs, at most {@code perTarget} each, oldest first per target. */
+    public List<JobOutcome> recentOutcomes(int perTarget) {
+        return jobs.recentOutcomes(perTarget);
+    }
+
+    /** When each target's newest backup whose verification passed was verified, by target id. */
+    public java.util.Map<String, java.time.Instant> lastPassed() {
+        return jobs.lastPassed();
+    }
+
     public Optional<Job> find(UUID jobId) {
         return jobs.find(jobId);
     }

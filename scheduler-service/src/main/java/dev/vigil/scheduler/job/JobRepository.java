@@ -151,6 +151,31 @@ class JobRepository {
     private record Listed(Job job, JobPage.Position position) {
     }
 
+    /** Each target's newest finished jobs, at most {@code perTarget} each, oldest first per target (for trends). */
+    List<JobOutcome> recentOutcomes(int perTarget) {
+        return jdbc.sql("""
+                select target_id, job_id, status, coalesce(verified_at, failed_at) as finished_at, (artifact ->> 'sizeBytes')::bigint as size_bytes,
+                  (verification ->> 'restoreMillis')::bigint as restore_millis, verification ->> 'verdict' as verdict
+                from (select j.*, row_number() over (partition by target_id order by listed_at desc, job_id desc) as newest
+                      from jobs j where status in ('VERIFIED', 'FAILED', 'INCONCLUSIVE')) finished
+                where newest <= ? order by target_id, listed_at, job_id""")
+                .param(perTarget)
+                .query((rs, n) -> new JobOutcome(rs.getString("target_id"), rs.getObject("job_id", UUID.class), JobStatus.valueOf(rs.getString("status")),
+                        rs.getTimestamp("finished_at") == null ? null : rs.getTimestamp("finished_at").toInstant(), (Long) rs.getObject("size_bytes"),
+                        (Long) rs.getObject("restore_millis"), rs.getString("verdict")))
+                .list();
+    }
+
+    /** When each target's newest backup whose verification passed was verified. */
+    Map<String, Instant> lastPassed() {
+        Map<String, Instant> last = new java.util.HashMap<>();
+        jdbc.sql("select target_id, max(verified_at) as at from jobs where verification ->> 'verdict' = 'PASSED' group by target_id")
+                .query(rs -> {
+                    last.put(rs.getString("target_id"), rs.getTimestamp("at").toInstant());
+                });
+        return last;
+    }
+
     /** Adds {@code column in (?, …)} for the enum values' names; column is one of this class's own, never input. */
     private static void in(StringBuilder sql, List<Object> params, String column, Set<? extends Enum<?>> values) {
         if (!values.isEmpty()) {

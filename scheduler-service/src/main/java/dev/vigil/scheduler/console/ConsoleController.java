@@ -1,0 +1,43 @@
+package dev.vigil.scheduler.console;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * Serves the operations page (static, shipped in the jar: no CDN; it reads and changes everything
+ * through the API) and its sign-in form (a plain HTML form with the CSRF token, usable without
+ * JavaScript and from the keyboard).
+ */
+@Controller
+class ConsoleController {
+
+    @GetMapping({"/admin", "/admin/", ConsoleSignIn.PAGE})
+    String page() {
+        return "forward:/admin/operations.html";
+    }
+
+    @GetMapping(value = "/login", produces = MediaType.TEXT_HTML_VALUE)
+    @ResponseBody
+    String login(HttpServletRequest request) {
+        CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        String notice = request.getParameter("error") != null ? "<p class=\"error\" role=\"alert\">Wrong username or password.</p>"
+                : request.getParameter("logout") != null ? "<p role=\"status\">Signed out.</p>" : "";
+        return """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>Sign in to Vigil</title><link rel="stylesheet" href="/admin/operations.css"></head>
+                <body><main class="signin"><section><h1>Sign in to Vigil</h1>%s
+                <form method="post" action="/login">
+                <label>Username <input name="username" id="username" autocomplete="username" required autofocus></label>
+                <label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
+                <input type="hidden" name="%s" value="%s">
+                <button type="submit" id="signin">Sign in</button>
+                </form></section></main></body></html>
+                """.formatted(notice, HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken()));
+    }
+}
