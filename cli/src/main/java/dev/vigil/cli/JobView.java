@@ -59,9 +59,13 @@ final class JobView {
         return lines;
     }
 
-    /** Per table, the rows the dump held against the rows the restore found; a missing or different count is marked. */
+    /** Per table of {@code result}'s {@code tables}, the rows the dump held against the rows the restore found. */
     static List<String> tableChecks(JsonNode result) {
-        List<JsonNode> tables = Json.list(result, "tables");
+        return tableChecks(Json.list(result, "tables"));
+    }
+
+    /** Per table, the rows the dump held against the rows the restore found; a missing or different count is marked. */
+    static List<String> tableChecks(List<JsonNode> tables) {
         if (tables.isEmpty()) {
             return List.of();
         }

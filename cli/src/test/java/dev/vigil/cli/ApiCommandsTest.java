@@ -320,14 +320,16 @@ class ApiCommandsTest {
         scheduler.on("POST /api/v1/targets/demo/restores", new FakeScheduler.Answer(202, """
                 {"restoreId":"a1d4e7f0-2b3c-4d5e-8f60-718293a4b5c6","targetId":"demo","status":"REQUESTED"}""",
                 java.util.Map.of("Location", "/api/v1/restores/a1d4e7f0-2b3c-4d5e-8f60-718293a4b5c6", "Content-Type", "application/json")));
+        // As the scheduler answers: tables and schemas as asked, tableChecks the counts.
         String restore = """
                 {"restoreId":"a1d4e7f0-2b3c-4d5e-8f60-718293a4b5c6","targetId":"demo","jobId":"%s","server":"staging","database":"demo_copy",
-                 "status":"%s","refused":null,"differences":[],"tables":%s,"restoreMillis":%s,"environmentProblems":[],
-                 "requestedBy":"admin","requestedAt":"2026-11-21T06:00:00Z","completedAt":%s}""";
+                 "clean":true,"schemas":["audit"],"tables":["shop.orders","shop.customers"],"requestedBy":"admin","requestedAt":"2026-11-21T06:00:00Z",
+                 "status":"%s","completedAt":%s,"refused":null,"differences":[],"tableChecks":%s,"restoreMillis":%s,"environmentProblems":[],
+                 "traceId":"0af7651916cd43dd8448eb211c80319c"}""";
         scheduler.on("GET /api/v1/restores/a1d4e7f0-2b3c-4d5e-8f60-718293a4b5c6",
-                FakeScheduler.Answer.json(200, restore.formatted(JOB_ID, "REQUESTED", "[]", "null", "null")),
-                FakeScheduler.Answer.json(200, restore.formatted(JOB_ID, "PASSED",
-                        "[{\"schema\":\"shop\",\"table\":\"orders\",\"expectedRows\":5000,\"foundRows\":5000}]", "850", "\"2026-11-21T06:00:02Z\"")));
+                FakeScheduler.Answer.json(200, restore.formatted(JOB_ID, "REQUESTED", "null", "null", "null")),
+                FakeScheduler.Answer.json(200, restore.formatted(JOB_ID, "PASSED", "\"2026-11-21T06:00:02Z\"",
+                        "[{\"schema\":\"shop\",\"table\":\"orders\",\"expectedRows\":5000,\"foundRows\":5000}]", "850")));
 
         Cli.Result result = cli.run("restore", "demo", "--into", "demo_copy", "--backup", JOB_ID, "--server", "staging",
                 "--tables", "shop.orders,shop.customers", "--schemas", "audit", "--clean", "--wait");
@@ -337,8 +339,10 @@ class ApiCommandsTest {
                 {"jobId":"%s","server":"staging","database":"demo_copy","tables":["shop.orders","shop.customers"],"schemas":["audit"],"clean":true}"""
                 .formatted(JOB_ID));
         assertThat(result.out()).contains("restore    a1d4e7f0-2b3c-4d5e-8f60-718293a4b5c6",
-                "into       database demo_copy on server staging", "status     PASSED", "completed  2026-11-21 06:00:02, restored in 850 ms",
-                "  shop.orders      5000   5000");
+                "into       database demo_copy on server staging, dropped and created again",
+                "only       schema audit, table shop.orders, table shop.customers", "status     PASSED",
+                "completed  2026-11-21 06:00:02, restored in 850 ms", "trace id   0af7651916cd43dd8448eb211c80319c",
+                "tables     1\n  TABLE        EXPECTED  FOUND\n  shop.orders      5000   5000");
         assertThat(result.err()).contains("restore a1d4e7f0-2b3c-4d5e-8f60-718293a4b5c6: REQUESTED, waiting for the verifier");
     }
 
