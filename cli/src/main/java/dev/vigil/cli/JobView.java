@@ -83,14 +83,18 @@ final class JobView {
         return lines;
     }
 
-    /** A heading and one "- item" line each; nothing when there are none. */
+    /** A heading and one "- item" each, an item's further lines (pg_restore's messages) indented under it; nothing when there are none. */
     static List<String> bullets(String heading, List<String> items) {
         if (items.isEmpty()) {
             return List.of();
         }
         List<String> lines = new ArrayList<>();
         lines.add(heading);
-        items.forEach(item -> lines.add("  - " + item));
+        for (String item : items) {
+            List<String> itemLines = item.strip().lines().toList();
+            lines.add("  - " + (itemLines.isEmpty() ? "" : itemLines.getFirst()));
+            itemLines.stream().skip(1).map(line -> ("    " + line).stripTrailing()).forEach(lines::add);
+        }
         return lines;
     }
 

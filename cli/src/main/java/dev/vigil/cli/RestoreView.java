@@ -33,7 +33,8 @@ final class RestoreView {
         }
         if (Json.has(restore, "completedAt")) {
             lines.add("completed  " + Text.dateTime(Json.text(restore, "completedAt"), zone)
-                    + (Json.has(restore, "restoreMillis") ? ", restored in " + Json.number(restore, "restoreMillis") + " ms" : ""));
+                    + (Json.number(restore, "restoreMillis") != null && Json.number(restore, "restoreMillis") > 0
+                            ? ", restored in " + Json.number(restore, "restoreMillis") + " ms" : ""));
         }
         if (Json.has(restore, "refused")) {
             lines.add("refused    " + Json.text(restore, "refused"));

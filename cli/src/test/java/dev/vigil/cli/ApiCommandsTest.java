@@ -116,7 +116,8 @@ class ApiCommandsTest {
     @CsvSource({"FAILED, FAILED, 1", "INCONCLUSIVE, INCONCLUSIVE, 3"})
     void backupWaitExitsWithTheStatusOfTheVerdict(String verdict, String status, int exit) {
         scheduler.on("POST /api/v1/targets/demo/backups", 202, "{\"jobId\":\"" + JOB_ID + "\",\"targetId\":\"demo\",\"status\":\"REQUESTED\"}");
-        scheduler.on(JOB_PATH, 200, verified(verdict, status, verdict.equals("FAILED") ? "\"shop.orders: 5000 rows dumped, 4999 restored\"" : "",
+        scheduler.on(JOB_PATH, 200, verified(verdict, status, verdict.equals("FAILED")
+                ? "\"shop.orders: 5000 rows dumped, 4999 restored\", \"pg_restore reported errors: pg_restore: error: one\\nCommand was: COPY x\\n\"" : "",
                 verdict.equals("INCONCLUSIVE") ? "\"the verification server lacks the extension postgis; install it there\"" : "", 4999L));
 
         Cli.Result result = cli.run("backup", "demo", "--wait");
@@ -124,7 +125,8 @@ class ApiCommandsTest {
         assertThat(result.exit()).as(result.toString()).isEqualTo(exit);
         assertThat(result.out()).contains("status     " + status);
         if (verdict.equals("FAILED")) {
-            assertThat(result.out()).contains("  shop.orders         5000   4999  differs", "differences\n  - shop.orders: 5000 rows dumped, 4999 restored");
+            assertThat(result.out()).contains("  shop.orders         5000   4999  differs", "differences\n  - shop.orders: 5000 rows dumped, 4999 restored\n"
+                    + "  - pg_restore reported errors: pg_restore: error: one\n    Command was: COPY x\n");
         } else {
             assertThat(result.out()).contains("environment problems\n  - the verification server lacks the extension postgis; install it there");
         }
@@ -352,14 +354,15 @@ class ApiCommandsTest {
         scheduler.on("GET /api/v1/restores/r-1", 200, """
                 {"restoreId":"r-1","targetId":"demo","database":"billing","status":"FAILED",
                  "refused":"target demo may not be restored into database billing on the verification server","differences":[],"tables":[],
-                 "environmentProblems":[],"requestedBy":"admin","requestedAt":"2026-11-21T06:00:00Z","completedAt":"2026-11-21T06:00:00Z"}""");
+                 "restoreMillis":0,"environmentProblems":[],"requestedBy":"admin","requestedAt":"2026-11-21T06:00:00Z",
+                 "completedAt":"2026-11-21T06:00:00Z"}""");
 
         Cli.Result result = cli.run("restore", "demo", "--into", "billing", "--wait");
 
         assertThat(result.exit()).as(result.toString()).isEqualTo(1);
         assertThat(scheduler.requests.getFirst().body()).isEqualTo("{\"database\":\"billing\",\"clean\":false}");
         assertThat(result.out()).contains("target     demo, backup (the newest verified)", "into       database billing on the verification server",
-                "refused    target demo may not be restored into database billing on the verification server");
+                "completed  2026-11-21 06:00:00\n", "refused    target demo may not be restored into database billing on the verification server");
         assertThat(cli.run("restore-status", "r-1").exit()).isEqualTo(1);
     }
 
