@@ -65,6 +65,12 @@ final class AgeFile {
         return SegmentedStreams.sealing(out, payload(Hkdf.sha256(fileKey, nonce, bytes("payload"), 32)));
     }
 
+    /** Whether {@code head} begins with an age file's version line. */
+    static boolean startsAgeFile(byte[] head) {
+        byte[] line = (VERSION + "\n").getBytes(StandardCharsets.US_ASCII);
+        return head.length >= line.length && Arrays.equals(Arrays.copyOf(head, line.length), line);
+    }
+
     /**
      * Decrypts an age file with the identity the event's key id names. A file that is not age, is
      * not encrypted to that identity, or whose header or payload is changed or cut short is damage.

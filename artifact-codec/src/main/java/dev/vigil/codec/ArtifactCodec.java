@@ -32,6 +32,36 @@ public final class ArtifactCodec {
     }
 
     /**
+     * How a stored artifact is encrypted, as its first bytes say, for a reader that has no event
+     * describing it (the {@code vigil decode} command line).
+     */
+    public sealed interface Envelope {
+
+        /** Encrypted by Vigil ({@link SegmentedAesGcm}) under the key its header names. */
+        record Keyed(String keyId) implements Envelope {
+        }
+
+        /** An age file; which recipient it is encrypted to shows only when an identity opens it. */
+        record Age() implements Envelope {
+        }
+
+        /** Not encrypted: compressed, or pg_dump's output itself. */
+        record Clear() implements Envelope {
+        }
+    }
+
+    /** The number of first bytes {@link #envelope} needs to tell them apart. */
+    public static final int ENVELOPE_HEAD = 4 + 2 + 255;
+
+    /** How the artifact that starts with {@code head} (its first {@link #ENVELOPE_HEAD} bytes, or all of a shorter one) is encrypted. */
+    public static Envelope envelope(byte[] head) {
+        if (AgeFile.startsAgeFile(head)) {
+            return new Envelope.Age();
+        }
+        return SegmentedAesGcm.keyIdIn(head).<Envelope>map(Envelope.Keyed::new).orElseGet(Envelope.Clear::new);
+    }
+
+    /**
      * @param encryption null for no encryption
      * @param workers    zstd worker threads, 0 for none
      */

@@ -40,6 +40,20 @@ public enum Compression {
                 .orElseThrow(() -> new IllegalArgumentException("unknown compression '" + name + "'; use zstd, gzip or none"));
     }
 
+    /**
+     * The compression whose frame {@code head} (an artifact's first bytes after decryption) begins
+     * with: zstd's or gzip's magic number, else none.
+     */
+    public static Compression sniff(byte[] head) {
+        if (head.length >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) {
+            return ZSTD;
+        }
+        if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return GZIP;
+        }
+        return NONE;
+    }
+
     /** Checks a level for this compression, with a message that says the range. */
     public int checkLevel(int level) {
         if (this != NONE && (level < minLevel || level > maxLevel)) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -87,6 +88,19 @@ public final class SegmentedAesGcm {
         }
         SecretKey key = keyring.key(keyId).orElseThrow(() -> new UnknownKeyException(keyId, keyring.ids()));
         return SegmentedStreams.opening(in, segments(format == FORMAT_2 ? derive(key, salt) : key, header(format, keyId, salt, prefix), prefix));
+    }
+
+    /** The key id in the header {@code head} begins with; empty when it does not begin with this format's header. */
+    static Optional<String> keyIdIn(byte[] head) {
+        if (head.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)
+                || head[MAGIC.length] != FORMAT_1 && head[MAGIC.length] != FORMAT_2) {
+            return Optional.empty();
+        }
+        int length = Byte.toUnsignedInt(head[MAGIC.length + 1]);
+        if (head.length < MAGIC.length + 2 + length) {
+            return Optional.empty();
+        }
+        return Optional.of(new String(head, MAGIC.length + 2, length, StandardCharsets.UTF_8));
     }
 
     /** The artifact's own key: Tink's HKDF-SHA256 key derivation, the salt random per artifact. */

@@ -202,6 +202,30 @@ class ArtifactCodecTest {
     }
 
     @Test
+    void theFirstBytesOfAnArtifactSayHowItIsWrappedWithoutAnEvent() throws IOException {
+        byte[] plain = pgDumpLike(10_000);
+        ArtifactCodec.Encryption age = AgeRecipient.of(AgeFile.x25519(bytes(32, 9), AgeFile.BASEPOINT));
+        ByteArrayOutputStream toAge = new ByteArrayOutputStream();
+        try (OutputStream out = ArtifactCodec.encoder(toAge, Compression.GZIP, 6, 0, age)) {
+            out.write(plain);
+        }
+
+        assertThat(ArtifactCodec.envelope(head(encode(plain, Compression.ZSTD, "2026-b")))).isEqualTo(new ArtifactCodec.Envelope.Keyed("2026-b"));
+        assertThat(ArtifactCodec.envelope(head(toAge.toByteArray()))).isEqualTo(new ArtifactCodec.Envelope.Age());
+        assertThat(ArtifactCodec.envelope(head(encode(plain, Compression.ZSTD, null)))).isEqualTo(new ArtifactCodec.Envelope.Clear());
+        assertThat(ArtifactCodec.envelope(new byte[0])).isEqualTo(new ArtifactCodec.Envelope.Clear());
+        assertThat(ArtifactCodec.envelope("VGLE".getBytes())).as("a header cut short").isEqualTo(new ArtifactCodec.Envelope.Clear());
+        assertThat(Compression.sniff(encode(plain, Compression.ZSTD, null))).isEqualTo(Compression.ZSTD);
+        assertThat(Compression.sniff(encode(plain, Compression.GZIP, null))).isEqualTo(Compression.GZIP);
+        assertThat(Compression.sniff(plain)).isEqualTo(Compression.NONE);
+        assertThat(Compression.sniff(new byte[1])).isEqualTo(Compression.NONE);
+    }
+
+    private static byte[] head(byte[] artifact) {
+        return Arrays.copyOf(artifact, Math.min(artifact.length, ArtifactCodec.ENVELOPE_HEAD));
+    }
+
+    @Test
     void compressionNamesAndLevelsAreChecked() {
         assertThat(Compression.of(null)).isEqualTo(Compression.NONE);
         assertThat(Compression.of("ZSTD")).isEqualTo(Compression.ZSTD);
