@@ -115,6 +115,7 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
                     "--vigil.scheduler.targets-file=" + settings.targetsFile(),
+                    // Given once: a setting given twice on the command line reaches Spring as both values joined by a comma.
                     "--vigil.scheduler.bootstrap-token-file=" + adminTokenFile(settings),
                     "--vigil.scheduler.bootstrap-password-file=" + adminPasswordFile(settings),
                     "--vigil.scheduler.storage-url=http://localhost:" + ((WebServerApplicationContext) storage).getWebServer().getPort()))));
@@ -187,7 +188,11 @@ public final class EmbeddedStack implements AutoCloseable {
         args.add("--spring.main.banner-mode=off");
         // The embedded stack answers on loopback: Prometheus scraping stays open as on a trusted network; the rest needs a token.
         args.add("--vigil.security.open-metrics=true");
-        settings.extra().forEach((key, value) -> args.add("--" + key + "=" + value));
+        settings.extra().forEach((key, value) -> {
+            if (!key.startsWith("vigil.scheduler.bootstrap-")) {
+                args.add("--" + key + "=" + value);
+            }
+        });
         args.addAll(own);
         // The broker password as a property source of its own, ahead of the settings files, not as an argument.
         Map<String, Object> secrets = Map.of("vigil.kafka.password", settings.kafkaPassword().apply(name));

@@ -1,0 +1,173 @@
+package dev.vigil.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.dev.EmbeddedStack;
+import dev.vigil.local.DemoDatabase;
+import dev.vigil.local.FreePorts;
+import dev.vigil.local.LocalKafka;
+import dev.vigil.local.LocalPostgres;
+import dev.vigil.local.LocalS3;
+import dev.vigil.local.ServiceTestSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operations page in a real headless Chromium against the whole stack, as an operator uses it:
+ * sign in, start a backup with a note, watch its bar move until VERIFIED, open it from the keyboard;
+ * a viewer sees no button that changes anything, and the API refuses them anyway.
+ */
+class OperationsPageBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static EmbeddedStack stack;
+    private WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(CHROMIUM).as("Chromium (Debian: apt-get install -y chromium chromium-driver; .ci/run installs it)").exists();
+        assertThat(CHROMEDRIVER).as("chromedriver (Debian: apt-get install -y chromium-driver)").exists();
+        LocalPostgres postgres = LocalPostgres.shared();
+        ServiceTestSettings.s3Credentials();
+        postgres.createDatabase("vigil_page");
+        DemoDatabase.load(postgres, "shop_page");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path targets = Files.writeString(tmp.resolve("page-targets.yml"), """
+                targets:
+                  - id: shop
+                    host: 127.0.0.1
+                    port: %d
+                    database: shop_page
+                    username: postgres
+                """.formatted(postgres.port()));
+        stack = EmbeddedStack.start(new EmbeddedStack.Settings(LocalKafka.shared().bootstrapServers(), LocalKafka.shared()::password,
+                postgres.jdbcUrl("vigil_page"), LocalPostgres.SUPERUSER, LocalS3.shared().endpoint(), "page-backups", tmp.resolve("page-staging"),
+                tmp.resolve("page-verify"), postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, FreePorts.next(),
+                Map.of("vigil.storage.object-lock-mode", "OFF")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100");
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void anOperatorSignsInStartsABackupWithANoteAndWatchsItsBarMoveUntilVerified() throws Exception {
+        signIn("admin", Files.readString(stack.adminPasswordFile()).strip());
+        WebElement newBackup = waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-action=backup][data-target=shop]")));
+
+        newBackup.click();
+        WebElement note = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("backup-note")));
+        note.sendKeys("before the billing migration");
+        browser.findElement(By.id("backup-start")).click();
+
+        WebElement row = waitFor().until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//table[@id='jobs']//tr[td[@class='note' and text()='before the billing migration']]")));
+        String jobId = row.getAttribute("data-job");
+        Set<String> seen = new LinkedHashSet<>();
+        String status = "";
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            WebElement current = browser.findElement(By.cssSelector("tr[data-job='" + jobId + "']"));
+            status = current.findElement(By.cssSelector("td.status")).getText();
+            seen.add(status + " " + current.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"));
+            if (List.of("VERIFIED", "FAILED", "INCONCLUSIVE").contains(status)) {
+                break;
+            }
+            Thread.sleep(150);
+        }
+        assertThat(status).as("seen: %s", seen).isEqualTo("VERIFIED");
+        assertThat(seen).as("the bar moved without reloading the page").hasSizeGreaterThan(1).last().asString().startsWith("VERIFIED 100");
+
+        WebElement verified = browser.findElement(By.cssSelector("tr[data-job='" + jobId + "']"));
+        verified.sendKeys(Keys.ENTER);
+        WebElement details = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("job-body")));
+        waitFor().until(ExpectedConditions.textToBePresentInElement(details, "Verdict PASSED"));
+        assertThat(details.getText()).contains("before the billing migration").contains("shop.customers").contains("Trace id");
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#targets tr[data-target=shop]"), "PASSED"));
+
+        Path screenshot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(screenshot, Path.of("target", "operations-page.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aViewerSeesNoButtonThatChangesAnythingAndTheApiRefusesThemAnyway() throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + stack.schedulerPort() + "/api/v1/users"))
+                .header("Authorization", "Bearer " + stack.adminToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\": \"vera\", \"password\": \"a viewer's long password\", \"role\": \"VIEWER\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isIn(201, 409);
+
+        signIn("vera", "a viewer's long password");
+        waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#targets tr[data-target=shop]")));
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "vera (viewer)"));
+
+        assertThat(browser.findElements(By.cssSelector("button[data-action=backup], button[data-action=restore]"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("button[data-action=retention]"))).isNotEmpty();
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const csrf = decodeURIComponent((document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN=')) || '=').split('=')[1]);
+                fetch('/api/v1/targets/shop/backups', {method: 'POST', headers: {'X-XSRF-TOKEN': csrf, 'Content-Type': 'application/json'}, body: '{}'})
+                  .then((r) => done(r.status), (e) => done(String(e)));""");
+        assertThat(status).isEqualTo(403L);
+    }
+
+    private void signIn(String username, String password) {
+        browser.get("http://localhost:" + stack.schedulerPort() + "/admin/operations");
+        waitFor().until(ExpectedConditions.urlContains("/login"));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("signin")).click();
+        waitFor().until(ExpectedConditions.urlContains("/admin/operations"));
+    }
+
+    private WebDriverWait waitFor() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+}
