@@ -91,7 +91,7 @@ class ConsoleTest {
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/login?error"));
 
         HttpResponse<String> signedIn = browser.signIn("admin", Files.readString(DIR.resolve("admin-password")).strip());
-        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/admin/operations"));
+        assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/admin/operations"));
         HttpResponse<String> shown = browser.get("/admin/operations");
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(shown.body()).contains("<title>Vigil operations</title>").doesNotContain("https://");

@@ -30,7 +30,7 @@ class ConsoleController {
         return """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Sign in to Vigil</title><link rel="stylesheet" href="/admin/operations.css"></head>
+                <title>Sign in to Vigil</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/operations.css"></head>
                 <body><main class="signin"><section><h1>Sign in to Vigil</h1>%s
                 <form method="post" action="/login">
                 <label>Username <input name="username" id="username" autocomplete="username" required autofocus></label>

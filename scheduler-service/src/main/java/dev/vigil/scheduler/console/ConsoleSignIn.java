@@ -65,7 +65,8 @@ class ConsoleSignIn implements BrowserSignIn {
                         chain.doFilter(request, response);
                     }
                 }, CsrfFilter.class)
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl(PAGE, false).permitAll())
+                // Always on to the page: the request a browser made before signing in may have been its favicon.
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl(PAGE, true).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll());
     }
 }
