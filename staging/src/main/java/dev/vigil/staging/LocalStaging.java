@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,9 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Staging in a directory: {@code <dir>/<targetId>/<jobId>.<ext>}, written as {@code .partial} and
@@ -130,6 +134,35 @@ final class LocalStaging implements Staging {
             Files.deleteIfExists(file.get().resolveSibling(Staging.catalogName(created.jobId())));
             Files.deleteIfExists(file.get().resolveSibling(Staging.descriptorName(created.jobId())));
         }
+    }
+
+    @Override
+    public Probe probe() throws IOException {
+        Path probe = directory.resolve(Staging.PROBE_PREFIX + UUID.randomUUID());
+        try {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+            }
+            writePrivate(probe, "vigil dry run probe\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException("could not write a probe file into the staging directory " + directory + " (" + describe(e)
+                    + "); make it a directory this service's user may write to, or set vigil.staging.dir to one", e);
+        }
+        try {
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IOException("wrote the probe file " + probe + " but could not remove it (" + describe(e) + "); remove it by hand", e);
+        }
+        return new Probe(directory.toUri().toString(), OptionalLong.of(Files.getFileStore(directory).getUsableSpace()));
+    }
+
+    /** An I/O error as an operator reads it: what happened, and to which file (NIO's message is often only the path). */
+    private static String describe(IOException e) {
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            message = ": " + (f.getFile() == null ? "" : f.getFile() + ": ") + f.getReason();
+        }
+        return e.getClass().getSimpleName() + message;
     }
 
     /** The file the event's {@code file:} URI names, if it is where this directory stages the event's job. */

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -149,6 +151,24 @@ final class S3Staging implements Staging, AutoCloseable {
         } catch (SdkException e) {
             throw new IOException("could not remove " + created.stagingUri() + " from the staging bucket: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Probe probe() throws IOException {
+        String key = prefix + Staging.PROBE_PREFIX + UUID.randomUUID();
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType("text/plain"), RequestBody.fromString("vigil dry run probe\n"));
+        } catch (SdkException e) {
+            throw new IOException("could not write a probe object to the staging bucket s3://" + bucket + "/" + prefix + ": " + e.getMessage()
+                    + " Check that the bucket exists on vigil.staging.endpoint and that this service's credentials may write to it", e);
+        }
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw new IOException("wrote the probe object s3://" + bucket + "/" + key + " but could not remove it: " + e.getMessage()
+                    + " Staging needs delete rights too (the storage service removes what it stored); remove the probe by hand", e);
+        }
+        return new Probe("s3://" + bucket + "/" + prefix, OptionalLong.empty());
     }
 
     /** The key the event's {@code s3://} URI names, if it is where this bucket stages the event's job. */

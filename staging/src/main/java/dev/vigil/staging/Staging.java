@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where finished artifacts wait between the dump worker, which writes them, and the storage service,
@@ -52,6 +53,28 @@ public interface Staging {
 
     /** Removes the staged artifact, its catalog and its descriptor, if they exist; an event naming another place removes nothing. */
     void remove(ArtifactCreated created) throws IOException;
+
+    /**
+     * Writes a small probe object where artifacts go and removes it again, for a dry run: proves this
+     * process may write to the staging area, and leaves nothing a reader could take for an artifact
+     * (the probe is named outside every target's folder). A missing staging directory is created,
+     * as the first dump would.
+     *
+     * @throws IOException naming the directory or bucket and what failed, writing or removing
+     */
+    Probe probe() throws IOException;
+
+    /**
+     * What a {@link #probe} found.
+     *
+     * @param location    where the probe was written and removed ({@code file:} or {@code s3://} URI)
+     * @param usableBytes the space left for artifacts, where the staging area can tell (a directory); empty for a bucket
+     */
+    record Probe(String location, OptionalLong usableBytes) {
+    }
+
+    /** The prefix of a probe's name: a dot-file, never a target's folder (target ids start with a letter or digit). */
+    String PROBE_PREFIX = ".vigil-probe-";
 
     /** One artifact being written. Closing it without a commit removes what was written. */
     interface Write extends AutoCloseable {

@@ -1,6 +1,7 @@
 package dev.vigil.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.JobId;
@@ -11,6 +12,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +52,25 @@ class LocalStagingTest extends StagingContractTest {
         assertThat(mode(folder)).isEqualTo("rwx------");
     }
 
+    @Test
+    void aProbeReportsTheFreeSpaceOfTheStagingDirectory() throws Exception {
+        Staging.Probe probe = staging().probe();
+
+        assertThat(probe.location()).isEqualTo(tmp.resolve("staging").toUri().toString());
+        assertThat(probe.usableBytes()).isPresent();
+        assertThat(probe.usableBytes().getAsLong()).isPositive();
+    }
+
+    @Test
+    void aStagingDirectoryThatCannotBeMadeFailsTheProbeNamingIt() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        Staging staging = new LocalStaging(file.resolve("staging"));
+
+        assertThatThrownBy(staging::probe).isInstanceOf(IOException.class)
+                .hasMessageContaining("staging directory " + file.resolve("staging"))
+                .hasMessageContaining("vigil.staging.dir");
+    }
+
     private static String mode(Path path) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
@@ -56,6 +78,17 @@ class LocalStagingTest extends StagingContractTest {
     @Override
     Staging staging() {
         return new LocalStaging(tmp.resolve("staging"));
+    }
+
+    @Override
+    List<String> contents() throws IOException {
+        Path dir = tmp.resolve("staging");
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> !f.equals(dir)).map(Path::toString).toList();
+        }
     }
 
     @Override

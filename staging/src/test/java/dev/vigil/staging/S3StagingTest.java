@@ -1,13 +1,19 @@
 package dev.vigil.staging;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.vigil.contracts.TargetId;
 import dev.vigil.local.LocalS3;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** S3 staging against a real S3 API endpoint (S3Proxy); the backups bucket is a second bucket on the same endpoint. */
 class S3StagingTest extends StagingContractTest {
@@ -26,6 +32,20 @@ class S3StagingTest extends StagingContractTest {
         S3.createBucket(b -> b.bucket(bucket));
         S3.createBucket(b -> b.bucket(backups));
         return new S3Staging(S3, bucket, "staging", 5 * 1024 * 1024, tmp);
+    }
+
+    @Override
+    List<String> contents() {
+        return S3.listObjectsV2(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+    }
+
+    @Test
+    void aMissingBucketFailsTheProbeNamingIt() {
+        Staging staging = new S3Staging(S3, "no-such-bucket-" + UUID.randomUUID(), "staging", 5 * 1024 * 1024, tmp);
+
+        assertThatThrownBy(staging::probe).isInstanceOf(IOException.class)
+                .hasMessageContaining("staging bucket s3://no-such-bucket-")
+                .hasMessageContaining("Check that the bucket exists");
     }
 
     @Override

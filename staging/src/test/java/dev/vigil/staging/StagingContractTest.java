@@ -38,6 +38,9 @@ abstract class StagingContractTest {
     /** The URI the backend would give a staged object with this name in the target's folder. */
     abstract String uriOf(TargetId target, String name);
 
+    /** Every file or object in the staging area, looked at directly. */
+    abstract List<String> contents() throws Exception;
+
     /** Puts bytes at a place the backend reaches, outside staging's layout for the job, and answers its URI. */
     abstract String elsewhere(String name, byte[] bytes) throws Exception;
 
@@ -176,5 +179,15 @@ abstract class StagingContractTest {
         assertThatThrownBy(() -> staging.read(created)).isInstanceOf(StagingUnusableException.class);
         Optional<ArtifactCreated> none = staging.find(TARGET, created.jobId());
         assertThat(none).isEmpty();
+    }
+
+    @Test
+    void aProbeWritesToTheStagingAreaAndLeavesNothingBehind() throws Exception {
+        Staging staging = staging();
+
+        Staging.Probe probe = staging.probe();
+
+        assertThat(probe.location()).isNotBlank();
+        assertThat(contents()).as("what the probe left").isEmpty();
     }
 }
