@@ -24,13 +24,20 @@ public final class RowCounts {
         }
     }
 
+    /**
+     * The relations pg_dump dumps, as a condition on {@code c} (pg_class) and {@code n} (its
+     * pg_namespace): outside the system schemas, not owned by an extension. Ends with a line break.
+     */
+    public static final String DUMPED_RELATION = """
+            n.nspname not in ('pg_catalog', 'information_schema')
+              and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+              and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+            """;
+
     private static final String DUMPED_TABLES = """
             select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where c.relkind = 'r'
-              and n.nspname not in ('pg_catalog', 'information_schema')
-              and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
-              and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-            order by 1, 2""";
+              and %s order by 1, 2""".formatted(DUMPED_RELATION);
 
     private RowCounts() {
     }

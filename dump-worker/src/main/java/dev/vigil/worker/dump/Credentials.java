@@ -2,6 +2,7 @@ package dev.vigil.worker.dump;
 
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.FailureClass;
+import dev.vigil.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
  * variable, else the named file, else {@code PGPASSWORD}, else none (libpq then reads {@code .pgpass}).
  * The password goes only into a JDBC property and a passfile only this process may read, which
  * pg_dump is pointed at ({@code PGPASSFILE}); never into an argument list, an event or a log.
+ * Immutable, thread-safe.
  */
-final class Credentials {
+public final class Credentials {
 
     private final Map<String, String> environment;
     private final Pattern allowedVariables;
@@ -32,7 +34,13 @@ final class Credentials {
         this.passwordDir = passwordDir;
     }
 
-    Optional<String> password(Connection connection) throws DumpFailure {
+    /** The worker's credentials: its own environment, limited by {@code vigil.worker.password-env-pattern} and {@code password-dir}. */
+    public static Credentials of(WorkerProperties properties) {
+        return new Credentials(System.getenv(), Pattern.compile(properties.passwordEnvPattern()), properties.passwordDir());
+    }
+
+    /** The target's password, if it names one (else libpq's {@code .pgpass} applies); a failure says what to fix and holds no secret. */
+    public Optional<String> password(Connection connection) throws DumpFailure {
         if (connection.passwordEnv() != null) {
             if (!allowedVariables.matcher(connection.passwordEnv()).matches()) {
                 throw new DumpFailure(FailureClass.AUTHENTICATION, "the password variable " + connection.passwordEnv() + " is not one a "

@@ -38,7 +38,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -87,7 +86,7 @@ public class DumpService {
         this.publisher = publisher;
         this.properties = properties;
         this.pgDumps = pgDumps;
-        this.credentials = new Credentials(System.getenv(), Pattern.compile(properties.passwordEnvPattern()), properties.passwordDir());
+        this.credentials = Credentials.of(properties);
         this.wrapping = wrapping(properties);
         this.workerId = properties.workerId() != null ? properties.workerId() : defaultWorkerId();
         log.info("dump worker {} staging in {}; {} level {}, {}; pg_dump versions available: {}", workerId, staging,
@@ -275,20 +274,31 @@ public class DumpService {
     static PgDumpProcess.Wrapping wrapping(WorkerProperties properties) {
         Compression compression = Compression.of(properties.compression());
         compression.checkLevel(properties.compressionLevel());
-        ArtifactCodec.Encryption key = null;
+        return new PgDumpProcess.Wrapping(compression, properties.compressionLevel(), Math.max(0, properties.compressionWorkers()),
+                encryption(properties));
+    }
+
+    /**
+     * What the worker encrypts every artifact with, as its settings say: a key of the keyring, an age
+     * recipient, or nothing (null).
+     *
+     * @throws IllegalArgumentException the settings contradict each other or name a key the keyring lacks, saying which
+     */
+    public static ArtifactCodec.Encryption encryption(WorkerProperties properties) {
         if (!properties.ageRecipient().isBlank()) {
             if (!properties.encryptionKeyId().isBlank()) {
                 throw new IllegalArgumentException("vigil.worker.age-recipient and vigil.worker.encryption-key-id are both set;"
                         + " an artifact is encrypted one way: set VIGIL_AGE_RECIPIENT or VIGIL_ENCRYPTION_KEY_ID, not both");
             }
-            key = AgeRecipient.parse(properties.ageRecipient());
-        } else if (!properties.encryptionKeyId().isBlank()) {
+            return AgeRecipient.parse(properties.ageRecipient());
+        }
+        if (!properties.encryptionKeyId().isBlank()) {
             Keyring keyring = Keyring.parse(properties.encryptionKeys());
-            key = new ArtifactCodec.EncryptionKey(properties.encryptionKeyId(), keyring.key(properties.encryptionKeyId()).orElseThrow(() ->
+            return new ArtifactCodec.EncryptionKey(properties.encryptionKeyId(), keyring.key(properties.encryptionKeyId()).orElseThrow(() ->
                     new IllegalArgumentException("vigil.worker.encryption-key-id is '" + properties.encryptionKeyId()
                             + "' but VIGIL_ENCRYPTION_KEYS holds no key of that id (it holds: " + keyring.ids() + ")")));
         }
-        return new PgDumpProcess.Wrapping(compression, properties.compressionLevel(), Math.max(0, properties.compressionWorkers()), key);
+        return null;
     }
 
     /** An error no classification expected (a bug, the broker gone while announcing), reported as the job's failure. */
@@ -306,7 +316,7 @@ public class DumpService {
     }
 
     /** Belt and braces: whatever a driver or pg_dump said, the password never leaves in a message. */
-    static String redact(String message, Optional<String> password) {
+    public static String redact(String message, Optional<String> password) {
         return password.filter(p -> !p.isEmpty()).map(p -> message.replace(p, "****")).orElse(message);
     }
 

@@ -22,8 +22,9 @@ import java.util.Properties;
  * A repeatable-read, read-only transaction on the source whose snapshot pg_dump shares
  * ({@code --snapshot}), so the row counts taken here describe exactly the data in the artifact even
  * while the source takes writes. Open for the whole dump; not thread-safe, except {@link #abort}.
+ * A dry run opens one too: it connects exactly as a dump would, and what it reads cannot change the source.
  */
-final class SourceSnapshot implements AutoCloseable {
+public final class SourceSnapshot implements AutoCloseable {
 
     /** How long the server may take to answer beyond the longest statement the worker runs, before the connection is given up. */
     static final Duration SOCKET_MARGIN = Duration.ofMinutes(1);
@@ -47,7 +48,7 @@ final class SourceSnapshot implements AutoCloseable {
      * waiting for any answer after {@code countTimeout} plus {@link #SOCKET_MARGIN} (a server that
      * stops answering mid-statement), while each row count may take {@code countTimeout}.
      */
-    static SourceSnapshot open(Connection target, Optional<String> password, Duration connectTimeout, Duration countTimeout) throws DumpFailure {
+    public static SourceSnapshot open(Connection target, Optional<String> password, Duration connectTimeout, Duration countTimeout) throws DumpFailure {
         Properties properties = new Properties();
         properties.setProperty("user", target.username());
         password.ifPresent(p -> properties.setProperty("password", p));
@@ -80,12 +81,34 @@ final class SourceSnapshot implements AutoCloseable {
         return snapshotId;
     }
 
-    String serverVersion() {
+    public String serverVersion() {
         return serverVersion;
     }
 
-    int serverMajor() {
+    public int serverMajor() {
         return serverMajor;
+    }
+
+    /** A query of the source's catalog, run on the snapshot's connection. */
+    @FunctionalInterface
+    public interface Query<T> {
+
+        T run(java.sql.Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code query} in this read-only transaction (the server refuses any write), bounded like a
+     * row count by {@code count-timeout}; a failure is classified as a dump's would be.
+     */
+    public <T> T read(Connection target, Query<T> query) throws DumpFailure {
+        try {
+            try (Statement statement = jdbc.createStatement()) {
+                statement.execute("set local statement_timeout = " + Math.max(1, countTimeout.toMillis()));
+            }
+            return query.run(jdbc);
+        } catch (SQLException e) {
+            throw classify(e, target);
+        }
     }
 
     /** Exact row counts of every table pg_dump dumps with {@code options}, in this snapshot (zero each for schema only). */
@@ -171,6 +194,7 @@ final class SourceSnapshot implements AutoCloseable {
         }
     }
 
+    /** Ends the transaction (rolled back: it wrote nothing) and the connection. */
     @Override
     public void close() {
         try {
