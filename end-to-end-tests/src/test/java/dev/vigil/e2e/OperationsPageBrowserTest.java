@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -113,9 +114,13 @@ class OperationsPageBrowserTest {
         String status = "";
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            WebElement current = browser.findElement(By.cssSelector("tr[data-job='" + jobId + "']"));
-            status = current.findElement(By.cssSelector("td.status")).getText();
-            seen.add(status + " " + current.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"));
+            // Read in one step in the page: the table is redrawn every second, so an element found a moment ago may be gone.
+            String shown = String.valueOf(((JavascriptExecutor) browser).executeScript("""
+                    const row = document.querySelector("tr[data-job='" + arguments[0] + "']");
+                    return row ? row.querySelector('td.status').textContent + ' ' + row.querySelector('[role=progressbar]').getAttribute('aria-valuenow') : '';""",
+                    jobId));
+            status = shown.split(" ")[0];
+            seen.add(shown);
             if (List.of("VERIFIED", "FAILED", "INCONCLUSIVE").contains(status)) {
                 break;
             }
@@ -124,8 +129,7 @@ class OperationsPageBrowserTest {
         assertThat(status).as("seen: %s", seen).isEqualTo("VERIFIED");
         assertThat(seen).as("the bar moved without reloading the page").hasSizeGreaterThan(1).last().asString().startsWith("VERIFIED 100");
 
-        WebElement verified = browser.findElement(By.cssSelector("tr[data-job='" + jobId + "']"));
-        verified.sendKeys(Keys.ENTER);
+        pressEnterOn(By.cssSelector("tr[data-job='" + jobId + "']"));
         WebElement details = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("job-body")));
         waitFor().until(ExpectedConditions.textToBePresentInElement(details, "Verdict PASSED"));
         assertThat(details.getText()).contains("before the billing migration").contains("shop.customers").contains("Trace id");
@@ -167,6 +171,20 @@ class OperationsPageBrowserTest {
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("signin")).click();
         waitFor().until(ExpectedConditions.urlContains("/admin/operations"));
+    }
+
+    /** Presses Enter on an element of the jobs table, found again if the page redrew it meanwhile. */
+    private void pressEnterOn(By row) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                browser.findElement(row).sendKeys(Keys.ENTER);
+                return;
+            } catch (StaleElementReferenceException redrawn) {
+                if (attempt == 5) {
+                    throw redrawn;
+                }
+            }
+        }
     }
 
     private WebDriverWait waitFor() {
