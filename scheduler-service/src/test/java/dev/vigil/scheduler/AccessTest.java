@@ -10,9 +10,6 @@ import dev.vigil.contracts.json.EventJson;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.ServiceTestSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -38,11 +34,14 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=scheduler-service")
 class AccessTest {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final Path ADMIN_TOKEN = Path.of(System.getProperty("java.io.tmpdir"), "access-test-" + UUID.randomUUID(), "admin-token");
 
     @LocalServerPort
     int port;
+
+    private SchedulerApi api() {
+        return new SchedulerApi(port, ADMIN_TOKEN);
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -51,18 +50,13 @@ class AccessTest {
         registry.add("vigil.scheduler.bootstrap-token-file", ADMIN_TOKEN::toString);
     }
 
-    @AfterAll
-    static void closeClient() {
-        http.close();
-    }
-
     @Test
     void theFirstStartWritesAnAdminTokenOnlyItsOwnerCanReadAndItWorks() throws Exception {
         assertThat(Files.getPosixFilePermissions(ADMIN_TOKEN)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        String admin = admin();
+        String admin = api().admin();
         assertThat(admin).startsWith("vigil_");
 
-        JsonNode me = json(send("GET", "/api/v1/me", admin, null));
+        JsonNode me = SchedulerApi.json(api().send("GET", "/api/v1/me", admin, null));
         assertThat(me.get("name").asString()).isEqualTo("admin");
         assertThat(me.get("role").asString()).isEqualTo("ADMIN");
     }
@@ -70,54 +64,54 @@ class AccessTest {
     @Test
     void anAdminCreatesTokensThatAreShownOnceListedWithoutSecretAndAnnouncedWithoutThem() throws Exception {
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.ACCESS_GRANTED)) {
-            HttpResponse<String> created = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"ci-pipeline\", \"role\": \"OPERATOR\"}");
+            HttpResponse<String> created = api().send("POST", "/api/v1/tokens", api().admin(), "{\"name\": \"ci-pipeline\", \"role\": \"OPERATOR\"}");
 
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            JsonNode body = json(created);
+            JsonNode body = SchedulerApi.json(created);
             String token = body.get("secretToken").asString();
             String tokenId = body.get("token").get("tokenId").asString();
             assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/tokens/" + tokenId);
             String secret = token.substring(token.indexOf('.') + 1);
             KafkaProbe.Seen grant = probe.await(r -> tokenId.equals(r.key()), Duration.ofSeconds(30));
             assertThat(grant.value()).contains("\"role\":\"OPERATOR\"").doesNotContain(secret);
-            HttpResponse<String> listed = send("GET", "/api/v1/tokens", admin(), null);
+            HttpResponse<String> listed = api().send("GET", "/api/v1/tokens", api().admin(), null);
             assertThat(listed.body()).contains(tokenId).contains("ci-pipeline").doesNotContain(secret);
-            assertThat(json(send("GET", "/api/v1/me", token, null)).get("role").asString()).isEqualTo("OPERATOR");
+            assertThat(SchedulerApi.json(api().send("GET", "/api/v1/me", token, null)).get("role").asString()).isEqualTo("OPERATOR");
         }
     }
 
     @Test
     void everyChangeTheSchedulerServesNeedsTheRightRoleAndAViewerOnlyReads() throws Exception {
-        String viewer = create("reader", Role.VIEWER);
-        String operator = create("starter", Role.OPERATOR);
+        String viewer = api().create("reader", Role.VIEWER);
+        String operator = api().create("starter", Role.OPERATOR);
         List<String[]> changes = List.of(new String[] {"POST", "/api/v1/targets/orders-db/backups", "OPERATOR"},
                 new String[] {"POST", "/api/v1/tokens", "ADMIN"}, new String[] {"DELETE", "/api/v1/tokens/nosuchtoken1", "ADMIN"});
 
         for (String[] change : changes) {
-            assertThat(send(change[0], change[1], null, "{}").statusCode()).as("%s %s without a token", change[0], change[1]).isEqualTo(401);
-            assertThat(send(change[0], change[1], viewer, "{}").statusCode()).as("%s %s as a viewer", change[0], change[1]).isEqualTo(403);
+            assertThat(api().send(change[0], change[1], null, "{}").statusCode()).as("%s %s without a token", change[0], change[1]).isEqualTo(401);
+            assertThat(api().send(change[0], change[1], viewer, "{}").statusCode()).as("%s %s as a viewer", change[0], change[1]).isEqualTo(403);
             if (change[2].equals("ADMIN")) {
-                assertThat(send(change[0], change[1], operator, "{}").statusCode()).as("%s %s as an operator", change[0], change[1]).isEqualTo(403);
+                assertThat(api().send(change[0], change[1], operator, "{}").statusCode()).as("%s %s as an operator", change[0], change[1]).isEqualTo(403);
             }
         }
-        assertThat(send("GET", "/api/v1/targets", null, null).statusCode()).isEqualTo(401);
-        assertThat(send("GET", "/api/v1/targets", viewer, null).statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/api/v1/tokens", viewer, null).statusCode()).as("tokens are an admin's business").isEqualTo(403);
-        assertThat(send("GET", "/api/v1/audit", viewer, null).statusCode()).isEqualTo(200);
+        assertThat(api().send("GET", "/api/v1/targets", null, null).statusCode()).isEqualTo(401);
+        assertThat(api().send("GET", "/api/v1/targets", viewer, null).statusCode()).isEqualTo(200);
+        assertThat(api().send("GET", "/api/v1/tokens", viewer, null).statusCode()).as("tokens are an admin's business").isEqualTo(403);
+        assertThat(api().send("GET", "/api/v1/audit", viewer, null).statusCode()).isEqualTo(200);
 
-        HttpResponse<String> backup = send("POST", "/api/v1/targets/orders-db/backups", operator, null);
+        HttpResponse<String> backup = api().send("POST", "/api/v1/targets/orders-db/backups", operator, null);
         assertThat(backup.statusCode()).isEqualTo(202);
-        String jobId = json(backup).get("jobId").asString();
-        assertThat(json(send("GET", "/api/v1/jobs/" + jobId, viewer, null)).get("requestedBy").asString())
+        String jobId = SchedulerApi.json(backup).get("jobId").asString();
+        assertThat(SchedulerApi.json(api().send("GET", "/api/v1/jobs/" + jobId, viewer, null)).get("requestedBy").asString())
                 .as("the job names who signed in").isEqualTo("starter");
     }
 
     @Test
     void theAuditLogHoldsEachAcceptedChangeAndEachRefusalWithWhoWhatAndOutcome() throws Exception {
-        String operator = create("auditee", Role.OPERATOR);
-        String viewer = create("auditee-viewer", Role.VIEWER);
-        send("POST", "/api/v1/targets/orders-db/backups", operator, null);
-        send("POST", "/api/v1/targets/orders-db/backups", viewer, null);
+        String operator = api().create("auditee", Role.OPERATOR);
+        String viewer = api().create("auditee-viewer", Role.VIEWER);
+        api().send("POST", "/api/v1/targets/orders-db/backups", operator, null);
+        api().send("POST", "/api/v1/targets/orders-db/backups", viewer, null);
         // Another service's record reaches the same log through the topic.
         RequestAudited elsewhere = RequestAudited.now("storage-service", "auditee", Role.ADMIN, "PUT",
                 "/api/v1/backups/" + UUID.randomUUID() + "/legal-hold", 204, 12, null);
@@ -142,64 +136,38 @@ class AccessTest {
 
     @Test
     void aRevokedTokenIsRefusedAtOnceAndItsRevocationAnnouncedAsATombstone() throws Exception {
-        HttpResponse<String> created = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"leaver\", \"role\": \"ADMIN\"}");
-        String token = json(created).get("secretToken").asString();
-        String tokenId = json(created).get("token").get("tokenId").asString();
-        assertThat(send("GET", "/api/v1/targets", token, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> created = api().send("POST", "/api/v1/tokens", api().admin(), "{\"name\": \"leaver\", \"role\": \"ADMIN\"}");
+        String token = SchedulerApi.json(created).get("secretToken").asString();
+        String tokenId = SchedulerApi.json(created).get("token").get("tokenId").asString();
+        assertThat(api().send("GET", "/api/v1/targets", token, null).statusCode()).isEqualTo(200);
 
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.ACCESS_GRANTED)) {
-            HttpResponse<String> revoked = send("DELETE", "/api/v1/tokens/" + tokenId, admin(), null);
+            HttpResponse<String> revoked = api().send("DELETE", "/api/v1/tokens/" + tokenId, api().admin(), null);
             assertThat(revoked.statusCode()).isEqualTo(200);
-            assertThat(json(revoked).get("revokedBy").asString()).isEqualTo("admin");
-            assertThat(send("GET", "/api/v1/targets", token, null).statusCode()).isEqualTo(401);
+            assertThat(SchedulerApi.json(revoked).get("revokedBy").asString()).isEqualTo("admin");
+            assertThat(api().send("GET", "/api/v1/targets", token, null).statusCode()).isEqualTo(401);
             KafkaProbe.Seen tombstone = probe.await(r -> tokenId.equals(r.key()) && r.value() == null, Duration.ofSeconds(30));
             assertThat(tombstone.value()).isNull();
         }
-        assertThat(send("DELETE", "/api/v1/tokens/unknowntoken", admin(), null).statusCode()).isEqualTo(404);
+        assertThat(api().send("DELETE", "/api/v1/tokens/unknowntoken", api().admin(), null).statusCode()).isEqualTo(404);
     }
 
     @Test
     void aBadTokenRequestSaysWhatIsWrong() throws Exception {
-        HttpResponse<String> noName = send("POST", "/api/v1/tokens", admin(), "{\"role\": \"VIEWER\"}");
-        HttpResponse<String> badRole = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"x\", \"role\": \"ROOT\"}");
-        HttpResponse<String> past = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"x\", \"role\": \"VIEWER\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}");
+        HttpResponse<String> noName = api().send("POST", "/api/v1/tokens", api().admin(), "{\"role\": \"VIEWER\"}");
+        HttpResponse<String> badRole = api().send("POST", "/api/v1/tokens", api().admin(), "{\"name\": \"x\", \"role\": \"ROOT\"}");
+        HttpResponse<String> past = api().send("POST", "/api/v1/tokens", api().admin(), "{\"name\": \"x\", \"role\": \"VIEWER\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}");
 
         assertThat(noName.statusCode()).isEqualTo(400);
-        assertThat(json(noName).get("detail").asString()).contains("give the token a name");
+        assertThat(SchedulerApi.json(noName).get("detail").asString()).contains("give the token a name");
         assertThat(badRole.statusCode()).isEqualTo(400);
-        assertThat(json(badRole).get("detail").asString()).contains("VIEWER, OPERATOR, ADMIN");
+        assertThat(SchedulerApi.json(badRole).get("detail").asString()).contains("VIEWER, OPERATOR, ADMIN");
         assertThat(past.statusCode()).isEqualTo(400);
     }
 
     private List<JsonNode> entries(String query) throws Exception {
         List<JsonNode> list = new ArrayList<>();
-        json(send("GET", "/api/v1/audit" + query, admin(), null)).get("entries").forEach(list::add);
+        SchedulerApi.json(api().send("GET", "/api/v1/audit" + query, api().admin(), null)).get("entries").forEach(list::add);
         return list;
-    }
-
-    private String create(String name, Role role) throws Exception {
-        HttpResponse<String> created = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"" + name + "\", \"role\": \"" + role + "\"}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json(created).get("secretToken").asString();
-    }
-
-    private static String admin() throws Exception {
-        return Files.readString(ADMIN_TOKEN).strip();
-    }
-
-    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        return EventJson.mapper().readTree(response.body());
     }
 }

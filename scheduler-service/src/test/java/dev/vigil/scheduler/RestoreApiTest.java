@@ -15,16 +15,11 @@ import dev.vigil.local.FreePorts;
 import dev.vigil.local.KafkaProbe;
 import dev.vigil.local.LocalKafka;
 import dev.vigil.local.ServiceTestSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,11 +37,14 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.config.name=scheduler-service")
 class RestoreApiTest {
 
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final Path ADMIN_TOKEN = Path.of(System.getProperty("java.io.tmpdir"), "restore-api-test-" + UUID.randomUUID(), "admin-token");
 
     @LocalServerPort
     int port;
+
+    private SchedulerApi api() {
+        return new SchedulerApi(port, ADMIN_TOKEN);
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -57,22 +55,17 @@ class RestoreApiTest {
         registry.add("vigil.scheduler.storage-url", () -> "http://127.0.0.1:" + FreePorts.next());
     }
 
-    @AfterAll
-    static void closeClient() {
-        http.close();
-    }
-
     @Test
     void anAdminsRestoreIsPublishedForTheVerifierAndItsAnswerSettlesItOnce() throws Exception {
         UUID backup = UUID.randomUUID();
         RestoreRequested published;
         String restoreId;
         try (KafkaProbe probe = new KafkaProbe(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_REQUESTED)) {
-            HttpResponse<String> accepted = send("POST", "/api/v1/targets/orders-db/restores", admin(), """
+            HttpResponse<String> accepted = api().send("POST", "/api/v1/targets/orders-db/restores", api().admin(), """
                     {"jobId": "%s", "database": "orders_restored", "tables": ["public.orders"], "clean": true}""".formatted(backup));
 
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-            restoreId = json(accepted).get("restoreId").asString();
+            restoreId = SchedulerApi.json(accepted).get("restoreId").asString();
             assertThat(accepted.headers().firstValue("Location")).hasValue("/api/v1/restores/" + restoreId);
             KafkaProbe.Seen seen = probe.await(r -> r.value() != null && r.value().contains(restoreId), Duration.ofSeconds(30));
             assertThat(seen.key()).isEqualTo("orders-db");
@@ -83,12 +76,12 @@ class RestoreApiTest {
         assertThat(published.tableList()).containsExactly("public.orders");
         assertThat(published.clean()).isTrue();
         assertThat(published.requestedBy()).isEqualTo("admin");
-        assertThat(json(send("GET", "/api/v1/restores/" + restoreId, admin(), null)).get("status").asString()).isEqualTo("REQUESTED");
+        assertThat(SchedulerApi.json(api().send("GET", "/api/v1/restores/" + restoreId, api().admin(), null)).get("status").asString()).isEqualTo("REQUESTED");
 
         RestoreCompleted passed = RestoreCompleted.of(published, new JobId(backup), Verdict.PASSED, List.of(),
                 List.of(new TableCheck("public", "orders", 3L, 3L)), 840, List.of());
         answer(passed);
-        JsonNode done = await().atMost(Duration.ofSeconds(30)).until(() -> json(send("GET", "/api/v1/restores/" + restoreId, admin(), null)),
+        JsonNode done = await().atMost(Duration.ofSeconds(30)).until(() -> SchedulerApi.json(api().send("GET", "/api/v1/restores/" + restoreId, api().admin(), null)),
                 r -> !r.get("status").asString().equals("REQUESTED"));
         assertThat(done.get("status").asString()).isEqualTo("PASSED");
         assertThat(done.get("restoreMillis").asLong()).isEqualTo(840);
@@ -97,8 +90,8 @@ class RestoreApiTest {
 
         answer(RestoreCompleted.refused(published, null, "a second, contrary answer"));
         Thread.sleep(1500);
-        assertThat(json(send("GET", "/api/v1/restores/" + restoreId, admin(), null)).get("status").asString()).as("settled once").isEqualTo("PASSED");
-        assertThat(json(send("GET", "/api/v1/restores?targetId=orders-db", admin(), null)).get("restores").toString()).contains(restoreId);
+        assertThat(SchedulerApi.json(api().send("GET", "/api/v1/restores/" + restoreId, api().admin(), null)).get("status").asString()).as("settled once").isEqualTo("PASSED");
+        assertThat(SchedulerApi.json(api().send("GET", "/api/v1/restores?targetId=orders-db", api().admin(), null)).get("restores").toString()).contains(restoreId);
     }
 
     @Test
@@ -107,7 +100,7 @@ class RestoreApiTest {
                 List.of(), "the broker's administrator");
         answer(RestoreCompleted.refused(direct, null, "the verifier's allow-list does not allow elsewhere for orders-db"));
 
-        JsonNode listed = await().atMost(Duration.ofSeconds(30)).until(() -> json(send("GET", "/api/v1/restores/" + direct.restoreId(), admin(), null)),
+        JsonNode listed = await().atMost(Duration.ofSeconds(30)).until(() -> SchedulerApi.json(api().send("GET", "/api/v1/restores/" + direct.restoreId(), api().admin(), null)),
                 r -> r.has("status"));
         assertThat(listed.get("status").asString()).isEqualTo("FAILED");
         assertThat(listed.get("refused").asString()).contains("allow-list");
@@ -115,65 +108,39 @@ class RestoreApiTest {
 
     @Test
     void onlyAnAdminRestoresAndABadRequestSaysWhatIsWrong() throws Exception {
-        String operator = create("restorer", "OPERATOR");
+        String operator = api().create("restorer", "OPERATOR");
         String body = "{\"database\": \"x_restored\"}";
-        assertThat(send("POST", "/api/v1/targets/orders-db/restores", null, body).statusCode()).isEqualTo(401);
-        assertThat(send("POST", "/api/v1/targets/orders-db/restores", operator, body).statusCode()).isEqualTo(403);
-        assertThat(send("GET", "/api/v1/restores", operator, null).statusCode()).as("reading is a viewer's").isEqualTo(200);
+        assertThat(api().send("POST", "/api/v1/targets/orders-db/restores", null, body).statusCode()).isEqualTo(401);
+        assertThat(api().send("POST", "/api/v1/targets/orders-db/restores", operator, body).statusCode()).isEqualTo(403);
+        assertThat(api().send("GET", "/api/v1/restores", operator, null).statusCode()).as("reading is a viewer's").isEqualTo(200);
 
-        HttpResponse<String> unknown = send("POST", "/api/v1/targets/nope/restores", admin(), body);
-        HttpResponse<String> noDatabase = send("POST", "/api/v1/targets/orders-db/restores", admin(), "{}");
-        HttpResponse<String> badName = send("POST", "/api/v1/targets/orders-db/restores", admin(), "{\"database\": \"x; drop\"}");
-        HttpResponse<String> badTable = send("POST", "/api/v1/targets/orders-db/restores", admin(), "{\"database\": \"x\", \"tables\": [\"orders\"]}");
+        HttpResponse<String> unknown = api().send("POST", "/api/v1/targets/nope/restores", api().admin(), body);
+        HttpResponse<String> noDatabase = api().send("POST", "/api/v1/targets/orders-db/restores", api().admin(), "{}");
+        HttpResponse<String> badName = api().send("POST", "/api/v1/targets/orders-db/restores", api().admin(), "{\"database\": \"x; drop\"}");
+        HttpResponse<String> badTable = api().send("POST", "/api/v1/targets/orders-db/restores", api().admin(), "{\"database\": \"x\", \"tables\": [\"orders\"]}");
 
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(noDatabase.statusCode()).isEqualTo(400);
-        assertThat(json(noDatabase).get("detail").asString()).contains("name the database to restore into");
+        assertThat(SchedulerApi.json(noDatabase).get("detail").asString()).contains("name the database to restore into");
         assertThat(badName.statusCode()).isEqualTo(400);
         assertThat(badTable.statusCode()).isEqualTo(400);
-        assertThat(json(badTable).get("detail").asString()).contains("schema.table");
-        assertThat(send("GET", "/api/v1/restores/" + UUID.randomUUID(), admin(), null).statusCode()).isEqualTo(404);
+        assertThat(SchedulerApi.json(badTable).get("detail").asString()).contains("schema.table");
+        assertThat(api().send("GET", "/api/v1/restores/" + UUID.randomUUID(), api().admin(), null).statusCode()).isEqualTo(404);
     }
 
     @Test
     void retentionAskedWhileTheStorageServiceIsDownIsA503SayingWhereItLooked() throws Exception {
-        HttpResponse<String> retention = send("GET", "/api/v1/targets/orders-db/retention", admin(), null);
-        HttpResponse<String> hold = send("PUT", "/api/v1/backups/" + UUID.randomUUID() + "/legal-hold", admin(), null);
+        HttpResponse<String> retention = api().send("GET", "/api/v1/targets/orders-db/retention", api().admin(), null);
+        HttpResponse<String> hold = api().send("PUT", "/api/v1/backups/" + UUID.randomUUID() + "/legal-hold", api().admin(), null);
 
         assertThat(retention.statusCode()).isEqualTo(503);
-        assertThat(json(retention).get("detail").asString()).contains("storage service").contains("VIGIL_STORAGE_URL");
+        assertThat(SchedulerApi.json(retention).get("detail").asString()).contains("storage service").contains("VIGIL_STORAGE_URL");
         assertThat(hold.statusCode()).isEqualTo(503);
-        assertThat(send("PUT", "/api/v1/backups/" + UUID.randomUUID() + "/legal-hold", create("holder", "OPERATOR"), null).statusCode())
+        assertThat(api().send("PUT", "/api/v1/backups/" + UUID.randomUUID() + "/legal-hold", api().create("holder", "OPERATOR"), null).statusCode())
                 .as("holds are an admin's").isEqualTo(403);
     }
 
     private static void answer(RestoreCompleted completed) {
         KafkaProbe.send(LocalKafka.shared().bootstrapServers(), Topics.RESTORE_COMPLETED, completed.targetId().value(), EventJson.writeString(completed));
-    }
-
-    private String create(String name, String role) throws Exception {
-        HttpResponse<String> created = send("POST", "/api/v1/tokens", admin(), "{\"name\": \"" + name + "\", \"role\": \"" + role + "\"}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json(created).get("secretToken").asString();
-    }
-
-    private static String admin() throws Exception {
-        return Files.readString(ADMIN_TOKEN).strip();
-    }
-
-    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        return EventJson.mapper().readTree(response.body());
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.worker.dryrun;
 
+import dev.vigil.contracts.Sizes;
 import dev.vigil.codec.AgeRecipient;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -263,21 +263,21 @@ public final class DryRunChecks {
 
     static DryRunCheck size(Source source, DumpOptions options, Probed probed) {
         if (source.estimatedBytes() == null) {
-            return DryRunCheck.passed(SIZE, "schema only: the dump holds definitions, no rows; the database is " + bytes(source.databaseBytes()));
+            return DryRunCheck.passed(SIZE, "schema only: the dump holds definitions, no rows; the database is " + Sizes.human(source.databaseBytes()));
         }
         long estimate = source.estimatedBytes();
         String what = everything(options) ? "the database's size" : "the size of the " + source.relations().stream()
                 .filter(r -> r.kind() == 'r').count() + " tables in the dump, with their indexes";
-        String figure = "estimated " + bytes(estimate) + " (" + what + "; the compressed artifact is usually much smaller)";
+        String figure = "estimated " + Sizes.human(estimate) + " (" + what + "; the compressed artifact is usually much smaller)";
         OptionalLong free = probed.probe() == null ? OptionalLong.empty() : probed.probe().usableBytes();
         if (free.isEmpty()) {
             return DryRunCheck.passed(SIZE, figure);
         }
         if (estimate > free.getAsLong()) {
-            return DryRunCheck.failed(SIZE, figure + " exceeds the " + bytes(free.getAsLong()) + " free in the staging directory "
+            return DryRunCheck.failed(SIZE, figure + " exceeds the " + Sizes.human(free.getAsLong()) + " free in the staging directory "
                     + probed.probe().location() + "; free space there, or point vigil.staging.dir at a larger volume");
         }
-        return DryRunCheck.passed(SIZE, figure + "; " + bytes(free.getAsLong()) + " free in the staging directory");
+        return DryRunCheck.passed(SIZE, figure + "; " + Sizes.human(free.getAsLong()) + " free in the staging directory");
     }
 
     /** The staging probe's outcome, kept for the size check; no probe when it failed. */
@@ -331,20 +331,5 @@ public final class DryRunChecks {
             return DryRunCheck.failed(ENCRYPTION, "key " + encryption.id() + " cannot encrypt: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
-    }
-
-    /** Sizes as operators read them: "512 B", "9.8 MiB". */
-    static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

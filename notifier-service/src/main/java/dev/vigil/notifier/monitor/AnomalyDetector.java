@@ -1,5 +1,6 @@
 package dev.vigil.notifier.monitor;
 
+import dev.vigil.contracts.Sizes;
 import dev.vigil.notifier.IncidentKind;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,12 +55,12 @@ final class AnomalyDetector {
         long[] sizes = history.stream().filter(s -> s.sizeBytes() != null).mapToLong(Sample::sizeBytes).toArray();
         if (current.sizeBytes() != null && sizes.length >= thresholds.minHistory()) {
             Band band = band(sizes, thresholds.sizeTolerancePercent());
-            details.add("Size " + bytes(current.sizeBytes()) + "; the last " + sizes.length + " verified: median " + bytes(band.median())
-                    + ", expected " + bytes(band.low()) + " to " + bytes(band.high()) + ".");
+            details.add("Size " + Sizes.human(current.sizeBytes()) + "; the last " + sizes.length + " verified: median " + Sizes.human(band.median())
+                    + ", expected " + Sizes.human(band.low()) + " to " + Sizes.human(band.high()) + ".");
             if (!band.holds(current.sizeBytes())) {
                 anomalous = true;
                 headline = "Backup of " + targetId + " is unusually " + (current.sizeBytes() < band.median() ? "small" : "large") + ": "
-                        + bytes(current.sizeBytes()) + " against a median of " + bytes(band.median());
+                        + Sizes.human(current.sizeBytes()) + " against a median of " + Sizes.human(band.median());
             }
         }
         long[] rows = history.stream().mapToLong(Sample::totalRows).toArray();
@@ -134,20 +135,6 @@ final class AnomalyDetector {
         Arrays.sort(sorted);
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
-    static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     static String count(long n) {

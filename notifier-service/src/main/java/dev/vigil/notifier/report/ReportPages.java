@@ -1,10 +1,10 @@
 package dev.vigil.notifier.report;
 
+import dev.vigil.contracts.Sizes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.util.HtmlUtils;
 
@@ -126,11 +126,11 @@ final class ReportPages {
             return "no verified backup in the period";
         }
         if (size.verifiedBackups() == 1) {
-            return bytes(size.lastBytes()) + " (one verified backup)";
+            return Sizes.human(size.lastBytes()) + " (one verified backup)";
         }
         String change = size.changePercent() == null ? "" : ", " + (size.changePercent().signum() > 0 ? "+" : "")
                 + size.changePercent().toPlainString() + "%";
-        return bytes(size.firstBytes()) + " → " + bytes(size.lastBytes()) + change + " (" + size.verifiedBackups() + " verified backups)";
+        return Sizes.human(size.firstBytes()) + " → " + Sizes.human(size.lastBytes()) + change + " (" + size.verifiedBackups() + " verified backups)";
     }
 
     private static String lastVerified(Report.@Nullable LastVerified last) {
@@ -154,21 +154,6 @@ final class ReportPages {
 
     private static String at(Instant instant) {
         return MINUTE.format(instant.truncatedTo(ChronoUnit.MINUTES));
-    }
-
-    /** Sizes as people read them: "512 B", "9.8 MiB". */
-    static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     private static String row(String name, String value) {
