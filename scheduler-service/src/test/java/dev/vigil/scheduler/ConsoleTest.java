@@ -126,6 +126,22 @@ class ConsoleTest {
     }
 
     @Test
+    void afterFiveWrongPasswordsTheRightOneIsRefusedToo() throws Exception {
+        Browser admin = new Browser();
+        admin.signIn("admin", Files.readString(DIR.resolve("admin-password")).strip());
+        admin.get("/api/v1/me");
+        assertThat(admin.post("/api/v1/users", "{\"username\": \"guessed\", \"password\": \"the right password\", \"role\": \"VIEWER\"}", true)
+                .statusCode()).isEqualTo(201);
+
+        for (int i = 0; i < 5; i++) {
+            new Browser().signIn("guessed", "guess number " + i);
+        }
+        HttpResponse<String> right = new Browser().signIn("guessed", "the right password");
+
+        assertThat(right.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?error"));
+    }
+
+    @Test
     void theOverviewShowsEveryTargetsHealthAgainstItsFreshnessLimitAndItsNextRun() throws Exception {
         String token = Files.readString(DIR.resolve("admin-token")).strip();
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url("/api/v1/overview"))

@@ -17,12 +17,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 
 /**
  * The operations page's sign-in: a username and password (the {@code users} table) on the login
  * form {@link ConsoleController} serves, then a session cookie (HTTP-only, SameSite=Lax) and CSRF protection for
  * everything the page changes (the token in the {@code XSRF-TOKEN} cookie, sent back as
  * {@code X-XSRF-TOKEN}). A request with a bearer token stays stateless and needs no CSRF token.
+ * Guessing is slowed down by {@link SignInThrottle}.
  */
 @Component
 class ConsoleSignIn implements BrowserSignIn {
@@ -44,7 +46,7 @@ class ConsoleSignIn implements BrowserSignIn {
     public void configure(HttpSecurity http) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
         passwords.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
-        http.authenticationProvider(passwords)
+        http.authenticationProvider(new SignInThrottle(passwords, Clock.systemUTC()))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
                 .requestCache(cache -> cache.requestCache(new HttpSessionRequestCache()))
                 .csrf(csrf -> csrf.spa().csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
