@@ -323,15 +323,14 @@ public final class DevLauncher {
         out.println("Vigil is up. The operations page: http://localhost:" + stack.schedulerPort() + "/admin/operations (user admin, password in "
                 + stack.adminPasswordFile() + ")");
         out.println("Try:");
-        out.println("  export VIGIL_TOKEN=$(cat " + stack.adminTokenFile() + ")");
-        out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/demo/backups");
-        out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" 'http://localhost:" + stack.port("notifier-service")
-                + "/api/v1/incidents?state=open'");
-        out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" http://localhost:" + stack.schedulerPort() + "/api/v1/jobs?targetId=demo");
+        out.println("  export VIGIL_URL=http://localhost:" + stack.schedulerPort() + " VIGIL_TOKEN_FILE=" + stack.adminTokenFile());
+        out.println("  ./vigil backup demo --note \"my first backup\" --wait");
+        out.println("  ./vigil jobs demo");
         for (TargetOption target : options.targets()) {
-            out.println("  curl -H \"Authorization: Bearer $VIGIL_TOKEN\" -X POST http://localhost:" + stack.schedulerPort() + "/api/v1/targets/"
-                    + target.name() + "/backups");
+            out.println("  ./vigil backup " + target.name() + " --wait");
         }
+        out.println("  curl -H \"Authorization: Bearer $(cat $VIGIL_TOKEN_FILE)\" 'http://localhost:" + stack.port("notifier-service")
+                + "/api/v1/incidents?state=open'");
         // A team's principal may publish BackupRequested and nothing else; its client settings for Kafka's tools.
         Path teamConfig = dataDir.resolve("kafka-team-demo.properties");
         kafka.addTeam("team-demo");
