@@ -33,6 +33,43 @@ public final class CompactedTopicReader {
         void apply(ConsumerRecord<byte[], byte[]> record);
     }
 
+    /**
+     * Records that keep the latest value per key in {@code latest}: a tombstone removes the key; a
+     * record whose key or value cannot be read, or whose value names another key than the record's,
+     * is skipped with a warning (never fatal to the reader).
+     *
+     * @param key   reads a record's key (may throw for a key that is not one)
+     * @param keyOf the key a value names, which must be the record's
+     */
+    public static <K, V> Records latestInto(Map<K, V> latest, String topic, java.util.function.Function<String, K> key, Class<V> type,
+            java.util.function.Function<V, K> keyOf) {
+        return record -> {
+            K id;
+            try {
+                id = key.apply(new String(java.util.Objects.requireNonNull(record.key(), "no key"), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                log.warn("ignoring a record of {} whose key is not one (partition {}, offset {}): {}", topic, record.partition(), record.offset(),
+                        e.getMessage());
+                return;
+            }
+            if (record.value() == null) {
+                latest.remove(id);
+                return;
+            }
+            try {
+                V value = dev.vigil.contracts.json.EventJson.read(record.value(), type);
+                if (!keyOf.apply(value).equals(id)) {
+                    log.warn("ignoring a {} for {} keyed as {} on {} (partition {}, offset {})", type.getSimpleName(), keyOf.apply(value), id, topic,
+                            record.partition(), record.offset());
+                    return;
+                }
+                latest.put(id, value);
+            } catch (RuntimeException e) {
+                log.warn("ignoring an unreadable {} for {} on {}: {}", type.getSimpleName(), id, topic, e.getMessage());
+            }
+        };
+    }
+
     private final String topic;
     private final Map<String, Object> clientProperties;
     private final Records records;

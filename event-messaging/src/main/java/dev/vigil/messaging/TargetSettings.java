@@ -3,16 +3,11 @@ package dev.vigil.messaging;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
-import dev.vigil.contracts.json.EventJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -27,7 +22,6 @@ import org.springframework.context.SmartLifecycle;
  */
 public class TargetSettings implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(TargetSettings.class);
 
     /** What a lookup found. */
     public sealed interface Lookup {
@@ -54,7 +48,8 @@ public class TargetSettings implements SmartLifecycle {
      */
     public TargetSettings(Map<String, Object> clientProperties, Duration readWait) {
         this.readWait = readWait;
-        this.reader = new CompactedTopicReader(Topics.TARGETS, clientProperties, this::apply);
+        this.reader = new CompactedTopicReader(Topics.TARGETS, clientProperties,
+                CompactedTopicReader.latestInto(targets, Topics.TARGETS, TargetId::new, TargetConfigured.class, TargetConfigured::targetId));
     }
 
     /** The target's settings, waiting up to the read wait for the topic to be read. */
@@ -82,33 +77,6 @@ public class TargetSettings implements SmartLifecycle {
     /** Every target's current settings, once the topic has been read; empty when it was not read within the read wait. */
     public java.util.Optional<List<TargetConfigured>> current() throws InterruptedException {
         return reader.awaitCaughtUp(readWait) ? java.util.Optional.of(List.copyOf(targets.values())) : java.util.Optional.empty();
-    }
-
-    /** One record of the topic (under the reader's lock); one that is not a target's settings is skipped, never fatal to the reader. */
-    private void apply(ConsumerRecord<byte[], byte[]> record) {
-        TargetId id;
-        try {
-            id = new TargetId(new String(record.key(), StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            log.warn("ignoring a record of {} whose key is not a target id (partition {}, offset {}): {}", Topics.TARGETS,
-                    record.partition(), record.offset(), e.getMessage());
-            return;
-        }
-        if (record.value() == null) {
-            targets.remove(id);
-            return;
-        }
-        try {
-            TargetConfigured settings = EventJson.read(record.value(), TargetConfigured.class);
-            if (!settings.targetId().equals(id)) {
-                log.warn("ignoring settings for target {} keyed as {} (partition {}, offset {})", settings.targetId(), id,
-                        record.partition(), record.offset());
-                return;
-            }
-            targets.put(id, settings);
-        } catch (RuntimeException e) {
-            log.warn("ignoring an unreadable settings record for target {}: {}", id, e.getMessage());
-        }
     }
 
     @Override
