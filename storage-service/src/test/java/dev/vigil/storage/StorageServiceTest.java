@@ -336,7 +336,7 @@ class StorageServiceTest {
         }
         stored.forEach(backup -> awaitManifest(backup, "\"state\":\"VERIFIED\""));
         await("the forged settings read and refused").atMost(Duration.ofSeconds(30))
-                .until(() -> output.getOut().contains("ignoring an unreadable settings record for target floor-db"));
+                .until(() -> output.getOut().contains("ignoring an unreadable TargetConfigured for floor-db on vigil.targets"));
 
         assertThat(retention.apply(target)).as("retention for a target whose only settings were refused").isEmpty();
         assertThat(keys("prod/floor-db/")).hasSize(8);
