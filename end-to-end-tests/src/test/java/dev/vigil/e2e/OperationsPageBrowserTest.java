@@ -1,6 +1,7 @@
 package dev.vigil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.dev.EmbeddedStack;
 import dev.vigil.local.DemoDatabase;
@@ -111,21 +112,17 @@ class OperationsPageBrowserTest {
                 By.xpath("//table[@id='jobs']//tr[td[@class='note' and text()='before the billing migration']]")));
         String jobId = row.getAttribute("data-job");
         Set<String> seen = new LinkedHashSet<>();
-        String status = "";
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            // Read in one step in the page: the table is redrawn every second, so an element found a moment ago may be gone.
-            String shown = String.valueOf(((JavascriptExecutor) browser).executeScript("""
-                    const row = document.querySelector("tr[data-job='" + arguments[0] + "']");
-                    return row ? row.querySelector('td.status').textContent + ' ' + row.querySelector('[role=progressbar]').getAttribute('aria-valuenow') : '';""",
-                    jobId));
-            status = shown.split(" ")[0];
-            seen.add(shown);
-            if (List.of("VERIFIED", "FAILED", "INCONCLUSIVE").contains(status)) {
-                break;
-            }
-            Thread.sleep(150);
-        }
+        String last = await("job " + jobId + " finished on the page").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(150))
+                .until(() -> {
+                    // Read in one step in the page: the table is redrawn every second, so an element found a moment ago may be gone.
+                    String shown = String.valueOf(((JavascriptExecutor) browser).executeScript("""
+                            const row = document.querySelector("tr[data-job='" + arguments[0] + "']");
+                            return row ? row.querySelector('td.status').textContent + ' ' + row.querySelector('[role=progressbar]').getAttribute('aria-valuenow') : '';""",
+                            jobId));
+                    seen.add(shown);
+                    return shown;
+                }, shown -> List.of("VERIFIED", "FAILED", "INCONCLUSIVE").contains(shown.split(" ")[0]));
+        String status = last.split(" ")[0];
         assertThat(status).as("seen: %s", seen).isEqualTo("VERIFIED");
         assertThat(seen).as("the bar moved without reloading the page").hasSizeGreaterThan(1).last().asString().startsWith("VERIFIED 100");
 

@@ -132,6 +132,14 @@ class AccessTest {
         assertThat(viewers.getFirst().get("status").asInt()).isEqualTo(403);
         assertThat(entries("?principal=admin&service=scheduler-service")).extracting(e -> e.get("path").asString())
                 .as("creating tokens is audited too").contains("/api/v1/tokens");
+
+        JsonNode first = SchedulerApi.json(api().send("GET", "/api/v1/audit?principal=auditee&limit=1", api().admin(), null));
+        JsonNode second = SchedulerApi.json(api().send("GET", "/api/v1/audit?principal=auditee&limit=1&before=" + first.get("next").asString(),
+                api().admin(), null));
+        assertThat(List.of(first.get("entries").get(0).get("id").asString(), second.get("entries").get(0).get("id").asString()))
+                .as("two pages, one entry each, the older after the newer").containsExactlyElementsOf(mine.stream()
+                        .sorted(java.util.Comparator.comparing((JsonNode e) -> java.time.Instant.parse(e.get("at").asString())).reversed()).map(e -> e.get("id").asString()).toList());
+        assertThat(api().send("GET", "/api/v1/audit?before=not-a-cursor", api().admin(), null).statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -59,14 +59,16 @@ public class Users implements UserDetailsService {
     }
 
     public Optional<UserView> find(String username) {
-        return jdbc.sql("select * from users where username = ?").param(username).query((rs, n) -> new UserView(rs.getString("username"),
-                Role.valueOf(rs.getString("role")), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
-                instant(rs.getTimestamp("disabled_at")))).optional();
+        return jdbc.sql("select * from users where username = ?").param(username).query(Users::view).optional();
     }
 
     public List<UserView> all() {
-        return jdbc.sql("select username from users order by created_at, username").query(String.class).list().stream()
-                .map(name -> find(name).orElseThrow()).toList();
+        return jdbc.sql("select * from users order by created_at, username").query(Users::view).list();
+    }
+
+    private static UserView view(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new UserView(rs.getString("username"), Role.valueOf(rs.getString("role")), rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("disabled_at")));
     }
 
     public boolean anyLiveAdmin() {
@@ -82,7 +84,8 @@ public class Users implements UserDetailsService {
                 .optional().orElseThrow(() -> new UsernameNotFoundException("no such user"));
     }
 
-    PasswordEncoder passwordEncoder() {
+    /** The encoder the stored hashes were made with, to check a password against them. */
+    public PasswordEncoder passwordEncoder() {
         return passwords;
     }
 

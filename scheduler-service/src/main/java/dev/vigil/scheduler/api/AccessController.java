@@ -124,21 +124,11 @@ class AccessController {
         if (outcome != null && !List.of("DONE", "REFUSED", "FAILED").contains(outcome)) {
             throw new ApiException(400, "Invalid outcome", "outcome must be DONE, REFUSED or FAILED, got " + outcome);
         }
-        Instant beforeAt = null;
-        UUID beforeId = null;
-        if (before != null) {
-            String[] parts = before.split("_", 2);
-            try {
-                beforeAt = Instant.parse(parts[0]);
-                beforeId = UUID.fromString(parts[1]);
-            } catch (RuntimeException e) {
-                throw new ApiException(400, "Invalid before", "before must be the next value of a previous page, got " + before);
-            }
-        }
+        PageCursor.Place place = before == null ? null : PageCursor.decode(before);
         List<RequestAuditLog.Entry> entries = audit.find(new RequestAuditLog.Query(service, principal, outcome, instant("from", from),
-                instant("to", to), beforeAt, beforeId, limit));
+                instant("to", to), place == null ? null : place.at(), place == null ? null : place.id(), limit));
         RequestAuditLog.Entry last = entries.size() == limit ? entries.getLast() : null;
-        return new AuditPage(entries, last == null ? null : last.at() + "_" + last.id());
+        return new AuditPage(entries, last == null ? null : PageCursor.encode(new PageCursor.Place(last.at(), last.id())));
     }
 
     private static @Nullable Instant instant(String name, @Nullable String value) {

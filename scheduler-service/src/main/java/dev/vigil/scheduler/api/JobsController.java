@@ -96,8 +96,9 @@ class JobsController {
         }
         JobFilter filter = new JobFilter(target, names("status", status, JobStatus.class, "a job status"),
                 names("trigger", trigger, Trigger.class, "a trigger"), since, until);
-        JobPage page = registry.list(filter, before == null ? null : JobCursor.decode(before), limit);
-        return new JobList(target == null ? null : target.value(), page.jobs(), page.next() == null ? null : JobCursor.encode(page.next()));
+        JobPage page = registry.list(filter, before == null ? null : position(PageCursor.decode(before)), limit);
+        return new JobList(target == null ? null : target.value(), page.jobs(), page.next() == null ? null
+                : PageCursor.encode(new PageCursor.Place(page.next().listedAt(), page.next().jobId())));
     }
 
     /** A comma-separated list of an enum's names (the parameter may also be repeated); none given: empty. */
@@ -165,6 +166,10 @@ class JobsController {
                 artifact == null ? null : artifact.sizeBytes(), artifact == null ? null : artifact.serverVersion(),
                 artifact == null ? null : artifact.pgDumpVersion(), v.tables().size(), rows, passed, v.checks().size() - passed,
                 v.differences(), v.environmentProblems());
+    }
+
+    private static JobPage.Position position(PageCursor.Place place) {
+        return new JobPage.Position(place.at(), place.id());
     }
 
     static TargetId parseTarget(String targetId) {

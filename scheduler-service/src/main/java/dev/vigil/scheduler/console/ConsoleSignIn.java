@@ -5,7 +5,6 @@ import dev.vigil.security.BrowserSignIn;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -45,7 +44,7 @@ class ConsoleSignIn implements BrowserSignIn {
     @Override
     public void configure(HttpSecurity http) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
-        passwords.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
+        passwords.setPasswordEncoder(users.passwordEncoder());
         http.authenticationProvider(new SignInThrottle(passwords, Clock.systemUTC()))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
                 .requestCache(cache -> cache.requestCache(new HttpSessionRequestCache()))

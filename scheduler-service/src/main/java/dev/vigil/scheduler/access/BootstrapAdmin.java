@@ -31,10 +31,10 @@ import org.springframework.stereotype.Component;
  * (a start stopped between writing the file and registering it), else left alone with a warning.
  */
 @Component
-@EnableConfigurationProperties(BootstrapToken.Settings.class)
-class BootstrapToken implements ApplicationRunner {
+@EnableConfigurationProperties(BootstrapAdmin.Settings.class)
+class BootstrapAdmin implements ApplicationRunner {
 
-    private static final Logger log = LoggerFactory.getLogger(BootstrapToken.class);
+    private static final Logger log = LoggerFactory.getLogger(BootstrapAdmin.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -49,7 +49,7 @@ class BootstrapToken implements ApplicationRunner {
     private final Users users;
     private final Settings settings;
 
-    BootstrapToken(AccessTokens tokens, Users users, Settings settings) {
+    BootstrapAdmin(AccessTokens tokens, Users users, Settings settings) {
         this.tokens = tokens;
         this.users = users;
         this.settings = settings;
@@ -64,7 +64,7 @@ class BootstrapToken implements ApplicationRunner {
             });
         }
         if (!users.anyLiveAdmin()) {
-            bootstrap("admin user's password", "VIGIL_BOOTSTRAP_PASSWORD_FILE", settings.bootstrapPasswordFile(), BootstrapToken::password,
+            bootstrap("admin user's password", "VIGIL_BOOTSTRAP_PASSWORD_FILE", settings.bootstrapPasswordFile(), BootstrapAdmin::password,
                     password -> password.length() >= 12 && users.create("admin", password, Role.ADMIN, "bootstrap").isPresent());
         }
     }

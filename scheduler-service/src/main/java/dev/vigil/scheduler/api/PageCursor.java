@@ -1,30 +1,34 @@
 package dev.vigil.scheduler.api;
 
-import dev.vigil.scheduler.job.JobPage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
 /**
- * The {@code next} cursor of the jobs list, passed back as {@code before}: where a page ended, opaque
- * to clients (URL-safe Base64 of the time the last job is listed by and its id), so its form may change.
+ * The {@code next} cursor of a list that pages newest first (the jobs, the audit log), passed back as
+ * {@code before}: where a page ended, opaque to clients (URL-safe Base64 of the time the last entry is
+ * listed by and its id), so its form may change.
  */
-final class JobCursor {
+final class PageCursor {
 
-    private JobCursor() {
+    /** Where a page ended: the last entry's time and id. */
+    record Place(Instant at, UUID id) {
     }
 
-    static String encode(JobPage.Position position) {
+    private PageCursor() {
+    }
+
+    static String encode(Place place) {
         return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((position.listedAt() + " " + position.jobId()).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((place.at() + " " + place.id()).getBytes(StandardCharsets.UTF_8));
     }
 
-    static JobPage.Position decode(String cursor) {
+    static Place decode(String cursor) {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(" ", -1);
             if (parts.length == 2) {
-                return new JobPage.Position(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+                return new Place(Instant.parse(parts[0]), UUID.fromString(parts[1]));
             }
         } catch (RuntimeException e) {
             // refused below, as anything else that is not a cursor this API gave
