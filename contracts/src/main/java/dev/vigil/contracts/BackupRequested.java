@@ -20,15 +20,26 @@ public record BackupRequested(
         @JsonPropertyDescription("Who asked, free text for the audit trail (a team, a pipeline, a user)") @Nullable String requestedBy,
         @JsonPropertyDescription("Why the backup was asked for, free text the job registry keeps and shows on the job (e.g. 'before the "
                 + "billing migration'), at most maxLength characters: an event with a longer note is malformed; absent or blank: none (since v2)")
-        @JsonInclude(JsonInclude.Include.NON_NULL) @MaxLength(EventLimits.NOTE) @Nullable String note) implements JobEvent {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @MaxLength(EventLimits.NOTE) @Nullable String note,
+        @JsonPropertyDescription("Check everything a backup needs short of running pg_dump, and report each check (DryRunChecked from the "
+                + "worker, then the storage and verification services): no artifact is made, nothing is stored or retained (since v3); "
+                + "absent: false, a real backup")
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean dryRun) implements JobEvent {
 
-    /** 2: note. */
-    public static final int SCHEMA_VERSION = 2;
+    /** 2: note. 3: dryRun. */
+    public static final int SCHEMA_VERSION = 3;
 
     public BackupRequested {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
         Events.required(trigger, "trigger");
         note = Events.text(note, EventLimits.NOTE, "note");
+        // Absent unless true, so a real backup request reads and writes as version 2 did.
+        dryRun = Boolean.TRUE.equals(dryRun) ? Boolean.TRUE : null;
+    }
+
+    /** Whether this asks for a dry run rather than a backup. */
+    public boolean dryRunAsked() {
+        return dryRun != null;
     }
 
     /** A request without a note. */
@@ -37,6 +48,11 @@ public record BackupRequested(
     }
 
     public static BackupRequested now(JobId jobId, TargetId targetId, Trigger trigger, @Nullable String requestedBy, @Nullable String note) {
-        return new BackupRequested(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, trigger, requestedBy, note);
+        return new BackupRequested(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, trigger, requestedBy, note, false);
+    }
+
+    /** A dry run: every check short of pg_dump, no backup. */
+    public static BackupRequested dryRun(JobId jobId, TargetId targetId, Trigger trigger, @Nullable String requestedBy, @Nullable String note) {
+        return new BackupRequested(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, jobId, targetId, trigger, requestedBy, note, true);
     }
 }

@@ -20,7 +20,7 @@ public record BackupVerified(
         Verdict verdict,
         @JsonPropertyDescription("Every difference found, one line each, naming the object, expected and found; at most 1,000, the last then saying how many more there were")
         @MaxItems(EventLimits.DIFFERENCES) List<String> differences,
-        @JsonPropertyDescription("Per-table row counts, expected and found") @MaxItems(EventLimits.TABLES) List<TableCheck> tables,
+        @JsonPropertyDescription("Per-table row counts, expected and found; for the verdict RESTORED, found only") @MaxItems(EventLimits.TABLES) List<TableCheck> tables,
         @JsonProperty(required = true) @JsonPropertyDescription("How long downloading, decoding and restoring took, in milliseconds: the measured recovery time") long restoreMillis,
         @JsonPropertyDescription("What the verification server lacks, each with what to install or configure (since v2); "
                 + "not empty exactly when the verdict is INCONCLUSIVE")
@@ -30,9 +30,10 @@ public record BackupVerified(
 
     /**
      * 2: the INCONCLUSIVE verdict and environmentProblems, telling a broken verification server from a
-     * bad backup. 3: the target's own checks.
+     * bad backup. 3: the target's own checks. 4: the RESTORED verdict for a dump made outside Vigil, whose
+     * tables carry no expected rows.
      */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
 
     public BackupVerified {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);

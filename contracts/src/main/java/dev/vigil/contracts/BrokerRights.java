@@ -42,20 +42,24 @@ public final class BrokerRights {
     }
 
     private static final Map<String, List<String>> WRITES = Map.of(
-            SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED, Topics.ACCESS_GRANTED, Topics.REQUEST_AUDITED, Topics.RESTORE_REQUESTED),
-            WORKER, List.of(Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED),
+            // BACKUP_FAILED: an outside runner's report that its dump failed (PATCH /api/v1/jobs/{jobId}).
+            SCHEDULER, List.of(Topics.TARGETS, Topics.BACKUP_REQUESTED, Topics.ACCESS_GRANTED, Topics.REQUEST_AUDITED, Topics.RESTORE_REQUESTED,
+                    Topics.BACKUP_FAILED),
+            WORKER, List.of(Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED, Topics.BACKUP_FAILED, Topics.DRY_RUN_CHECKED),
             STORAGE, List.of(Topics.ARTIFACT_STORED, Topics.RETENTION_APPLIED, Topics.COPIES_CHECKED, Topics.BACKUP_FAILED,
-                    Topics.RECHECK_REQUESTED, Topics.REQUEST_AUDITED),
+                    Topics.RECHECK_REQUESTED, Topics.REQUEST_AUDITED, Topics.DRY_RUN_CHECKED),
             VERIFIER, List.of(Topics.BACKUP_VERIFIED, Topics.RESTORE_COMPLETED, Topics.BACKUP_FAILED, Topics.BACKUP_RECHECKED,
-                    Topics.REQUEST_AUDITED),
+                    Topics.REQUEST_AUDITED, Topics.DRY_RUN_CHECKED),
             NOTIFIER, List.of(Topics.REQUEST_AUDITED));
 
     private static final Map<String, List<String>> READS = Map.of(
             SCHEDULER, List.of(Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED, Topics.DUMP_PROGRESSED, Topics.ARTIFACT_CREATED,
-                    Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.REQUEST_AUDITED, Topics.RESTORE_COMPLETED),
+                    Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.REQUEST_AUDITED, Topics.RESTORE_COMPLETED,
+                    Topics.DRY_RUN_CHECKED),
             WORKER, List.of(Topics.BACKUP_REQUESTED),
-            STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED, Topics.BACKUP_RECHECKED),
-            VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED, Topics.RECHECK_REQUESTED),
+            // DRY_RUN_CHECKED: the worker's part of a dry run, which the storage and verification services answer.
+            STORAGE, List.of(Topics.ARTIFACT_CREATED, Topics.BACKUP_VERIFIED, Topics.BACKUP_RECHECKED, Topics.DRY_RUN_CHECKED),
+            VERIFIER, List.of(Topics.ARTIFACT_STORED, Topics.RESTORE_REQUESTED, Topics.RECHECK_REQUESTED, Topics.DRY_RUN_CHECKED),
             NOTIFIER, List.of(Topics.ARTIFACT_STORED, Topics.BACKUP_VERIFIED, Topics.BACKUP_FAILED, Topics.RETENTION_APPLIED,
                     Topics.COPIES_CHECKED, Topics.BACKUP_RECHECKED));
 

@@ -54,6 +54,12 @@ public final class EventLimits {
     /** Characters (code points) of the note on a backup request: a reason, not a document. */
     public static final int NOTE = 500;
 
+    /** The longest URL an event names (where a registered dump was fetched from). */
+    public static final int URL = 2_000;
+
+    /** The most extensions a dry run reports for a source. */
+    public static final int EXTENSIONS = 1_000;
+
     private EventLimits() {
     }
 

@@ -22,6 +22,8 @@ public final class Topics {
     public static final String BACKUP_RECHECKED = "vigil.backup.rechecked";
     public static final String RESTORE_REQUESTED = "vigil.restore.requested";
     public static final String RESTORE_COMPLETED = "vigil.restore.completed";
+    /** Each service's part of a dry run ({@link DryRunChecked}). */
+    public static final String DRY_RUN_CHECKED = "vigil.dryrun.checked";
     /** Compacted: the latest {@link TargetConfigured} per target id. */
     public static final String TARGETS = "vigil.targets";
 
@@ -45,6 +47,7 @@ public final class Topics {
             Map.entry(BackupRechecked.class, BACKUP_RECHECKED),
             Map.entry(RestoreRequested.class, RESTORE_REQUESTED),
             Map.entry(RestoreCompleted.class, RESTORE_COMPLETED),
+            Map.entry(DryRunChecked.class, DRY_RUN_CHECKED),
             Map.entry(TargetConfigured.class, TARGETS),
             Map.entry(AccessGranted.class, ACCESS_GRANTED),
             Map.entry(RequestAudited.class, REQUEST_AUDITED));
@@ -53,7 +56,7 @@ public final class Topics {
     public static final List<Class<?>> EVENT_TYPES = List.of(
             BackupRequested.class, DumpStarted.class, DumpProgressed.class, ArtifactCreated.class, ArtifactStored.class,
             BackupVerified.class, BackupFailed.class, RetentionApplied.class, CopiesChecked.class, RecheckRequested.class,
-            BackupRechecked.class, RestoreRequested.class, RestoreCompleted.class, TargetConfigured.class, AccessGranted.class,
+            BackupRechecked.class, RestoreRequested.class, RestoreCompleted.class, DryRunChecked.class, TargetConfigured.class, AccessGranted.class,
             RequestAudited.class);
 
     public static final List<String> ALL = EVENT_TYPES.stream().map(BY_EVENT::get).toList();

@@ -7,5 +7,10 @@ public enum Trigger {
     /** Someone called the REST API. */
     API,
     /** A team published {@link BackupRequested} itself, e.g. before a migration. */
-    EXTERNAL
+    EXTERNAL,
+    /**
+     * An operator registered a dump made outside Vigil ({@code POST /api/v1/jobs}); no worker takes the
+     * job, the outside runner reports its artifact or failure ({@code PATCH /api/v1/jobs/{jobId}}).
+     */
+    REGISTERED
 }

@@ -11,5 +11,11 @@ public enum Verdict {
      * library it lacks, or a server older than the source): the backup was not judged. What to
      * install or configure is in {@code environmentProblems}. Since schema version 2 of {@link BackupVerified}.
      */
-    INCONCLUSIVE
+    INCONCLUSIVE,
+    /**
+     * A dump made outside Vigil and registered against a job restored, and what it holds was counted
+     * (tables, rows, catalog), but nothing was compared: no snapshot of the source was taken when it was
+     * made. A usable backup, distinct from {@link #PASSED}. Since schema version 4 of {@link BackupVerified}.
+     */
+    RESTORED
 }

@@ -54,8 +54,9 @@ final class BackupHistory {
     boolean verified(BackupVerified verified) {
         List<TableCheck> tables = verified.tables();
         Map<String, Long> rows = new LinkedHashMap<>();
-        tables.forEach(t -> rows.put(t.schema() + "." + t.table(), t.expectedRows()));
-        long total = tables.stream().mapToLong(TableCheck::expectedRows).sum();
+        // A dump made outside Vigil (verdict RESTORED) expected nothing: what the restore held is what it holds.
+        tables.forEach(t -> rows.put(t.schema() + "." + t.table(), rowsHeld(t)));
+        long total = tables.stream().mapToLong(BackupHistory::rowsHeld).sum();
         return jdbc.sql("insert into backups (job_id, target_id, verdict, verified_at, total_rows, tables, restore_millis, tables_compared, "
                         + "differences, checks, environment_problems) values (?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, cast(? as jsonb), "
                         + "cast(? as jsonb), cast(? as jsonb)) on conflict (job_id) do update set verdict = excluded.verdict, "
@@ -67,6 +68,11 @@ final class BackupHistory {
                         total, EventJson.writeString(rows), verified.restoreMillis(), tables.size(), EventJson.writeString(verified.differences()),
                         EventJson.writeString(verified.checkList()), EventJson.writeString(verified.environmentProblemList()))
                 .update() == 1;
+    }
+
+    private static long rowsHeld(TableCheck table) {
+        Long rows = table.expectedRows() != null ? table.expectedRows() : table.foundRows();
+        return rows == null ? 0 : rows;
     }
 
     /** Keeps the target's newest re-check of its stored copies; an older one arriving late changes nothing. */
