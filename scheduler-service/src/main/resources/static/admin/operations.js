@@ -3,7 +3,8 @@
 'use strict';
 
 const STAGES = ['REQUESTED', 'DUMPING', 'DUMPED', 'STORED', 'VERIFIED'];
-const FINAL = ['VERIFIED', 'FAILED', 'INCONCLUSIVE'];
+const FINAL = ['VERIFIED', 'FAILED', 'INCONCLUSIVE', 'DRY_RUN_PASSED', 'DRY_RUN_FAILED'];
+const DRY_RUN_PARTS = { DUMP: 'Dump worker', STORE: 'Storage service', VERIFY: 'Verifier' };
 const ROLES = ['VIEWER', 'OPERATOR', 'ADMIN'];
 const state = { me: null, next: null, jobs: [], openJob: null, timer: null };
 
@@ -37,11 +38,13 @@ const time = (iso) => iso ? new Date(iso).toLocaleString() : '';
 const ago = (seconds) => seconds == null ? 'never' : seconds < 3600 ? Math.round(seconds / 60) + ' min' : seconds < 172800 ? (seconds / 3600).toFixed(1) + ' h' : Math.round(seconds / 86400) + ' d';
 const size = (bytes) => bytes == null ? '' : bytes < 1e6 ? (bytes / 1e3).toFixed(1) + ' kB' : bytes < 1e9 ? (bytes / 1e6).toFixed(1) + ' MB' : (bytes / 1e9).toFixed(2) + ' GB';
 
-function sparkline(values) {
+const seconds = (millis) => (millis / 1000).toFixed(1) + ' s';
+
+function sparkline(values, what = 'sizes', show = size) {
   const points = values.filter((v) => v != null);
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'spark'); svg.setAttribute('width', '90'); svg.setAttribute('height', '22'); svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', points.length ? 'sizes from ' + size(points[0]) + ' to ' + size(points[points.length - 1]) : 'no sizes yet');
+  svg.setAttribute('aria-label', points.length ? what + ' from ' + show(points[0]) + ' to ' + show(points[points.length - 1]) : 'no ' + what + ' yet');
   if (points.length > 1) {
     const max = Math.max(...points), min = Math.min(...points), span = max - min || 1;
     const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
@@ -63,7 +66,11 @@ async function loadTargets() {
     filter.append(el('option', { value: t.targetId }, t.targetId));
     const restore = t.recent.map((p) => p.restoreMillis).filter((v) => v != null);
     const actions = el('td', {});
-    if (may('OPERATOR')) actions.append(el('button', { type: 'button', 'data-action': 'backup', 'data-target': t.targetId, onclick: () => openBackup(t.targetId) }, 'New backup'), ' ');
+    if (may('OPERATOR')) {
+      actions.append(el('button', { type: 'button', 'data-action': 'backup', 'data-target': t.targetId, onclick: () => openBackup(t.targetId, 'backup') }, 'New backup'), ' ',
+        el('button', { type: 'button', 'data-action': 'dry-run', onclick: () => openBackup(t.targetId, 'dry-run') }, 'Dry run'), ' ',
+        el('button', { type: 'button', 'data-action': 'register', onclick: () => openBackup(t.targetId, 'register') }, 'Register external backup'), ' ');
+    }
     if (may('ADMIN')) actions.append(el('button', { type: 'button', 'data-action': 'restore', onclick: () => openRestore(t.targetId) }, 'Restore'), ' ');
     actions.append(el('button', { type: 'button', 'data-action': 'retention', onclick: () => showRetention(t.targetId) }, 'Retention'));
     body.append(el('tr', { 'data-target': t.targetId },
@@ -72,8 +79,8 @@ async function loadTargets() {
         el('div', { class: 'detail' }, 'limit ' + ago(t.freshnessLimitSeconds))),
       el('td', {}, t.lastVerdict || t.lastStatus || '—'),
       el('td', { class: 'wide' }, sparkline(t.recent.map((p) => p.sizeBytes)), ' ', size(t.recent.length ? t.recent[t.recent.length - 1].sizeBytes : null)),
-      el('td', {}, restore.length ? (restore[restore.length - 1] / 1000).toFixed(1) + ' s' : '—',
-        el('div', { class: 'detail' }, restore.length ? 'slowest ' + (Math.max(...restore) / 1000).toFixed(1) + ' s' : '')),
+      el('td', { class: 'trend' }, restore.length > 1 ? sparkline(restore, 'restore times', seconds) : '', ' ', restore.length ? seconds(restore[restore.length - 1]) : '—',
+        el('div', { class: 'detail' }, restore.length ? 'slowest ' + seconds(Math.max(...restore)) : '')),
       el('td', {}, time(t.nextRun)),
       actions));
   }
@@ -83,7 +90,7 @@ async function loadTargets() {
 function progress(job) {
   const failed = job.status === 'FAILED', reached = STAGES.filter((s) => job.stages && job.stages[s]).length;
   const done = FINAL.includes(job.status);
-  let percent = done ? 100 : Math.max(5, (reached / STAGES.length) * 100);
+  let percent = done ? 100 : job.dryRun ? 20 + 25 * Object.keys(job.dryRunChecks || {}).length : Math.max(5, (reached / STAGES.length) * 100);
   let detail = job.status;
   if (job.status === 'DUMPING' && job.progress) {
     detail = 'DUMPING ' + size(job.progress.bytesWritten) + (job.progress.currentTable ? ', ' + job.progress.currentTable : '');
@@ -118,13 +125,17 @@ async function showJob(jobId) {
   $('job-title').textContent = 'Job ' + job.jobId;
   const stages = el('ol', {}, STAGES.concat(['FAILED']).filter((s) => job.stages && job.stages[s]).map((s) => el('li', {}, s + ' ' + time(job.stages[s]))));
   const parts = [el('p', {}, 'Target ', job.targetId, ', status ', el('strong', {}, job.status), ', asked by ', job.requestedBy || '—', job.note ? ' — “' + job.note + '”' : ''), stages];
+  if (job.dryRun) parts.push(...dryRunChecks(job));
+  if (job.artifactUrl) parts.push(el('p', {}, 'Dump made outside Vigil, fetched from ', el('code', {}, job.artifactUrl)));
+  if (job.trigger === 'REGISTERED' && job.status === 'REQUESTED' && may('OPERATOR')) parts.push(reportForm(job));
   if (job.artifact) parts.push(el('p', {}, 'Artifact: ', size(job.artifact.sizeBytes), ', ', job.artifact.format, ', pg_dump ', job.artifact.pgDumpVersion || '', ', server ', job.artifact.serverVersion || ''));
   if (job.location) parts.push(el('p', {}, 'Stored: s3://', job.location.bucket, '/', job.location.key));
   const v = job.verification;
   if (v) {
-    parts.push(el('p', {}, 'Verdict ', el('strong', {}, v.verdict), ', restored in ', (v.restoreMillis / 1000).toFixed(1), ' s'));
+    parts.push(el('p', {}, 'Verdict ', el('strong', {}, v.verdict), ', restored in ', (v.restoreMillis / 1000).toFixed(1), ' s',
+      v.verdict === 'RESTORED' ? ' — made outside Vigil, so there was nothing to compare the counts with' : ''));
     parts.push(el('div', { class: 'scroll' }, el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Table'), el('th', {}, 'Expected rows'), el('th', {}, 'Found rows'))),
-      el('tbody', {}, (v.tables || []).map((t) => el('tr', {}, el('td', {}, t.schema + '.' + t.table), el('td', {}, String(t.expectedRows)), el('td', {}, t.foundRows == null ? 'missing' : String(t.foundRows))))))));
+      el('tbody', {}, (v.tables || []).map((t) => el('tr', {}, el('td', {}, t.schema + '.' + t.table), el('td', {}, t.expectedRows == null ? '—' : String(t.expectedRows)), el('td', {}, t.foundRows == null ? 'missing' : String(t.foundRows))))))));
     if (v.differences && v.differences.length) parts.push(el('ul', {}, v.differences.map((d) => el('li', {}, d))));
     if (v.checks && v.checks.length) parts.push(el('ul', {}, v.checks.map((c) => el('li', {}, (c.passed ? '✓ ' : '✗ ') + c.name + (c.detail ? ': ' + c.detail : '')))));
     if (v.environmentProblems && v.environmentProblems.length) parts.push(el('ul', {}, v.environmentProblems.map((d) => el('li', {}, d))));
@@ -133,6 +144,40 @@ async function showJob(jobId) {
   parts.push(el('p', { class: 'detail' }, 'Trace id ', job.traceId || '—'));
   $('job-body').replaceChildren(...parts);
   $('job').scrollIntoView({ block: 'nearest' });
+}
+
+function dryRunChecks(job) {
+  const parts = [el('h3', {}, 'Dry run checks')];
+  for (const [stage, name] of Object.entries(DRY_RUN_PARTS)) {
+    const part = (job.dryRunChecks || {})[stage];
+    if (!part) { parts.push(el('p', { class: 'detail', 'data-part': stage }, name + ': not answered yet')); continue; }
+    parts.push(el('p', { 'data-part': stage }, el('strong', {}, name), part.passed ? ': every check passed' : ': a check failed',
+      part.estimatedBytes != null ? ' (estimated size ' + size(part.estimatedBytes) + ')' : ''));
+    parts.push(el('ul', { class: 'checks' }, (part.checks || []).map((c) => el('li', { class: c.passed ? 'passed' : 'failed', 'data-check': c.name },
+      (c.passed ? '✓ ' : '✗ ') + c.name + (c.detail ? ': ' + c.detail : '')))));
+  }
+  return parts;
+}
+
+function reportForm(job) {
+  const url = el('input', { id: 'report-url', placeholder: 's3://bucket/incoming/' + job.targetId + '.dump', size: '50' });
+  const sha = el('input', { id: 'report-sha256', placeholder: 'optional', size: '20' });
+  const reason = el('input', { id: 'report-reason', placeholder: 'why it failed', size: '40' });
+  const outcome = el('select', { id: 'report-outcome' }, el('option', { value: 'success' }, 'success'), el('option', { value: 'failed' }, 'failed'));
+  const form = el('form', { id: 'report-form', class: 'report' }, el('h3', {}, 'Update'),
+    el('label', {}, 'Outcome ', outcome), el('label', {}, 'Artifact URL ', url), el('label', {}, 'SHA-256 ', sha), el('label', {}, 'Reason ', reason),
+    el('button', { type: 'submit', id: 'report-send' }, 'Update'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = outcome.value === 'success' ? { status: 'success', artifactUrl: url.value.trim() } : { status: 'failed', reason: reason.value.trim() };
+    if (outcome.value === 'success' && sha.value.trim()) body.sha256 = sha.value.trim();
+    try {
+      const answer = await api('PATCH', '/jobs/' + job.jobId, body);
+      say('Job ' + job.jobId + ' reported: ' + answer.status);
+      await refresh();
+    } catch (e) { say(e.message, true); }
+  });
+  return form;
 }
 
 async function showRetention(targetId) {
@@ -156,17 +201,32 @@ async function hold(targetId, jobId, on) {
   try { await api(on ? 'PUT' : 'DELETE', '/backups/' + jobId + '/legal-hold'); say((on ? 'Legal hold set on ' : 'Legal hold lifted from ') + jobId); await showRetention(targetId); } catch (e) { say(e.message, true); }
 }
 
-function openBackup(targetId) { $('backup-target').textContent = targetId; $('backup-note').value = ''; $('backup-dialog').showModal(); }
+const BACKUP_MODES = {
+  backup: { title: 'New backup of ', button: 'Start backup', done: 'Backup of %s started: job ' },
+  'dry-run': { title: 'Dry run of ', button: 'Start dry run', done: 'Dry run of %s started (no backup is taken): job ' },
+  register: { title: 'Register an external backup of ', button: 'Register', done: 'External backup of %s registered; run the dump, then open the job and Update it: job ' },
+};
+
+function openBackup(targetId, mode) {
+  state.backupMode = mode;
+  $('backup-kind').textContent = BACKUP_MODES[mode].title;
+  $('backup-start').textContent = BACKUP_MODES[mode].button;
+  $('backup-target').textContent = targetId; $('backup-note').value = ''; $('backup-dialog').showModal();
+}
 
 async function startBackup(event) {
   event.preventDefault();
-  const target = $('backup-target').textContent;
+  const target = $('backup-target').textContent, mode = state.backupMode || 'backup';
   try {
     const note = $('backup-note').value.trim();
-    const job = await api('POST', '/targets/' + encodeURIComponent(target) + '/backups', note ? { note } : {});
+    const path = mode === 'register' ? '/jobs' : '/targets/' + encodeURIComponent(target) + '/backups' + (mode === 'dry-run' ? '?dryRun=true' : '');
+    const body = mode === 'register' ? { targetId: target } : {};
+    if (note) body.note = note;
+    const job = await api('POST', path, body);
     $('backup-dialog').close();
-    say('Backup of ' + target + ' started: job ' + job.jobId);
+    say(BACKUP_MODES[mode].done.replace('%s', target) + job.jobId);
     await loadJobs();
+    if (mode === 'register') await showJob(job.jobId);
   } catch (e) { say(e.message, true); }
 }
 

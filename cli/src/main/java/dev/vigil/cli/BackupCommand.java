@@ -8,7 +8,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class, description = {"Start a backup of TARGET now (POST /api/v1/targets/{TARGET}/backups; an operator's token).",
-        "With --wait, follow it to its verdict: exit status 0 when VERIFIED, 1 when FAILED, 3 when INCONCLUSIVE."})
+        "With --wait, follow it to its verdict: exit status 0 when VERIFIED, 1 when FAILED, 3 when INCONCLUSIVE.",
+        "With --dry-run, check everything a backup needs short of pg_dump instead (no backup); with --wait, exit 0 when every check passed, 1 when one failed."})
 final class BackupCommand extends ApiCommand {
 
     @Parameters(paramLabel = "TARGET", description = "The target's id, as `vigil targets` lists it.")
@@ -20,7 +21,8 @@ final class BackupCommand extends ApiCommand {
     @Option(names = "--wait", description = "Wait until the backup is verified, failed or inconclusive, showing its progress on standard error.")
     boolean wait;
 
-    @Option(names = "--dry-run", description = "Ask the server what a backup would do without taking one (?dryRun=true), and show its answer.")
+    @Option(names = "--dry-run", description = "Check everything a backup needs short of running pg_dump (?dryRun=true): the target, pg_dump, "
+            + "privileges on every table, size, staging, destinations, encryption key, the verification server's extensions. No backup is taken.")
     boolean dryRun;
 
     BackupCommand(Context context) {
@@ -29,9 +31,6 @@ final class BackupCommand extends ApiCommand {
 
     @Override
     int run(Api api) throws CliFailure {
-        if (dryRun && wait) {
-            throw CliFailure.usage("--dry-run takes no backup, so there is nothing to --wait for; give one of them");
-        }
         ObjectNode body = null;
         if (note != null) {
             body = Api.JSON.createObjectNode().put("note", note);
@@ -40,20 +39,22 @@ final class BackupCommand extends ApiCommand {
         Api.Answer answer = api.post(path, body);
         JsonNode accepted = answer.json();
         String jobId = Json.text(accepted, "jobId");
-        if (dryRun) {
-            return dryRun(answer, accepted, jobId);
+        if (dryRun && !"DRY_RUN".equals(Json.text(accepted, "status")) && jobId != null) {
+            context.err().println("vigil: this server does not know dry runs and took a real backup: job " + jobId
+                    + " (follow it with: vigil job " + jobId + ")");
         }
+        String what = dryRun ? "Dry run" : "Backup";
         if (!wait) {
             if (json()) {
                 printJson(answer.body());
             } else {
-                println("Backup of " + target + " requested: job " + jobId);
+                println(what + " of " + target + " requested: job " + jobId);
                 println("Follow it with: vigil job " + jobId);
             }
             return Exit.OK;
         }
         if (!json()) {
-            println("Backup of " + target + ": job " + jobId);
+            println(what + " of " + target + ": job " + jobId);
         }
         JsonNode job = Waiting.job(api, jobId, context);
         if (json()) {
@@ -62,24 +63,5 @@ final class BackupCommand extends ApiCommand {
             println(JobView.lines(job, context.zone()));
         }
         return Exit.of(Json.text(job, "status", "FAILED"));
-    }
-
-    /** The server's answer to a dry run; a server that does not know dry runs starts a real backup, and that is said plainly. */
-    private int dryRun(Api.Answer answer, JsonNode accepted, String jobId) {
-        if (json()) {
-            printJson(answer.body());
-        }
-        if (!accepted.path("dryRun").asBoolean(false) && jobId != null) {
-            context.err().println("vigil: this server does not know dry runs and took a real backup: job " + jobId
-                    + " (follow it with: vigil job " + jobId + ")");
-            return Exit.OK;
-        }
-        if (!json()) {
-            println("Dry run of a backup of " + target + " (nothing was started):");
-            for (Map.Entry<String, JsonNode> field : accepted.properties()) {
-                println(String.format("  %-16s %s", field.getKey(), field.getValue().isValueNode() ? field.getValue().asString() : field.getValue()));
-            }
-        }
-        return Exit.OK;
     }
 }

@@ -9,7 +9,10 @@ import tools.jackson.databind.JsonNode;
 /** A backup job ({@code GET /api/v1/jobs/{jobId}}) as {@code vigil job} and {@code vigil backup --wait} print it. */
 final class JobView {
 
-    static final List<String> FINAL = List.of("VERIFIED", "FAILED", "INCONCLUSIVE");
+    static final List<String> FINAL = List.of("VERIFIED", "FAILED", "INCONCLUSIVE", "DRY_RUN_PASSED", "DRY_RUN_FAILED");
+
+    /** The services whose checks make up a dry run, in the order they answer, as the job names them. */
+    private static final Map<String, String> DRY_RUN_PARTS = Map.of("DUMP", "dump worker", "STORE", "storage service", "VERIFY", "verifier");
 
     private JobView() {
     }
@@ -25,8 +28,14 @@ final class JobView {
         if (Json.has(job, "note")) {
             lines.add("note       " + Json.text(job, "note"));
         }
+        if (Json.has(job, "artifactUrl")) {
+            lines.add("made at    " + Json.text(job, "artifactUrl") + " (outside Vigil)");
+        }
         if (Json.has(job, "traceId")) {
             lines.add("trace id   " + Json.text(job, "traceId"));
+        }
+        if (job.path("dryRun").asBoolean(false)) {
+            lines.addAll(dryRun(job.path("dryRunChecks")));
         }
         lines.add("");
         lines.add("stages");
@@ -59,6 +68,26 @@ final class JobView {
         return lines;
     }
 
+    /** A dry run's checks by the service that ran them; a service that has not answered yet is said to be awaited. */
+    static List<String> dryRun(JsonNode parts) {
+        List<String> lines = new ArrayList<>();
+        for (String stage : List.of("DUMP", "STORE", "VERIFY")) {
+            JsonNode part = parts.path(stage);
+            lines.add("");
+            if (part.isMissingNode() || part.isNull()) {
+                lines.add(DRY_RUN_PARTS.get(stage) + ": not answered yet");
+                continue;
+            }
+            lines.add(DRY_RUN_PARTS.get(stage) + (part.path("passed").asBoolean(false) ? ": every check passed" : ": a check failed")
+                    + (Json.has(part, "estimatedBytes") ? " (estimated size " + Text.size(part.path("estimatedBytes").asLong(0)) + ")" : ""));
+            for (JsonNode check : Json.list(part, "checks")) {
+                lines.add(String.format("  %-6s %-20s %s", check.path("passed").asBoolean(false) ? "ok" : "FAILED", Json.text(check, "name", "?"),
+                        Json.text(check, "detail", "")).stripTrailing());
+            }
+        }
+        return lines;
+    }
+
     /** Per table of {@code result}'s {@code tables}, the rows the dump held against the rows the restore found. */
     static List<String> tableChecks(JsonNode result) {
         return tableChecks(Json.list(result, "tables"));
@@ -73,7 +102,7 @@ final class JobView {
         for (JsonNode t : tables) {
             Long expected = Json.number(t, "expectedRows");
             Long found = Json.number(t, "foundRows");
-            String mark = found == null ? "missing" : !found.equals(expected) ? "differs" : "";
+            String mark = found == null ? "missing" : expected != null && !found.equals(expected) ? "differs" : "";
             table.row(Json.text(t, "schema", "?") + "." + Json.text(t, "table", "?"), expected == null ? "-" : expected,
                     found == null ? "-" : found, mark);
         }
@@ -152,6 +181,11 @@ final class JobView {
                 long rows = Json.list(verification, "tables").stream().mapToLong(t -> t.path("foundRows").asLong(0)).sum();
                 yield "PASSED, restored in " + verification.path("restoreMillis").asLong(0) + " ms; " + Json.list(verification, "tables").size()
                         + " tables, " + rows + " rows, all counts match the source";
+            }
+            case "RESTORED" -> {
+                long rows = Json.list(verification, "tables").stream().mapToLong(t -> t.path("foundRows").asLong(0)).sum();
+                yield "RESTORED in " + verification.path("restoreMillis").asLong(0) + " ms; " + Json.list(verification, "tables").size()
+                        + " tables, " + rows + " rows found; made outside Vigil, so nothing to compare them with";
             }
             case "INCONCLUSIVE" -> "INCONCLUSIVE, not judged: " + String.join("; ", Json.strings(verification, "environmentProblems"));
             default -> verdict + ": " + String.join("; ", Json.strings(verification, "differences"));

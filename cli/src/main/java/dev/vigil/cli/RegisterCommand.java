@@ -6,8 +6,8 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "register", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class, description = {"Register a backup of TARGET that you take yourself (POST /api/v1/jobs); finish it with",
-        "`vigil complete`. Needs a server that has this endpoint."})
+@Command(name = "register", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class, description = {"Register a backup of TARGET that you take yourself with pg_dump -Fc (POST /api/v1/jobs; an operator's token):",
+        "a queued job no worker takes. Report it with `vigil complete` once the dump is uploaded, or failed."})
 final class RegisterCommand extends ApiCommand {
 
     @Parameters(paramLabel = "TARGET", description = "The target the dump is of.")
@@ -32,11 +32,7 @@ final class RegisterCommand extends ApiCommand {
             return Exit.OK;
         }
         JsonNode job = answer.json();
-        String jobId = Json.text(job, "jobId");
-        if (jobId == null) {
-            println("The server answered HTTP " + answer.status() + ": " + (answer.body() == null ? "" : answer.body().strip()));
-            return Exit.OK;
-        }
+        String jobId = Json.text(job, "jobId", "?");
         println("Registered job " + jobId + " for " + target + (Json.has(job, "status") ? " (" + Json.text(job, "status") + ")" : ""));
         println("When the dump is uploaded: vigil complete " + jobId + " --artifact-url URL   (or --failed REASON)");
         return Exit.OK;

@@ -16,7 +16,7 @@ final class Waiting {
     private Waiting() {
     }
 
-    /** Polls {@code GET /api/v1/jobs/{jobId}} until the job is VERIFIED, FAILED or INCONCLUSIVE; answers it. */
+    /** Polls {@code GET /api/v1/jobs/{jobId}} until the job has ended ({@link JobView#FINAL}); answers it. */
     static JsonNode job(Api api, String jobId, Context context) throws CliFailure {
         long finalSince = -1;
         try (Progress progress = new Progress(context.err(), context.stderrTerminal(), "job " + jobId)) {
@@ -25,7 +25,7 @@ final class Waiting {
                 progress.job(job);
                 String status = Json.text(job, "status", "");
                 if (JobView.FINAL.contains(status)) {
-                    boolean complete = "FAILED".equals(status) || Json.has(job, "artifact") && Json.has(job, "location");
+                    boolean complete = "FAILED".equals(status) || status.startsWith("DRY_RUN") || Json.has(job, "artifact") && Json.has(job, "location");
                     long now = System.nanoTime();
                     finalSince = finalSince < 0 ? now : finalSince;
                     if (complete || now - finalSince > SETTLE.toNanos()) {
@@ -38,7 +38,7 @@ final class Waiting {
     }
 
     /** How a restore ends. */
-    static final List<String> RESTORE_FINAL = List.of("PASSED", "FAILED", "INCONCLUSIVE");
+    static final List<String> RESTORE_FINAL = List.of("PASSED", "RESTORED", "FAILED", "INCONCLUSIVE");
 
     /** Polls the restore at {@code path} until it is PASSED, FAILED or INCONCLUSIVE (REQUESTED while it waits); answers it. */
     static JsonNode restore(Api api, String path, String restoreId, Context context) throws CliFailure {

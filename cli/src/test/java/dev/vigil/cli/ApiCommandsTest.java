@@ -229,7 +229,7 @@ class ApiCommandsTest {
         assertThat(cli.run("nope").exit()).isEqualTo(2);
         assertThat(cli.run("jobs", "--limit", "many").exit()).isEqualTo(2);
         assertThat(cli.run("complete", JOB_ID).exit()).as("neither --artifact-url nor --failed").isEqualTo(2);
-        assertThat(cli.run("backup", "demo", "--dry-run", "--wait").exit()).isEqualTo(2);
+        assertThat(cli.run("complete", JOB_ID, "--failed", "x", "--sha256", "ab").exit()).as("--sha256 with --failed").isEqualTo(2);
         assertThat(cli.env("VIGIL_URL", "ftp://example.com").run("targets").err()).contains("not an http:// or https:// URL");
         assertThat(scheduler.requests).isEmpty();
         Cli.Result help = cli.run("--help");
@@ -412,25 +412,51 @@ class ApiCommandsTest {
         Cli.Result completed = cli.run("complete", JOB_ID, "--artifact-url", "s3://team-dumps/demo/x.dump");
         assertThat(completed.exit()).as(completed.toString()).isZero();
         assertThat(scheduler.last().method()).isEqualTo("PATCH");
-        assertThat(scheduler.last().body()).isEqualTo("{\"artifactUrl\":\"s3://team-dumps/demo/x.dump\"}");
+        assertThat(scheduler.last().body()).isEqualTo("{\"status\":\"success\",\"artifactUrl\":\"s3://team-dumps/demo/x.dump\"}");
         assertThat(completed.out()).contains("Job " + JOB_ID + " is DUMPED");
 
+        cli.run("complete", JOB_ID, "--artifact-url", "s3://team-dumps/demo/x.dump", "--sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+        assertThat(scheduler.last().body()).contains("\"sha256\":\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"");
+
         cli.run("complete", JOB_ID, "--failed", "pg_dump ran out of disk");
-        assertThat(scheduler.last().body()).isEqualTo("{\"failed\":\"pg_dump ran out of disk\"}");
+        assertThat(scheduler.last().body()).isEqualTo("{\"status\":\"failed\",\"reason\":\"pg_dump ran out of disk\"}");
+
+        scheduler.on("PATCH /api/v1/jobs/" + JOB_ID, 409, "{\"title\":\"Reported already\",\"status\":409,\"detail\":\"job " + JOB_ID
+                + " was reported already and its report stands\"}");
+        Cli.Result twice = cli.run("complete", JOB_ID, "--failed", "again");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).contains("was reported already");
     }
 
     @Test
-    void aDryRunAsksTheServerAndSaysSoWhenTheServerTookARealBackupInstead() {
+    void aDryRunWaitsForEveryServicesChecksShowsEachAndExitsOneWhenOneFailed() {
+        scheduler.on("POST /api/v1/targets/demo/backups?dryRun=true", 202, "{\"jobId\":\"" + JOB_ID + "\",\"targetId\":\"demo\",\"status\":\"DRY_RUN\"}");
+        scheduler.on("GET /api/v1/jobs/" + JOB_ID, 200, job("DRY_RUN_FAILED", REQUESTED, """
+                ,"dryRun":true,"dryRunChecks":{
+                 "DUMP":{"passed":false,"estimatedBytes":73400320,"checks":[{"name":"connect","passed":true,"detail":"connected: PostgreSQL 16.4"},
+                   {"name":"privileges","passed":false,"detail":"cannot read shop.secrets; GRANT SELECT ON shop.secrets TO backup;"}]},
+                 "STORE":{"passed":true,"checks":[{"name":"destination primary","passed":true,"detail":"probe written and removed"}]}}"""));
+
+        Cli.Result dryRun = cli.run("backup", "demo", "--dry-run", "--wait");
+
+        assertThat(scheduler.last().method()).isEqualTo("GET");
+        assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(1);
+        assertThat(dryRun.out()).contains("Dry run of demo: job " + JOB_ID, "status     DRY_RUN_FAILED",
+                "dump worker: a check failed (estimated size 73.4 MB)", "  FAILED privileges           cannot read shop.secrets; GRANT SELECT ON shop.secrets TO backup;",
+                "storage service: every check passed", "verifier: not answered yet");
+
+        scheduler.on("GET /api/v1/jobs/" + JOB_ID, 200, job("DRY_RUN_PASSED", REQUESTED, ",\"dryRun\":true,\"dryRunChecks\":{}"));
+        assertThat(cli.run("backup", "demo", "--dry-run", "--wait").exit()).isZero();
+    }
+
+    @Test
+    void aDryRunSaysSoWhenTheServerTookARealBackupInstead() {
         scheduler.on("POST /api/v1/targets/demo/backups?dryRun=true", 202, "{\"jobId\":\"" + JOB_ID + "\",\"targetId\":\"demo\",\"status\":\"REQUESTED\"}");
 
         Cli.Result ignored = cli.run("backup", "demo", "--dry-run");
 
         assertThat(ignored.exit()).isZero();
         assertThat(ignored.err()).contains("this server does not know dry runs and took a real backup: job " + JOB_ID);
-
-        scheduler.on("POST /api/v1/targets/demo/backups?dryRun=true", 200, "{\"dryRun\":true,\"targetId\":\"demo\",\"pgDump\":\"15.18\"}");
-        Cli.Result dryRun = cli.run("backup", "demo", "--dry-run");
-        assertThat(dryRun.out()).contains("Dry run of a backup of demo (nothing was started):", "  pgDump           15.18");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
+import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.TargetSettings;
 import dev.vigil.notifier.NotifierProperties;
@@ -108,17 +109,21 @@ public final class MonitorService {
         }
         meters.outcome(target, switch (verified.verdict()) {
             case PASSED -> "verified";
+            case RESTORED -> "restored";
             case FAILED -> "verification_failed";
             case INCONCLUSIVE -> "inconclusive";
         });
         boolean announce = recent(verified.occurredAt());
         switch (verified.verdict()) {
-            case PASSED -> {
-                String how = "job " + job + " was restored and verified";
+            case PASSED, RESTORED -> {
+                // RESTORED: a dump made outside Vigil restored; a usable backup, though nothing was compared.
+                String how = "job " + job + (verified.verdict() == Verdict.PASSED ? " was restored and verified" : " (made outside Vigil) was restored");
                 incidents.resolve(target, IncidentKind.BACKUP_FAILING, verified.occurredAt(), how, job);
                 incidents.resolve(target, IncidentKind.VERIFICATION_FAILING, verified.occurredAt(), how, job);
                 incidents.resolve(target, IncidentKind.INCONCLUSIVE, verified.occurredAt(), how, job);
-                anomalies(target, job, verified.occurredAt(), thresholds, traceId, announce);
+                if (verified.verdict() == Verdict.PASSED) {
+                    anomalies(target, job, verified.occurredAt(), thresholds, traceId, announce);
+                }
             }
             case FAILED -> incidents.occur(new Occurrence(target, IncidentKind.VERIFICATION_FAILING, verified.occurredAt(), job, traceId,
                     "Backup of " + target + " failed verification", lines(verified.differences()), announce));

@@ -54,15 +54,31 @@ class JobsController {
         return targets.all().stream().map(JobsController::view).toList();
     }
 
-    /** Starts a backup; the optional JSON body {@code {"note": "..."}} says why, and the job keeps it. */
+    /**
+     * Starts a backup; the optional JSON body {@code {"note": "..."}} says why, and the job keeps it. With
+     * {@code ?dryRun=true}, a dry run: every check short of pg_dump, reported on the job, no backup.
+     */
     @PostMapping("/targets/{targetId}/backups")
-    ResponseEntity<Accepted> backup(@PathVariable String targetId, @RequestBody(required = false) JsonNode body) {
+    ResponseEntity<Accepted> backup(@PathVariable String targetId, @RequestParam(required = false) String dryRun,
+            @RequestBody(required = false) JsonNode body) {
         TargetId id = parseTarget(targetId);
+        boolean dry = dryRun(dryRun);
         String note = BackupNote.from(body);
         // The job names who asked as they signed in, never what a request header claims.
-        JobId jobId = registry.request(id, Trigger.API, dev.vigil.security.Callers.name().orElse("api"), note);
+        JobId jobId = registry.request(id, Trigger.API, dev.vigil.security.Callers.name().orElse("api"), note, dry);
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + jobId))
-                .body(new Accepted(jobId.value(), id.value(), JobStatus.REQUESTED));
+                .body(new Accepted(jobId.value(), id.value(), dry ? JobStatus.DRY_RUN : JobStatus.REQUESTED));
+    }
+
+    /** {@code dryRun} as given: true or false (or left out); anything else is refused, never taken for a real backup. */
+    private static boolean dryRun(String value) {
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new ApiException(400, "Invalid dryRun", "dryRun must be true or false, got '" + value + "'");
     }
 
     @GetMapping("/jobs/{jobId}")

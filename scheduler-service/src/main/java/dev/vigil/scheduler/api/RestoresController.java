@@ -3,7 +3,6 @@ package dev.vigil.scheduler.api;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.scheduler.restore.Restores;
-import dev.vigil.scheduler.restore.StorageApi;
 import dev.vigil.security.Callers;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,11 +36,11 @@ class RestoresController {
     private static final Pattern QUALIFIED_TABLE = Pattern.compile("[^.\\p{Cntrl}]{1,63}\\.[^\\p{Cntrl}]{1,63}");
 
     private final Restores restores;
-    private final StorageApi storage;
+    private final StorageRelay relay;
 
-    RestoresController(Restores restores, StorageApi storage) {
+    RestoresController(Restores restores, StorageRelay relay) {
         this.restores = restores;
-        this.storage = storage;
+        this.relay = relay;
     }
 
     record NewRestore(@Nullable UUID jobId, @Nullable String server, @Nullable String database, @Nullable Boolean clean,
@@ -109,15 +107,6 @@ class RestoresController {
     }
 
     private ResponseEntity<byte[]> passOn(String method, String path, HttpServletRequest request) {
-        StorageApi.Answer answer;
-        try {
-            answer = storage.send(method, path, request.getHeader("Authorization"));
-        } catch (StorageApi.Unreachable e) {
-            throw new ApiException(503, "Storage service unreachable", e.getMessage());
-        }
-        if (answer.body().length == 0) {
-            return ResponseEntity.status(answer.status()).build();
-        }
-        return ResponseEntity.status(answer.status()).contentType(MediaType.parseMediaType(answer.contentType())).body(answer.body());
+        return StorageRelay.relay(relay.send(method, path, request, null));
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.scheduler.console;
 
+import dev.vigil.scheduler.access.SessionTokens;
 import dev.vigil.scheduler.access.Users;
 import dev.vigil.security.BrowserSignIn;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
@@ -31,9 +32,11 @@ class ConsoleSignIn implements BrowserSignIn {
     static final String PAGE = "/admin/operations";
 
     private final Users users;
+    private final SessionTokens sessionTokens;
 
-    ConsoleSignIn(Users users) {
+    ConsoleSignIn(Users users, SessionTokens sessionTokens) {
         this.users = users;
+        this.sessionTokens = sessionTokens;
     }
 
     @Override
@@ -68,6 +71,9 @@ class ConsoleSignIn implements BrowserSignIn {
                 }, CsrfFilter.class)
                 // Always on to the page: the request a browser made before signing in may have been its favicon.
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl(PAGE, true).permitAll())
-                .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll());
+                // Signing out also revokes the token the session had for passing requests on to the other services.
+                .logout(logout -> logout.addLogoutHandler((request, response, caller) -> sessionTokens.revoke(request.getSession(false),
+                                caller == null ? "sign-out" : caller.getName()))
+                        .logoutSuccessUrl("/login?logout").permitAll());
     }
 }

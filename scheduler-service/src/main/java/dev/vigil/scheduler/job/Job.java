@@ -2,6 +2,7 @@ package dev.vigil.scheduler.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.vigil.contracts.Artifact;
+import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TableCheck;
 import java.time.Instant;
@@ -15,6 +16,9 @@ import java.util.UUID;
  * @param note     why the backup was asked for, as the request said; absent when it gave none
  * @param stages   when each status was reached
  * @param progress the latest progress a running dump reported; absent before the first report
+ * @param dryRun   whether the job is a dry run: checks only, never a backup
+ * @param dryRunChecks each service's part of a dry run, by stage (DUMP, STORE, VERIFY), as they arrive
+ * @param artifactUrl where an outside runner's dump was fetched from (a registered job), without query string
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
@@ -30,7 +34,20 @@ public record Job(
         StoredObject location,
         Verification verification,
         Failure failure,
-        String traceId) {
+        String traceId,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean dryRun,
+        Map<Stage, DryRunPart> dryRunChecks,
+        String artifactUrl) {
+
+    /**
+     * One service's part of a dry run, as its {@code DryRunChecked} said.
+     *
+     * @param extensions the extensions the source uses (the worker's part)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DryRunPart(boolean passed, List<dev.vigil.contracts.CheckResult> checks, String serverVersion, Long estimatedBytes,
+            List<dev.vigil.contracts.SourceExtension> extensions, Instant at) {
+    }
 
     /**
      * The verdict of restoring the backup and comparing it with its source.

@@ -5,6 +5,7 @@ import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
 import dev.vigil.contracts.BackupVerified;
+import dev.vigil.contracts.DryRunChecked;
 import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.FailureClass;
@@ -58,14 +59,71 @@ public class JobRegistry {
      */
     @Transactional
     public JobId request(TargetId targetId, Trigger trigger, String requestedBy, @Nullable String note) {
+        return request(targetId, trigger, requestedBy, note, false);
+    }
+
+    /** Starts a backup, or with {@code dryRun} a dry run: every check short of pg_dump, no backup. */
+    @Transactional
+    public JobId request(TargetId targetId, Trigger trigger, String requestedBy, @Nullable String note, boolean dryRun) {
+        known(targetId);
+        BackupRequested event = dryRun ? BackupRequested.dryRun(JobId.random(), targetId, trigger, requestedBy, note)
+                : BackupRequested.now(JobId.random(), targetId, trigger, requestedBy, note);
+        jobs.requested(event.jobId(), targetId, trigger.name(), requestedBy, event.note(), event.occurredAt(), traceId(), dryRun);
+        outbox.append(event);
+        log.info("{} requested: job {} target {} by {}", dryRun ? "dry run" : "backup", event.jobId(), targetId, trigger);
+        return event.jobId();
+    }
+
+    /**
+     * Registers a job for a dump made outside Vigil: queued, no worker takes it (nothing is published);
+     * its runner reports it with {@link #claimReport} or {@link #reportFailed}.
+     */
+    @Transactional
+    public JobId register(TargetId targetId, String requestedBy, @Nullable String note) {
+        known(targetId);
+        JobId jobId = JobId.random();
+        String checkedNote = BackupRequested.now(jobId, targetId, Trigger.REGISTERED, requestedBy, note).note();
+        jobs.requested(jobId, targetId, Trigger.REGISTERED.name(), requestedBy, checkedNote, java.time.Instant.now(), traceId(), false);
+        log.info("outside dump registered: job {} target {} by {}", jobId, targetId, requestedBy);
+        return jobId;
+    }
+
+    /**
+     * Marks a registered job reported done, its artifact at {@code artifactUrl} (without query string),
+     * before the storage service is asked to fetch it; false when it was reported already.
+     */
+    @Transactional
+    public boolean claimReport(UUID jobId, String artifactUrl) {
+        return jobs.reported(jobId, artifactUrl);
+    }
+
+    /** Takes back a claimed report the storage service refused: the runner may report again. */
+    @Transactional
+    public void releaseReport(UUID jobId) {
+        jobs.unreported(jobId);
+    }
+
+    /**
+     * Ends a registered job FAILED as its runner reported, and announces it ({@link BackupFailed}, which
+     * alerts); false when it was reported already.
+     */
+    @Transactional
+    public boolean reportFailed(Job job, String reason) {
+        if (!jobs.reported(job.jobId(), null)) {
+            return false;
+        }
+        BackupFailed failed = BackupFailed.now(new JobId(job.jobId()), new TargetId(job.targetId()), Stage.DUMP, FailureClass.DUMP_ERROR,
+                "the dump made outside Vigil failed, as its runner reported: " + reason);
+        jobs.failed(failed.jobId(), failed.occurredAt(), new Job.Failure(Stage.DUMP.name(), FailureClass.DUMP_ERROR.name(), failed.reason()), traceId());
+        outbox.append(failed);
+        log.info("outside dump of job {} target {} reported failed", job.jobId(), job.targetId());
+        return true;
+    }
+
+    private void known(TargetId targetId) {
         if (targets.find(targetId).isEmpty()) {
             throw new UnknownTargetException(targetId, targets.ids());
         }
-        BackupRequested event = BackupRequested.now(JobId.random(), targetId, trigger, requestedBy, note);
-        jobs.requested(event.jobId(), targetId, trigger.name(), requestedBy, event.note(), event.occurredAt(), traceId());
-        outbox.append(event);
-        log.info("backup requested: job {} target {} by {}", event.jobId(), targetId, trigger);
-        return event.jobId();
     }
 
     /** Applies one lifecycle event read from {@code topic}. */
@@ -74,7 +132,17 @@ public class JobRegistry {
         switch (topic) {
             case Topics.BACKUP_REQUESTED -> {
                 BackupRequested e = EventJson.read(payload, BackupRequested.class);
-                jobs.requested(e.jobId(), e.targetId(), e.trigger().name(), e.requestedBy(), e.note(), e.occurredAt(), traceId());
+                jobs.requested(e.jobId(), e.targetId(), e.trigger().name(), e.requestedBy(), e.note(), e.occurredAt(), traceId(), e.dryRunAsked());
+            }
+            case Topics.DRY_RUN_CHECKED -> {
+                DryRunChecked e = begin(EventJson.read(payload, DryRunChecked.class));
+                boolean kept = jobs.dryRunChecked(e.jobId(), e.stage(), new Job.DryRunPart(e.passed(), e.checks(), e.serverVersion(),
+                        e.estimatedBytes(), e.extensions(), e.occurredAt()));
+                if (!kept) {
+                    // Not a dry run, or this stage answered already: a late, repeated or forged answer changes nothing.
+                    log.warn("dry run checks of stage {} for job {} target {} ignored: the job is no dry run, or that stage answered already",
+                            e.stage(), e.jobId(), e.targetId());
+                }
             }
             case Topics.DUMP_STARTED -> {
                 DumpStarted e = begin(EventJson.read(payload, DumpStarted.class));

@@ -2,6 +2,7 @@ package dev.vigil.scheduler.job;
 
 import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.Stage;
 import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.json.EventJson;
@@ -41,13 +42,49 @@ class JobRepository {
                 .params(jobId.value(), targetId.value()).update();
     }
 
-    void requested(JobId jobId, TargetId targetId, String trigger, String requestedBy, String note, Instant at, String traceId) {
+    /**
+     * Records the request; a dry run is marked so only by its first request (a redelivered or forged
+     * request for a job already requested changes nothing, so no real job becomes a dry run or back).
+     */
+    void requested(JobId jobId, TargetId targetId, String trigger, String requestedBy, String note, Instant at, String traceId,
+            boolean dryRun) {
         ensureExists(jobId, targetId);
         jdbc.sql("""
                 update jobs set trigger = coalesce(trigger, ?), requested_by = coalesce(requested_by, ?), note = coalesce(note, ?),
+                  dry_run = case when requested_at is null then ? else dry_run end,
                   requested_at = coalesce(requested_at, ?), trace_id = coalesce(trace_id, ?), updated_at = now()
                 where job_id = ?""")
-                .params(trigger, storable(requestedBy), storable(note), Timestamp.from(at), traceId, jobId.value()).update();
+                .params(trigger, storable(requestedBy), storable(note), dryRun, Timestamp.from(at), traceId, jobId.value()).update();
+    }
+
+    /**
+     * Keeps one service's part of a dry run, the first that arrives for its stage, on a job that is a dry
+     * run or whose request has not arrived yet (topics are read in any order; on a job that turns out to
+     * be a backup the parts mean nothing: its status ignores them); answers false (and changes nothing)
+     * for a job requested as a backup.
+     */
+    boolean dryRunChecked(JobId jobId, Stage stage, Job.DryRunPart part) {
+        return jdbc.sql("""
+                update jobs set dry_run_checks = jsonb_set(coalesce(dry_run_checks, '{}'::jsonb), array[?], cast(? as jsonb)), updated_at = now()
+                where job_id = ? and (dry_run or requested_at is null) and (dry_run_checks -> ?) is null""")
+                .params(stage.name(), EventJson.writeString(part), jobId.value(), stage.name()).update() == 1;
+    }
+
+    /**
+     * Marks a registered job reported by its outside runner, once: answers false when it was reported
+     * already (or is no registered job).
+     */
+    boolean reported(UUID jobId, @Nullable String artifactUrl) {
+        return jdbc.sql("""
+                update jobs set reported_at = now(), artifact_url = ?, updated_at = now()
+                where job_id = ? and trigger = 'REGISTERED' and reported_at is null""")
+                .params(artifactUrl, jobId).update() == 1;
+    }
+
+    /** Takes back a report the storage service refused, so the runner can report again. */
+    void unreported(UUID jobId) {
+        jdbc.sql("update jobs set reported_at = null, artifact_url = null, updated_at = now() where job_id = ? and stored_at is null and failed_at is null")
+                .param(jobId).update();
     }
 
     /**
@@ -169,7 +206,7 @@ class JobRepository {
     /** When each target's newest backup whose verification passed was verified. */
     Map<String, Instant> lastPassed() {
         Map<String, Instant> last = new java.util.HashMap<>();
-        jdbc.sql("select target_id, max(verified_at) as at from jobs where verification ->> 'verdict' = 'PASSED' group by target_id")
+        jdbc.sql("select target_id, max(verified_at) as at from jobs where verification ->> 'verdict' in ('PASSED', 'RESTORED') group by target_id")
                 .query(rs -> {
                     last.put(rs.getString("target_id"), rs.getTimestamp("at").toInstant());
                 });
@@ -188,7 +225,7 @@ class JobRepository {
         Map<JobStatus, Instant> stages = new EnumMap<>(JobStatus.class);
         put(stages, JobStatus.REQUESTED, rs.getTimestamp("requested_at"));
         put(stages, JobStatus.DUMPING, rs.getTimestamp("dumping_at"));
-        put(stages, JobStatus.DUMPED, rs.getTimestamp("dumped_at"));
+        put(stages, JobStatus.DUMPED, rs.getTimestamp("dumped_at") != null ? rs.getTimestamp("dumped_at") : rs.getTimestamp("reported_at"));
         put(stages, JobStatus.STORED, rs.getTimestamp("stored_at"));
         put(stages, JobStatus.VERIFIED, rs.getTimestamp("verified_at"));
         put(stages, JobStatus.FAILED, rs.getTimestamp("failed_at"));
@@ -201,7 +238,18 @@ class JobRepository {
         return new Job(rs.getObject("job_id", UUID.class), rs.getString("target_id"), JobStatus.valueOf(rs.getString("status")),
                 rs.getString("trigger"), rs.getString("requested_by"), rs.getString("note"), stages, progress,
                 json(rs.getString("artifact"), Artifact.class), json(rs.getString("location"), StoredObject.class),
-                verification, failure, rs.getString("trace_id"));
+                verification, failure, rs.getString("trace_id"), rs.getBoolean("dry_run"), dryRunChecks(rs.getString("dry_run_checks")),
+                rs.getString("artifact_url"));
+    }
+
+    private static Map<Stage, Job.DryRunPart> dryRunChecks(String json) {
+        if (json == null) {
+            return null;
+        }
+        Map<Stage, Job.DryRunPart> parts = new EnumMap<>(Stage.class);
+        EventJson.mapper().readTree(json).properties().forEach(e -> parts.put(Stage.valueOf(e.getKey()),
+                EventJson.mapper().treeToValue(e.getValue(), Job.DryRunPart.class)));
+        return parts;
     }
 
     private static void put(Map<JobStatus, Instant> stages, JobStatus status, Timestamp at) {

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,8 +40,17 @@ public class StorageApi {
 
     /** Sends {@code method path} (under {@code /api/v1}) to the storage service with the caller's Authorization header. */
     public Answer send(String method, String path, String authorization) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1" + path)).timeout(TIMEOUT)
-                .header("Authorization", authorization).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return send(method, path, authorization, null);
+    }
+
+    /** As {@link #send(String, String, String)}, with a JSON body when one is given. */
+    public Answer send(String method, String path, String authorization, byte @Nullable [] json) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/api/v1" + path)).timeout(TIMEOUT).header("Authorization", authorization);
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        HttpRequest request = builder.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(json))
+                .build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"), response.body());
