@@ -6,7 +6,7 @@ const STAGES = ['REQUESTED', 'DUMPING', 'DUMPED', 'STORED', 'VERIFIED'];
 const FINAL = ['VERIFIED', 'FAILED', 'INCONCLUSIVE', 'DRY_RUN_PASSED', 'DRY_RUN_FAILED'];
 const DRY_RUN_PARTS = { DUMP: 'Dump worker', STORE: 'Storage service', VERIFY: 'Verifier' };
 const ROLES = ['VIEWER', 'OPERATOR', 'ADMIN'];
-const state = { me: null, next: null, jobs: [], openJob: null, timer: null };
+const state = { me: null, next: null, jobs: [], openJob: null, timer: null, drafts: {} };
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...children) => {
@@ -160,10 +160,20 @@ function dryRunChecks(job) {
 }
 
 function reportForm(job) {
-  const url = el('input', { id: 'report-url', placeholder: 's3://bucket/incoming/' + job.targetId + '.dump', size: '50' });
-  const sha = el('input', { id: 'report-sha256', placeholder: 'optional', size: '20' });
-  const reason = el('input', { id: 'report-reason', placeholder: 'why it failed', size: '40' });
-  const outcome = el('select', { id: 'report-outcome' }, el('option', { value: 'success' }, 'success'), el('option', { value: 'failed' }, 'failed'));
+  // The job's detail is redrawn while the page polls: what was typed is kept per job, and the focus too.
+  const draft = state.drafts[job.jobId] || (state.drafts[job.jobId] = { url: '', sha: '', reason: '', outcome: 'success', focus: null });
+  const field = (node, key) => {
+    node.value = draft[key];
+    node.addEventListener('input', () => { draft[key] = node.value; });
+    node.addEventListener('change', () => { draft[key] = node.value; });
+    node.addEventListener('focus', () => { draft.focus = node.id; });
+    return node;
+  };
+  const url = field(el('input', { id: 'report-url', placeholder: 's3://bucket/incoming/' + job.targetId + '.dump', size: '50' }), 'url');
+  const sha = field(el('input', { id: 'report-sha256', placeholder: 'optional', size: '20' }), 'sha');
+  const reason = field(el('input', { id: 'report-reason', placeholder: 'why it failed', size: '40' }), 'reason');
+  const outcome = field(el('select', { id: 'report-outcome' }, el('option', { value: 'success' }, 'success'), el('option', { value: 'failed' }, 'failed')), 'outcome');
+  if (draft.focus) setTimeout(() => { const again = document.getElementById(draft.focus); if (again && document.activeElement === document.body) again.focus(); }, 0);
   const form = el('form', { id: 'report-form', class: 'report' }, el('h3', {}, 'Update'),
     el('label', {}, 'Outcome ', outcome), el('label', {}, 'Artifact URL ', url), el('label', {}, 'SHA-256 ', sha), el('label', {}, 'Reason ', reason),
     el('button', { type: 'submit', id: 'report-send' }, 'Update'));
@@ -173,7 +183,9 @@ function reportForm(job) {
     if (outcome.value === 'success' && sha.value.trim()) body.sha256 = sha.value.trim();
     try {
       const answer = await api('PATCH', '/jobs/' + job.jobId, body);
+      delete state.drafts[job.jobId];
       say('Job ' + job.jobId + ' reported: ' + answer.status);
+      await showJob(job.jobId);
       await refresh();
     } catch (e) { say(e.message, true); }
   });
@@ -263,7 +275,8 @@ async function loadAudit() {
 async function refresh() {
   try {
     await loadJobs();
-    if (state.openJob) await showJob(state.openJob);
+    // A registered job waiting for its report changes only when it is reported: leave the form being filled in alone.
+    if (state.openJob && !$('report-form')) await showJob(state.openJob);
   } catch (e) { say(e.message, true); }
   const running = state.jobs.some((job) => !FINAL.includes(job.status));
   clearTimeout(state.timer);

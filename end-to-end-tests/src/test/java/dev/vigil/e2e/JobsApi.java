@@ -57,6 +57,16 @@ final class JobsApi implements AutoCloseable {
         }
     }
 
+    /** {@code method path} with a JSON body (none when null), signed in as the admin. */
+    HttpResponse<String> send(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = signedIn(uri(path)).method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The job as the API shows it now. */
     JsonNode job(String jobId) throws Exception {
         HttpResponse<String> response = http.send(signedIn(uri("/api/v1/jobs/" + jobId)).build(), HttpResponse.BodyHandlers.ofString());

@@ -44,7 +44,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The operations page in a real headless Chromium against the whole stack, as an operator uses it:
  * sign in, start a backup with a note, watch its bar move until VERIFIED, open it from the keyboard;
- * a viewer sees no button that changes anything, and the API refuses them anyway.
+ * register a dump made outside Vigil and update it with its artifact URL until it is verified; run a
+ * dry run; a viewer sees no button that changes anything, and the API refuses them anyway.
  */
 class OperationsPageBrowserTest {
 
@@ -139,6 +140,60 @@ class OperationsPageBrowserTest {
     }
 
     @Test
+    void anOperatorRegistersAnExternalBackupUpdatesItWithItsArtifactUrlAndSeesItVerifiedThenDryRunsTheTarget() throws Exception {
+        // The runbook's outside dump: plain pg_dump -Fc, uploaded to the bucket's incoming/ prefix.
+        Path dump = Files.createTempFile("page-outside", ".dump");
+        Process pgDump = new ProcessBuilder(LocalPostgres.shared().binDir().resolve("pg_dump").toString(), "-Fc", "-h", LocalPostgres.shared().host(),
+                "-p", String.valueOf(LocalPostgres.shared().port()), "-U", LocalPostgres.SUPERUSER, "-f", dump.toString(), "shop_page")
+                .redirectErrorStream(true).start();
+        String pgDumpOutput = new String(pgDump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(pgDump.waitFor()).as(pgDumpOutput).isZero();
+        String key = "incoming/page-" + java.util.UUID.randomUUID() + ".dump";
+        LocalS3.shared().client().putObject(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket("page-backups").key(key).build(),
+                software.amazon.awssdk.core.sync.RequestBody.fromFile(dump));
+
+        signIn("admin", Files.readString(stack.adminPasswordFile()).strip());
+        waitFor().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#targets tr[data-target=shop] button[data-action=register]"))).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("backup-note"))).sendKeys("exported by CI");
+        assertThat(browser.findElement(By.id("backup-start")).getText()).isEqualTo("Register");
+        browser.findElement(By.id("backup-start")).click();
+
+        WebElement url = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("report-url")));
+        String jobId = browser.findElement(By.id("job-title")).getText().replace("Job ", "");
+        url.sendKeys("s3://page-backups/" + key);
+        browser.findElement(By.id("report-send")).click();
+
+        String status = await("the registered job verified on the page").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> statusShown(jobId), shown -> List.of("VERIFIED", "FAILED", "INCONCLUSIVE").contains(shown));
+        assertThat(status).as(String.valueOf(((JavascriptExecutor) browser).executeScript("return document.getElementById('message').textContent")))
+                .isEqualTo("VERIFIED");
+        WebElement details = waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("job-body")));
+        waitFor().until(ExpectedConditions.textToBePresentInElement(details, "Verdict RESTORED"));
+        assertThat(details.getText()).contains("nothing to compare").contains("s3://page-backups/" + key).contains("exported by CI");
+
+        browser.findElement(By.cssSelector("#targets tr[data-target=shop] button[data-action=dry-run]")).click();
+        waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("backup-start")));
+        assertThat(browser.findElement(By.id("backup-start")).getText()).isEqualTo("Start dry run");
+        browser.findElement(By.id("backup-start")).click();
+        String dryRun = waitFor().until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+                "//table[@id='jobs']//tr[td[@class='status' and starts-with(text(), 'DRY_RUN')]]"))).getAttribute("data-job");
+        String dryRunStatus = await("the dry run's checks on the page").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> statusShown(dryRun), shown -> shown.equals("DRY_RUN_PASSED") || shown.equals("DRY_RUN_FAILED"));
+        pressEnterOn(By.cssSelector("tr[data-job='" + dryRun + "']"));
+        waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-body"), "Dry run checks"));
+        assertThat(dryRunStatus).as(browser.findElement(By.id("job-body")).getText()).isEqualTo("DRY_RUN_PASSED");
+        assertThat(browser.findElement(By.id("job-body")).getText()).contains("Dump worker: every check passed", "Storage service: every check passed",
+                "Verifier: every check passed", "privileges");
+    }
+
+    /** The status a job's row shows now, read in one step in the page (the table is redrawn every second); empty while not listed. */
+    private String statusShown(String jobId) {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript("""
+                const row = document.querySelector("tr[data-job='" + arguments[0] + "']");
+                return row ? row.querySelector('td.status').textContent : '';""", jobId));
+    }
+
+    @Test
     void aViewerSeesNoButtonThatChangesAnythingAndTheApiRefusesThemAnyway() throws Exception {
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + stack.schedulerPort() + "/api/v1/users"))
@@ -151,7 +206,8 @@ class OperationsPageBrowserTest {
         waitFor().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#targets tr[data-target=shop]")));
         waitFor().until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "vera (viewer)"));
 
-        assertThat(browser.findElements(By.cssSelector("button[data-action=backup], button[data-action=restore]"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("button[data-action=backup], button[data-action=dry-run], button[data-action=register], "
+                + "button[data-action=restore]"))).isEmpty();
         assertThat(browser.findElements(By.cssSelector("button[data-action=retention]"))).isNotEmpty();
         Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
