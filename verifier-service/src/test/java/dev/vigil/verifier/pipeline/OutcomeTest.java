@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class OutcomeTest {
 
-    private static final List<TableCheck> TABLES = List.of(new TableCheck("public", "orders", 3, 3L));
+    private static final List<TableCheck> TABLES = List.of(new TableCheck("public", "orders", 3L, 3L));
 
     @Test
     void nothingDifferentAndNothingLackingPasses() {
