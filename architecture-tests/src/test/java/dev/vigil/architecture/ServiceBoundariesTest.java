@@ -60,7 +60,8 @@ class ServiceBoundariesTest {
 
     /**
      * Storage: {@code store}, {@code retention} and {@code recheck} all reach the stored backups through
-     * {@code catalog}, never each other; {@code destination} (the stores) knows none of them;
+     * {@code catalog}, never each other; a dry run ({@code dryrun}) reaches only the stores, never the catalog;
+     * {@code destination} (the stores) knows none of them;
      * function beans and wiring sit on top, and the application's own package uses none of them.
      */
     @Test
@@ -71,6 +72,7 @@ class ServiceBoundariesTest {
                 .layer("store").definedBy("dev.vigil.storage.store..")
                 .layer("retention").definedBy("dev.vigil.storage.retention..")
                 .layer("recheck").definedBy("dev.vigil.storage.recheck..")
+                .layer("dryrun").definedBy("dev.vigil.storage.dryrun..")
                 .layer("catalog").definedBy("dev.vigil.storage.backups..")
                 .layer("destination").definedBy("dev.vigil.storage.destination..")
                 .layer("application").definedBy("dev.vigil.storage")
@@ -79,8 +81,9 @@ class ServiceBoundariesTest {
                 .whereLayer("store").mayOnlyBeAccessedByLayers("messaging", "config")
                 .whereLayer("retention").mayOnlyBeAccessedByLayers("messaging", "config")
                 .whereLayer("recheck").mayOnlyBeAccessedByLayers("messaging", "config")
+                .whereLayer("dryrun").mayOnlyBeAccessedByLayers("config")
                 .whereLayer("catalog").mayOnlyBeAccessedByLayers("store", "retention", "recheck", "config")
-                .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "recheck", "config")
+                .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "recheck", "dryrun", "config")
                 .because("storing, retention and the re-check share the catalog, not each other's code (see docs/storage-service.md, Code)")
                 .check(CLASSES);
     }

@@ -7,6 +7,8 @@ import dev.vigil.messaging.TargetSettings;
 import dev.vigil.pgclients.PostgresClients;
 import dev.vigil.staging.Staging;
 import dev.vigil.worker.WorkerProperties;
+import dev.vigil.worker.dryrun.DryRunChecks;
+import dev.vigil.worker.dryrun.DryRunService;
 import dev.vigil.worker.dump.DumpService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +18,7 @@ import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The worker's wiring: the pg_dump programs it has and reports, the dump service, and the dispatcher that runs dumps off the consumer thread. */
+/** The worker's wiring: the pg_dump programs it has and reports, the dump and dry-run services, and the dispatcher that runs dumps off the consumer thread. */
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
 
@@ -47,6 +49,13 @@ class WorkerConfiguration {
     DumpService dumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
             Staging staging, MeterRegistry meters) {
         return new DumpService(targets, publisher, properties, pgDumps, staging, meters);
+    }
+
+    /** Dry runs: the same settings, pg_dump programs and staging as a dump, checked instead of dumped. */
+    @Bean
+    DryRunService dryRunService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
+            Staging staging) {
+        return new DryRunService(targets, new DryRunChecks(properties, pgDumps, staging), publisher, properties);
     }
 
     /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its dump runs. */

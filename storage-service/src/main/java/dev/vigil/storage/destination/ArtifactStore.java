@@ -65,4 +65,17 @@ public interface ArtifactStore {
     default java.util.Optional<java.time.Instant> retainUntil(String bucket, String key) {
         return java.util.Optional.empty();
     }
+
+    /** Where {@code key} is, as an operator reads it: {@code s3://bucket/key}, or the file's path. */
+    default String locate(String bucket, String key) {
+        return bucket + "/" + key;
+    }
+
+    /**
+     * Whether a delete in this bucket leaves the object's version behind (versioning or Object Lock
+     * enabled): a plain delete then only adds a delete marker. False where the store cannot say.
+     */
+    default boolean keepsVersions(String bucket) {
+        return false;
+    }
 }

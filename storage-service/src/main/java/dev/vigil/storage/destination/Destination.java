@@ -13,4 +13,9 @@ public record Destination(String name, ArtifactStore store, String prefix, Store
         return new StoredObject(name, store.bucket(), ObjectKeys.of(prefix, created.targetId(), created.jobId(), created.occurredAt(),
                 created.artifact().fileExtension()));
     }
+
+    /** Where a dry run of {@code job} writes and removes its probe object in this destination. */
+    public String dryRunProbeKey(dev.vigil.contracts.TargetId target, dev.vigil.contracts.JobId job) {
+        return ObjectKeys.dryRunProbe(prefix, target, job);
+    }
 }

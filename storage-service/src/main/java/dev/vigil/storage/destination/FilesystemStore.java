@@ -131,6 +131,11 @@ final class FilesystemStore implements ArtifactStore {
         return root.toString();
     }
 
+    @Override
+    public String locate(String bucket, String key) {
+        return file(key).toString();
+    }
+
     private Path file(String key) {
         Path file = root.resolve(key).normalize();
         if (!file.startsWith(root)) {

@@ -20,7 +20,19 @@ final class ObjectKeys {
     }
 
     static String of(String prefix, TargetId target, JobId job, Instant dumpedAt, String extension) {
-        String head = prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
-        return head + target.value() + "/" + DAY.format(dumpedAt) + "/" + STAMP.format(dumpedAt) + "-" + job + "." + extension;
+        return head(prefix) + target.value() + "/" + DAY.format(dumpedAt) + "/" + STAMP.format(dumpedAt) + "-" + job + "." + extension;
+    }
+
+    /**
+     * A dry run's probe object: {@code <prefix>/.vigil-dry-run-<targetId>-<jobId>}, beside the targets' folders
+     * rather than in one (a directory store would keep a folder made for it), and never a backup's key:
+     * a target id starts with a letter or digit, never a dot.
+     */
+    static String dryRunProbe(String prefix, TargetId target, JobId job) {
+        return head(prefix) + ".vigil-dry-run-" + target.value() + "-" + job;
+    }
+
+    private static String head(String prefix) {
+        return prefix == null || prefix.isBlank() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
     }
 }

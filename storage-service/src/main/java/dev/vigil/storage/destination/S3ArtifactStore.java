@@ -154,6 +154,23 @@ class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public String locate(String bucket, String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    @Override
+    public boolean keepsVersions(String bucket) {
+        try {
+            // Suspended versioning writes a null version, which a plain delete does remove.
+            return s3.getBucketVersioning(b -> b.bucket(bucket)).status() == software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED
+                    || objectLockEnabled(bucket);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            // A store that does not implement versioning (S3Proxy answers 501), or a role that may not ask.
+            return false;
+        }
+    }
+
+    @Override
     public boolean setsRetainUntilDates(String bucket) {
         return !"OFF".equals(options.objectLockMode()) && objectLockEnabled(bucket);
     }
