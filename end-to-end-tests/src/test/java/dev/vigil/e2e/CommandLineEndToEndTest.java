@@ -145,6 +145,16 @@ class CommandLineEndToEndTest {
     }
 
     @Test
+    void aDryRunWaitedForPrintsEveryServicesChecksAndExitsZeroWhenAllPassed() throws Exception {
+        Run dryRun = vigil(stack.adminToken(), "backup", "demo", "--dry-run", "--wait");
+
+        assertThat(dryRun.exit()).as(dryRun.toString()).isZero();
+        assertThat(dryRun.out()).contains("Dry run of demo: job ", "status     DRY_RUN_PASSED", "dump worker: every check passed",
+                "storage service: every check passed", "verifier: every check passed", "privileges", "extensions");
+        assertThat(dryRun.out()).doesNotContain("artifact   ");
+    }
+
+    @Test
     void aViewersTokenMayListButNotStartABackup() throws Exception {
         String viewer = newToken("cli-e2e-viewer", "VIEWER");
 
