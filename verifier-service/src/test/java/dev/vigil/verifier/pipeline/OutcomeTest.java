@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class OutcomeTest {
 
-    private static final List<TableCheck> TABLES = List.of(new TableCheck("public", "orders", 3, 3L));
+    private static final List<TableCheck> TABLES = List.of(new TableCheck("public", "orders", 3L, 3L));
 
     @Test
     void nothingDifferentAndNothingLackingPasses() {
@@ -17,6 +17,17 @@ class OutcomeTest {
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.environmentProblems()).isEmpty();
+    }
+
+    @Test
+    void aDumpMadeOutsideVigilThatRestoredIsRestoredNotPassedAndOneWithADifferenceFails() {
+        List<TableCheck> found = List.of(new TableCheck("public", "orders", null, 3L));
+
+        assertThat(Outcome.of(List.of(), List.of(), found, 120, List.of(), false).verdict()).isEqualTo(Verdict.RESTORED);
+        assertThat(Outcome.of(List.of("check 'x' failed: answered false"), List.of(), found, 120, List.of(), false).verdict())
+                .isEqualTo(Verdict.FAILED);
+        assertThat(Outcome.of(List.of(), List.of(), found, 120, List.of(), false).notFullyJudged("checks not read").verdict())
+                .isEqualTo(Verdict.INCONCLUSIVE);
     }
 
     @Test
