@@ -199,7 +199,7 @@ class NotifierServiceTest {
         stored("verify-db", good, 1_000);
         verified("verify-db", good, Verdict.PASSED, Map.of("t", 1L));
         BackupVerified failed = BackupVerified.now(JobId.random(), new TargetId("verify-db"), Verdict.FAILED,
-                List.of("table public.t: expected 2 rows, found 1"), List.of(new TableCheck("public", "t", 2, 1L)), 5);
+                List.of("table public.t: expected 2 rows, found 1"), List.of(new TableCheck("public", "t", 2L, 1L)), 5);
 
         send(Topics.BACKUP_VERIFIED, "verify-db", EventJson.writeString(failed));
 

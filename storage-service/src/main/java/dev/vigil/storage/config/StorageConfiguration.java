@@ -11,6 +11,7 @@ import dev.vigil.storage.backups.CatalogRebuild;
 import dev.vigil.storage.backups.Manifests;
 import dev.vigil.storage.destination.Destinations;
 import dev.vigil.storage.intake.IntakeService;
+import dev.vigil.storage.intake.Intakes;
 import dev.vigil.storage.recheck.CopyCheck;
 import dev.vigil.storage.recheck.SampleRestores;
 import dev.vigil.storage.retention.RetentionFloor;
@@ -74,7 +75,7 @@ class StorageConfiguration {
     IntakeService intakeService(DataSource dataSource, TargetSettings targets, Destinations destinations, StoredBackups catalog,
             PendingUploads pending, Staging staging, StorageService storage, RetentionService retention, Outbox outbox,
             PlatformTransactionManager transactionManager, StorageProperties properties) {
-        return new IntakeService(JdbcClient.create(dataSource), targets, destinations, catalog, pending, staging, storage, retention, outbox,
+        return new IntakeService(new Intakes(JdbcClient.create(dataSource)), targets, destinations, catalog, pending, staging, storage, retention, outbox,
                 new TransactionTemplate(transactionManager), properties.intakePrefix(), properties.intakeAllowPrivateHosts(),
                 properties.s3Timeouts().connect(), properties.s3Timeouts().read());
     }

@@ -101,13 +101,13 @@ public final class IntakeService implements AutoCloseable {
     private final ExecutorService fetchers;
     private final ScheduledExecutorService watchdog;
 
-    public IntakeService(org.springframework.jdbc.core.simple.JdbcClient jdbc, TargetSettings targets, Destinations destinations, StoredBackups catalog, PendingUploads pending,
+    public IntakeService(Intakes intakes, TargetSettings targets, Destinations destinations, StoredBackups catalog, PendingUploads pending,
             Staging staging, StorageService storage, RetentionService retention, Outbox outbox, TransactionTemplate transactions, String prefix,
             boolean allowPrivateHosts, Duration connectTimeout, Duration readTimeout) {
         if (prefix == null || prefix.isBlank() || prefix.startsWith("/")) {
             throw new IllegalArgumentException("vigil.storage.intake-prefix must name a key prefix such as incoming/, got: '" + prefix + "'");
         }
-        this.intakes = new Intakes(jdbc);
+        this.intakes = intakes;
         this.targets = targets;
         this.destinations = destinations;
         this.catalog = catalog;

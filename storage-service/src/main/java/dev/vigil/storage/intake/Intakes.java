@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * out (its instance stopped) is taken up again by any instance. The full URL leaves the table when
  * the intake ends.
  */
-final class Intakes {
+public final class Intakes {
 
     /** How long a claim holds without being renewed. */
     static final Duration LEASE = Duration.ofMinutes(2);
@@ -27,7 +27,7 @@ final class Intakes {
 
     private final JdbcClient jdbc;
 
-    Intakes(JdbcClient jdbc) {
+    public Intakes(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
