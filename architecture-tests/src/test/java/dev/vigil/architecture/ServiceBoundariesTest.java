@@ -60,8 +60,9 @@ class ServiceBoundariesTest {
 
     /**
      * Storage: {@code store}, {@code retention} and {@code recheck} all reach the stored backups through
-     * {@code catalog}, never each other; a dry run ({@code dryrun}) reaches only the stores, never the catalog;
-     * {@code destination} (the stores) knows none of them;
+     * {@code catalog}, never each other; {@code intake} hands what it takes in to {@code store} (and its
+     * target to {@code retention}), and nothing uses it but the wiring; a dry run ({@code dryrun}) reaches
+     * only the stores, never the catalog; {@code destination} (the stores) knows none of them;
      * function beans and wiring sit on top, and the application's own package uses none of them.
      */
     @Test
@@ -69,6 +70,7 @@ class ServiceBoundariesTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("messaging").definedBy("dev.vigil.storage.messaging..")
                 .layer("config").definedBy("dev.vigil.storage.config..")
+                .layer("intake").definedBy("dev.vigil.storage.intake..")
                 .layer("store").definedBy("dev.vigil.storage.store..")
                 .layer("retention").definedBy("dev.vigil.storage.retention..")
                 .layer("recheck").definedBy("dev.vigil.storage.recheck..")
@@ -78,22 +80,27 @@ class ServiceBoundariesTest {
                 .layer("application").definedBy("dev.vigil.storage")
                 .whereLayer("messaging").mayNotBeAccessedByAnyLayer()
                 .whereLayer("config").mayNotBeAccessedByAnyLayer()
-                .whereLayer("store").mayOnlyBeAccessedByLayers("messaging", "config")
-                .whereLayer("retention").mayOnlyBeAccessedByLayers("messaging", "config")
+                .whereLayer("intake").mayOnlyBeAccessedByLayers("config")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("messaging", "config", "intake")
+                .whereLayer("retention").mayOnlyBeAccessedByLayers("messaging", "config", "intake")
                 .whereLayer("recheck").mayOnlyBeAccessedByLayers("messaging", "config")
                 .whereLayer("dryrun").mayOnlyBeAccessedByLayers("config")
-                .whereLayer("catalog").mayOnlyBeAccessedByLayers("store", "retention", "recheck", "config")
-                .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "recheck", "dryrun", "config")
+                .whereLayer("catalog").mayOnlyBeAccessedByLayers("store", "retention", "recheck", "intake", "config")
+                .whereLayer("destination").mayOnlyBeAccessedByLayers("catalog", "store", "retention", "recheck", "intake", "dryrun", "config")
                 .because("storing, retention and the re-check share the catalog, not each other's code (see docs/storage-service.md, Code)")
                 .check(CLASSES);
     }
 
-    /** Each storage table has one owner: {@code stored_artifacts} the catalog, {@code pending_uploads} the pending uploads. */
+    /**
+     * Each storage table has one owner: {@code stored_artifacts} the catalog, {@code pending_uploads} the pending uploads,
+     * {@code intakes} the intakes.
+     */
     @Test
     void onlyTheOwnersOfStorageTablesUseJdbc() {
         noClasses().that().resideInAPackage("dev.vigil.storage..")
                 .and().doNotHaveFullyQualifiedName("dev.vigil.storage.backups.StoredBackups")
                 .and().doNotHaveFullyQualifiedName("dev.vigil.storage.store.PendingUploads")
+                .and().doNotHaveFullyQualifiedName("dev.vigil.storage.intake.Intakes")
                 .and().resideOutsideOfPackage("dev.vigil.storage.config..")
                 .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..")
                 .because("the stored backups are read and changed through Catalog, the waiting artifacts through PendingUploads")

@@ -27,6 +27,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retention    the policy for targets that set none of their own, and when the daily sweep runs
  * @param s3Timeouts   when the S3 clients (primary and replicas) give an endpoint up: connect, read, one request
  * @param recheck      when every stored copy is read again and checked against its SHA-256 and Object Lock date
+ * @param intakePrefix where in a target's S3 buckets dumps made outside Vigil are uploaded for the intake; an s3 URL
+ *                     outside it is refused, so a stored backup cannot be registered again as another job's
+ * @param intakeAllowPrivateHosts let the intake read https URLs whose host resolves to a loopback, link-local,
+ *                     private or local address (refused by default: server-side request forgery)
  */
 @ConfigurationProperties("vigil.storage")
 public record StorageProperties(
@@ -47,7 +51,9 @@ public record StorageProperties(
         @DefaultValue Upload upload,
         @DefaultValue Retention retention,
         @DefaultValue dev.vigil.objectstore.S3Timeouts s3Timeouts,
-        @DefaultValue Recheck recheck) {
+        @DefaultValue Recheck recheck,
+        @DefaultValue("incoming/") String intakePrefix,
+        @DefaultValue("false") boolean intakeAllowPrivateHosts) {
 
     /**
      * A destination holding a copy of each backup besides the primary: an S3 bucket (this or another

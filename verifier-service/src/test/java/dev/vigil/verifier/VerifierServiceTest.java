@@ -145,6 +145,46 @@ class VerifierServiceTest {
     }
 
     @Test
+    void aDumpMadeOutsideVigilIsRestoredAndCountedWithNothingToCompareAndIsRestoredNotPassed() throws Exception {
+        // In the clear, as the storage service takes such a dump in: the keyring does not refuse it.
+        BackupVerified verified = verifyRegistered(JobId.random(), "outside-shop", dump);
+
+        assertThat(verified.verdict()).as(verified.differences().toString()).isEqualTo(Verdict.RESTORED);
+        assertThat(verified.differences()).isEmpty();
+        assertThat(verified.environmentProblemList()).isEmpty();
+        assertThat(verified.tables()).extracting(t -> t.schema() + "." + t.table(), t -> t.expectedRows(), t -> t.foundRows())
+                .containsExactlyInAnyOrder(tuple("public.customers", null, 40L), tuple("sales.Order Lines", null, 700L));
+    }
+
+    @Test
+    void aDumpMadeOutsideVigilThatDoesNotRestoreOrFailsTheTargetsOwnChecksFails() throws Exception {
+        BackupVerified cut = verifyRegistered(JobId.random(), "outside-shop", java.util.Arrays.copyOf(dump, dump.length / 2));
+        BackupVerified checked = verifyRegistered(JobId.random(), "checked-shop", dump);
+
+        assertThat(cut.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(cut.differences()).as("what the restore reported").isNotEmpty();
+        assertThat(checked.verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(checked.differences()).as("the target's own checks only; no counts compared")
+                .allSatisfy(d -> assertThat(d).startsWith("check '")).contains("check 'no order line past 500' failed: answered false");
+        assertThat(checked.tables()).allSatisfy(t -> assertThat(t.expectedRows()).isNull());
+    }
+
+    /** Stores {@code bytes} as the storage service stores a registered dump (custom, no wrapping, no counts) and answers the verdict. */
+    private BackupVerified verifyRegistered(JobId jobId, String target, byte[] bytes) {
+        String key = target + "/" + jobId + ".dump";
+        try {
+            direct.createBucket(b -> b.bucket(BUCKET));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception alreadyThere) {
+            // made by an earlier test
+        }
+        direct.putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+        Artifact artifact = new Artifact("custom", bytes.length, Sha256.of(bytes), Verifications.sourceVersion(), Verifications.sourceVersion(),
+                List.of(), "none", null, null);
+        return Verifications.announce(dev.vigil.contracts.ArtifactStored.registered(jobId, new TargetId(target),
+                new dev.vigil.contracts.StoredObject("primary", BUCKET, key), artifact, List.of(), "s3://uploads/incoming/" + jobId + ".dump"));
+    }
+
+    @Test
     void anUnencryptedArtifactIsRefusedWhereTheVerifierHoldsAKeyringAndNothingIsRestored(CapturedOutput output) throws Exception {
         JobId jobId = JobId.random();
 

@@ -25,7 +25,7 @@ import tools.jackson.core.type.TypeReference;
  */
 final class BackupHistory {
 
-    /** A target's newest verified backup. */
+    /** A target's newest usable backup: verified (PASSED), or a dump made outside Vigil that restored (RESTORED). */
     record LastVerified(UUID jobId, Instant verifiedAt, @Nullable Long sizeBytes, long totalRows, long restoreMillis) {
     }
 
@@ -118,7 +118,7 @@ final class BackupHistory {
 
     Optional<LastVerified> lastVerified(String targetId) {
         return jdbc.sql("select job_id, verified_at, size_bytes, total_rows, restore_millis from backups "
-                        + "where target_id = ? and verdict = 'PASSED' order by verified_at desc limit 1")
+                        + "where target_id = ? and verdict in ('PASSED', 'RESTORED') order by verified_at desc limit 1")
                 .param(targetId).query((rs, n) -> new LastVerified(rs.getObject("job_id", UUID.class), rs.getTimestamp("verified_at").toInstant(),
                         (Long) rs.getObject("size_bytes"), rs.getLong("total_rows"), rs.getLong("restore_millis"))).optional();
     }

@@ -3,6 +3,7 @@ package dev.vigil.notifier.monitor;
 import dev.vigil.contracts.ArtifactStored;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRechecked;
+import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.BackupVerified;
 import dev.vigil.contracts.CopiesChecked;
 import dev.vigil.contracts.CopyProblem;
@@ -125,6 +126,14 @@ public final class MonitorService {
                     anomalies(target, job, verified.occurredAt(), thresholds, traceId, announce);
                 }
             }
+            case RESTORED -> {
+                // A dump made outside Vigil restored: a usable backup, though nothing could be compared. Not compared with history
+                // either: its counts are what was restored, not what the source held.
+                String how = "job " + job + " (a dump made outside Vigil) was restored";
+                incidents.resolve(target, IncidentKind.BACKUP_FAILING, verified.occurredAt(), how, job);
+                incidents.resolve(target, IncidentKind.VERIFICATION_FAILING, verified.occurredAt(), how, job);
+                incidents.resolve(target, IncidentKind.INCONCLUSIVE, verified.occurredAt(), how, job);
+            }
             case FAILED -> incidents.occur(new Occurrence(target, IncidentKind.VERIFICATION_FAILING, verified.occurredAt(), job, traceId,
                     "Backup of " + target + " failed verification", lines(verified.differences()), announce));
             case INCONCLUSIVE -> incidents.occur(new Occurrence(target, IncidentKind.INCONCLUSIVE, verified.occurredAt(), job, traceId,
@@ -187,8 +196,9 @@ public final class MonitorService {
         UUID job = rechecked.jobId().value();
         String copy = copy(rechecked.copy());
         switch (rechecked.verdict()) {
-            case PASSED -> incidents.resolve(target, IncidentKind.NO_LONGER_RESTORES, rechecked.occurredAt(),
-                    "kept backup " + job + " (copy " + copy + ") was restored again and verified", job);
+            case PASSED, RESTORED -> incidents.resolve(target, IncidentKind.NO_LONGER_RESTORES, rechecked.occurredAt(),
+                    "kept backup " + job + " (copy " + copy + ") was restored again" + (rechecked.verdict() == Verdict.PASSED ? " and verified" : ""),
+                    job);
             case FAILED -> {
                 List<String> details = new ArrayList<>();
                 details.add("Backup " + job + ", copy " + copy + ", restored again as this month's sample of kept backups:");

@@ -52,7 +52,7 @@ final class ReportStore {
                             (Long) rs.getObject("restore_millis"), instant(rs, "failed_at")))
                     .list();
             Map<String, Report.Verified> lastVerified = new HashMap<>();
-            jdbc.sql("select distinct on (target_id) target_id, job_id, verified_at from backups where verdict = 'PASSED' and verified_at < ? "
+            jdbc.sql("select distinct on (target_id) target_id, job_id, verified_at from backups where verdict in ('PASSED', 'RESTORED') and verified_at < ? "
                             + "order by target_id, verified_at desc")
                     .param(to)
                     .query((ResultSet rs) -> {

@@ -69,6 +69,12 @@ public final class StoredBackups {
         return jdbc.sql("select count(*) from stored_artifacts where job_id = ?").param(jobId.value()).query(Integer.class).single() > 0;
     }
 
+    /** The job whose primary copy (or its manifest) is this object, deleted or not; empty when no stored backup is. */
+    public Optional<JobId> storedAt(String bucket, String key) {
+        return jdbc.sql("select job_id from stored_artifacts where bucket = ? and (object_key = ? or object_key || '.manifest.json' = ?) limit 1")
+                .params(bucket, key, key).query(java.util.UUID.class).optional().map(JobId::new);
+    }
+
     /** What a live backup's manifest says now; empty when there is no such backup or retention deleted it. */
     Optional<Manifest> manifest(JobId jobId) {
         return jdbc.sql("""

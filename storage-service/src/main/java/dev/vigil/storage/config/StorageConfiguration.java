@@ -10,6 +10,8 @@ import dev.vigil.storage.backups.StoredBackups;
 import dev.vigil.storage.backups.CatalogRebuild;
 import dev.vigil.storage.backups.Manifests;
 import dev.vigil.storage.destination.Destinations;
+import dev.vigil.storage.intake.IntakeService;
+import dev.vigil.storage.intake.Intakes;
 import dev.vigil.storage.recheck.CopyCheck;
 import dev.vigil.storage.recheck.SampleRestores;
 import dev.vigil.storage.retention.RetentionFloor;
@@ -27,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Wires the storage service from {@code vigil.storage.*}: the primary's S3 client and store, the
- * destinations, the catalog and its manifests, and the storing, retention and re-check services.
+ * destinations, the catalog and its manifests, and the storing, intake, retention and re-check services.
  */
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
@@ -67,6 +69,15 @@ class StorageConfiguration {
     StorageService storageService(Destinations destinations, StoredBackups catalog, PlatformTransactionManager transactionManager, Outbox outbox,
             PendingUploads pending, Manifests manifests, Staging staging) {
         return new StorageService(destinations, catalog, new TransactionTemplate(transactionManager), outbox, pending, manifests, staging);
+    }
+
+    @Bean(destroyMethod = "close")
+    IntakeService intakeService(DataSource dataSource, TargetSettings targets, Destinations destinations, StoredBackups catalog,
+            PendingUploads pending, Staging staging, StorageService storage, RetentionService retention, Outbox outbox,
+            PlatformTransactionManager transactionManager, StorageProperties properties) {
+        return new IntakeService(new Intakes(JdbcClient.create(dataSource)), targets, destinations, catalog, pending, staging, storage, retention, outbox,
+                new TransactionTemplate(transactionManager), properties.intakePrefix(), properties.intakeAllowPrivateHosts(),
+                properties.s3Timeouts().connect(), properties.s3Timeouts().read());
     }
 
     @Bean

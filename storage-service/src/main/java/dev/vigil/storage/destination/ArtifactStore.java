@@ -27,6 +27,30 @@ public interface ArtifactStore {
      */
     java.util.Optional<ObjectDigest> digest(String bucket, String key) throws IOException;
 
+    /** Whether this is an S3 bucket, whose objects {@code s3://<bucket>/<key>} names and {@link #open} reads. */
+    default boolean isS3() {
+        return false;
+    }
+
+    /** An object opened for reading: its bytes from the first asked for, and the whole object's size. */
+    record Opened(InputStream in, long objectSize) implements java.io.Closeable {
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /**
+     * Opens an object of {@code bucket} that this service did not write (a dump uploaded for the intake),
+     * with this store's own client and credentials, streaming its bytes from {@code first} to
+     * {@code last} inclusive ({@code -1}: to its end). The caller closes the stream. Only S3 stores
+     * ({@link #isS3()}) read such objects; the store's own errors (no such key, access denied, a
+     * timeout) are thrown as the store's client throws them.
+     */
+    default Opened open(String bucket, String key, long first, long last) throws IOException {
+        throw new UnsupportedOperationException("a " + getClass().getSimpleName() + " reads no objects but its own");
+    }
+
     /** Writes a small object (a manifest) whole. */
     void putSmall(String bucket, String key, byte[] bytes, String contentType);
 

@@ -111,6 +111,24 @@ class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
+    public boolean isS3() {
+        return true;
+    }
+
+    @Override
+    public Opened open(String bucket, String key, long first, long last) {
+        var in = s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + (last < 0 ? "" : String.valueOf(last))));
+        var response = in.response();
+        // "bytes 0-8191/123456": the whole object's size after the slash; without a range answered, the length is the whole.
+        long size = response.contentLength() == null ? -1 : response.contentLength();
+        String range = response.contentRange();
+        if (range != null && range.contains("/") && !range.endsWith("/*")) {
+            size = Long.parseLong(range.substring(range.lastIndexOf('/') + 1).strip());
+        }
+        return new Opened(in, size);
+    }
+
+    @Override
     public void putSmall(String bucket, String key, byte[] bytes, String contentType) {
         s3.putObject(b -> {
             b.bucket(bucket).key(key).contentType(contentType);

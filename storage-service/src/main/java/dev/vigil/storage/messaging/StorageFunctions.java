@@ -46,12 +46,20 @@ class StorageFunctions {
                 // Not judged: it stays pending, which retention never deletes.
                 log.warn("backup {} of target {} could not be verified (the verification server lacks something); kept as unverified",
                         verified.jobId(), verified.targetId());
-            } else if (!retention.recordVerdict(verified.jobId(), verified.verdict() == Verdict.PASSED)) {
+            } else if (!retention.recordVerdict(verified.jobId(), isUsable(verified.verdict()))) {
                 // An unknown backup, or a verdict contradicting the one it has: logged there, and nothing for retention to do.
                 return;
             }
             retention.applyQuietly(verified.targetId());
         };
+    }
+
+    /**
+     * A backup that restored: {@code PASSED} (it held what the source held) or {@code RESTORED} (a dump
+     * made outside Vigil, which restored with nothing to compare it with). Retention keeps either as verified.
+     */
+    static boolean isUsable(Verdict verdict) {
+        return verdict == Verdict.PASSED || verdict == Verdict.RESTORED;
     }
 
     /**

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Stores one staged artifact: streams it into the store while checking its SHA-256 against the
  * dump worker's, records it in the catalog and announces {@link ArtifactStored} through the outbox
  * in one transaction, then cleans staging. A job already stored is announced again, unchanged.
- * While the store fails transiently the artifact waits in staging ({@link PendingUploads}).
+ * While the store fails transiently the artifact waits in staging ({@link PendingUploads}). A dump
+ * made outside Vigil, fetched into staging by the intake, is stored the same way ({@link #storeRegistered}).
  */
 public class StorageService {
 
@@ -69,16 +71,29 @@ public class StorageService {
             log.info("job {} target {} already waits in staging for the object store", created.jobId(), created.targetId());
             return;
         }
-        attempt(created);
+        attempt(created, null);
+    }
+
+    /**
+     * Stores a dump made outside Vigil that the intake fetched into staging (announced there as
+     * {@code staged}), exactly as a worker's artifact is stored, and announces it as registered from
+     * {@code registeredFrom} (the URL without query string or credentials). Answers whether it is
+     * settled (stored, or failed for good); otherwise it waits in staging like any artifact.
+     */
+    public boolean storeRegistered(ArtifactCreated staged, String registeredFrom) {
+        if (catalog.contains(staged.jobId()) || pending.isWaiting(staged.jobId())) {
+            return true;
+        }
+        return attempt(staged, registeredFrom);
     }
 
     /** Tries again an artifact that waits in staging; answers whether it is settled (stored, or failed for good). */
-    public boolean retryPending(ArtifactCreated created) {
-        if (catalog.contains(created.jobId())) {
-            pending.remove(created.jobId());
+    public boolean retryPending(PendingUploads.Pending waiting) {
+        if (catalog.contains(waiting.created().jobId())) {
+            pending.remove(waiting.created().jobId());
             return true;
         }
-        return attempt(created);
+        return attempt(waiting.created(), waiting.registeredFrom());
     }
 
     /**
@@ -87,8 +102,10 @@ public class StorageService {
      * copy, then catalog row and {@link ArtifactStored} in one transaction, then staging cleaned.
      * A transient failure leaves the artifact in staging, in {@link PendingUploads}; a permanent one
      * removes the copies made and fails the job. Answers whether the artifact is settled.
+     *
+     * @param registeredFrom where a dump made outside Vigil was fetched from; null for a worker's artifact
      */
-    private boolean attempt(ArtifactCreated created) {
+    private boolean attempt(ArtifactCreated created, @Nullable String registeredFrom) {
         String expected = created.artifact().sha256();
         long size = created.artifact().sizeBytes();
         List<Destination> targets = destinations.forTarget(created.targetId());
@@ -103,8 +120,8 @@ public class StorageService {
         }
         Artifact artifact = sourceCatalog == null ? created.artifact()
                 : created.artifact().withCatalogAt(CatalogReference.to(Manifests.uriOf(copies.getFirst()), sourceCatalog));
-        ArtifactStored stored = ArtifactStored.now(created.jobId(), created.targetId(), copies.getFirst(), artifact,
-                copies.subList(1, copies.size()));
+        ArtifactStored stored = ArtifactStored.registered(created.jobId(), created.targetId(), copies.getFirst(), artifact,
+                copies.subList(1, copies.size()), registeredFrom);
         Destination current = targets.getFirst();
         try {
             for (int i = 0; i < targets.size(); i++) {
@@ -125,15 +142,16 @@ public class StorageService {
             }
         } catch (ChecksumMismatchException e) {
             removeCopies(stored);
-            fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + e.found() + " but the dump worker wrote "
-                    + expected + "; the staged artifact was changed or damaged, the backup must be taken again");
+            fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + e.found() + " but " + (registeredFrom == null
+                    ? "the dump worker wrote " : "the intake read ") + expected + "; the staged artifact was changed or damaged, the backup must be "
+                    + "taken again");
             return true;
         } catch (StagingUnusableException e) {
             fail(created, FailureClass.STAGING, e.getMessage());
             return true;
         } catch (Throwable e) {
             if (StoreGuard.isTransient(e)) {
-                int attempts = pending.defer(created, current.name() + ": " + e);
+                int attempts = pending.defer(created, registeredFrom, current.name() + ": " + e);
                 log.warn("object store unavailable for job {} target {} at destination {} (try {}, circuit {}): {}; the artifact waits in "
                         + "staging and is tried again", created.jobId(), created.targetId(), current.name(), attempts, current.guard().state(),
                         e.toString());

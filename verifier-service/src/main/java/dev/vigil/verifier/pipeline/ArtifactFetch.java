@@ -47,7 +47,8 @@ public final class ArtifactFetch {
      * may have put it there, and restoring it would run their SQL. Empty when nothing is refused.
      */
     Optional<String> clearTextRefusal(ArtifactStored stored) {
-        if (stored.artifact().encryptionKeyId() != null || keyring.ids().isEmpty()) {
+        // A dump made outside Vigil is in the clear by nature: the storage service took it in holding no key.
+        if (stored.artifact().encryptionKeyId() != null || keyring.ids().isEmpty() || stored.madeOutside()) {
             return Optional.empty();
         }
         return Optional.of("unencrypted artifact refused: this verifier holds a keyring (vigil.verifier.encryption-keys) and so expects "

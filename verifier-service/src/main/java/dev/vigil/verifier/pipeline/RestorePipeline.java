@@ -157,7 +157,7 @@ public final class RestorePipeline {
             comparison = compare(stored, destination, differences, checks);
         }
         cancellation.check();
-        Outcome outcome = Outcome.of(differences, environment, comparison.tables(), restoreMillis, checks);
+        Outcome outcome = Outcome.of(differences, environment, comparison.tables(), restoreMillis, checks, !stored.madeOutside());
         log.info("restored job {} target {} into {} on {}: {} ({} tables, {} ms: download and decode {} ms, {} {} ms; comparison {} ms)",
                 stored.jobId(), stored.targetId(), destination.database(), destination.serverName(), outcome.verdict(),
                 comparison.tables().size(), restoreMillis, (fetched - started) / 1_000_000, program.executable().getFileName(),
@@ -165,10 +165,18 @@ public final class RestorePipeline {
         return outcome;
     }
 
-    /** Counts the restored rows (the catalog read beside them on a connection of its own), then runs the target's checks. */
+    /**
+     * Counts the restored rows (the catalog read beside them on a connection of its own), then runs the target's checks.
+     * A dump made outside Vigil has no snapshot to compare with: its rows are counted, its own checks run, nothing is compared.
+     */
     private RowCountComparison.Result compare(ArtifactStored stored, Destination destination, List<String> differences, List<CheckResult> checks)
             throws SQLException, InterruptedException {
         RestoredDatabase database = new RestoredDatabase(destination.server(), destination.database());
+        if (stored.madeOutside()) {
+            List<dev.vigil.contracts.TableCheck> counted = database.counted(destination::includes, properties.restoreJobs());
+            runChecks(database, destination, differences, checks);
+            return new RowCountComparison.Result(counted, List.of());
+        }
         Catalog catalog = null;
         if (destination.comparesCatalog()) {
             try {
@@ -190,6 +198,12 @@ public final class RestorePipeline {
         if (catalog != null) {
             differences.addAll(CatalogFingerprint.differences(catalog.objects(), restoredObjects));
         }
+        runChecks(database, destination, differences, checks);
+        return comparison;
+    }
+
+    /** The target's own checks, each a difference when it fails. */
+    private void runChecks(RestoredDatabase database, Destination destination, List<String> differences, List<CheckResult> checks) {
         for (SqlCheck check : destination.checks()) {
             CheckResult result = database.check(check, properties.checkTimeout());
             checks.add(result);
@@ -197,6 +211,5 @@ public final class RestorePipeline {
                 differences.add("check '" + check.name() + "' failed: " + result.detail());
             }
         }
-        return comparison;
     }
 }

@@ -39,6 +39,13 @@ final class RestoredDatabase {
      * largest tables first; in the order the worker lists tables.
      */
     Map<String, Long> countRows(BiPredicate<String, String> selected, int connections) throws SQLException, InterruptedException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counted(selected, connections).forEach(t -> counts.put(t.schema() + "." + t.table(), t.foundRows()));
+        return counts;
+    }
+
+    /** As {@link #countRows}, each table with its rows found and nothing expected: what a dump made outside Vigil is judged by. */
+    List<dev.vigil.contracts.TableCheck> counted(BiPredicate<String, String> selected, int connections) throws SQLException, InterruptedException {
         List<RowCounts.TableRows> tables;
         Map<String, Long> bytes = new HashMap<>();
         try (Connection connection = DatabaseServer.connect(server, name); Statement statement = connection.createStatement()) {
@@ -69,9 +76,7 @@ final class RestoredDatabase {
         for (FutureTask<Void> counter : counters) {
             result(counter);
         }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        tables.forEach(t -> counts.put(t.qualifiedName(), found.get(t.qualifiedName())));
-        return counts;
+        return tables.stream().map(t -> new dev.vigil.contracts.TableCheck(t.schema(), t.table(), null, found.get(t.qualifiedName()))).toList();
     }
 
     /** The restored catalog, read as the source's was ({@code withData}, {@code wholeDatabase} as the dump says). */

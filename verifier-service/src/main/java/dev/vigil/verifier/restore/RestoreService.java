@@ -162,7 +162,7 @@ public class RestoreService {
                         .params(request.jobId().value(), request.targetId().value()).query(String.class).optional()
                 : jdbc.sql("""
                         select s.event::text from stored_backups s join verifications v on v.job_id = s.job_id
-                        where s.target_id = ? and v.verdict = 'PASSED' order by s.stored_at desc limit 1""")
+                        where s.target_id = ? and v.verdict in ('PASSED', 'RESTORED') order by s.stored_at desc limit 1""")
                         .param(request.targetId().value()).query(String.class).optional();
         return event.map(json -> EventJson.read(json.getBytes(StandardCharsets.UTF_8), ArtifactStored.class));
     }

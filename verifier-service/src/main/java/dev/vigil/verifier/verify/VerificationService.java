@@ -155,9 +155,13 @@ public class VerificationService {
             transactions.executeWithoutResult(s -> outbox.append(EventJson.mapper().readValue(already.get(), BackupRechecked.class)));
             return;
         }
+        // A dump made outside Vigil had nothing to compare with at its verification, and has nothing now: as its
+        // ArtifactStored said (kept in stored_backups), it is restored and counted, and answered RESTORED when it restores.
+        String registeredFrom = jdbc.sql("select event->>'registeredFrom' from stored_backups where job_id = ?")
+                .param(request.jobId().value()).query(String.class).optional().orElse(null);
         // The pipeline takes a stored backup: this one, as the request names its copy and artifact. Never published.
         ArtifactStored stored = new ArtifactStored(request.eventId(), request.occurredAt(), ArtifactStored.SCHEMA_VERSION, request.jobId(),
-                request.targetId(), request.copy(), request.artifact(), null);
+                request.targetId(), request.copy(), request.artifact(), null, registeredFrom);
         log.info("re-restore {} started: job {} target {} from {} ({}): {}", request.checkId(), request.jobId(), request.targetId(),
                 request.copy().destination(), request.copy().key(), request.reason());
         ScratchDatabase scratch = new ScratchDatabase(properties.scratch(), instance, request.checkId(), List.of());
@@ -190,9 +194,9 @@ public class VerificationService {
                     .update();
             outbox.append(announced);
         });
-        if (announced.verdict() == Verdict.PASSED) {
-            log.info("re-restore {} finished: job {} target {}: PASSED in {} ms", request.checkId(), request.jobId(), request.targetId(),
-                    announced.restoreMillis());
+        if (announced.verdict() == Verdict.PASSED || announced.verdict() == Verdict.RESTORED) {
+            log.info("re-restore {} finished: job {} target {}: {} in {} ms", request.checkId(), request.jobId(), request.targetId(),
+                    announced.verdict(), announced.restoreMillis());
         } else {
             log.warn("re-restore {} finished: job {} target {}: {}{}{}", request.checkId(), request.jobId(), request.targetId(),
                     announced.verdict(), announced.differences().isEmpty() ? "" : " " + announced.differences(),

@@ -20,6 +20,17 @@ class OutcomeTest {
     }
 
     @Test
+    void aDumpMadeOutsideVigilThatRestoredIsRestoredNotPassedAndOneWithADifferenceFails() {
+        List<TableCheck> found = List.of(new TableCheck("public", "orders", null, 3L));
+
+        assertThat(Outcome.of(List.of(), List.of(), found, 120, List.of(), false).verdict()).isEqualTo(Verdict.RESTORED);
+        assertThat(Outcome.of(List.of("check 'x' failed: answered false"), List.of(), found, 120, List.of(), false).verdict())
+                .isEqualTo(Verdict.FAILED);
+        assertThat(Outcome.of(List.of(), List.of(), found, 120, List.of(), false).notFullyJudged("checks not read").verdict())
+                .isEqualTo(Verdict.INCONCLUSIVE);
+    }
+
+    @Test
     void aDifferenceFailsTheBackupWhateverTheServerLacks() {
         Outcome outcome = Outcome.of(List.of("artifact checksum mismatch"), List.of("lacks the extension \"postgis\""), List.of(), 0, List.of());
 
