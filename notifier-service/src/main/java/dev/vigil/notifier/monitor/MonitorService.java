@@ -13,7 +13,6 @@ import dev.vigil.contracts.StoredObject;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
-import dev.vigil.contracts.Verdict;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.messaging.TargetSettings;
 import dev.vigil.notifier.NotifierProperties;
@@ -116,15 +115,12 @@ public final class MonitorService {
         });
         boolean announce = recent(verified.occurredAt());
         switch (verified.verdict()) {
-            case PASSED, RESTORED -> {
-                // RESTORED: a dump made outside Vigil restored; a usable backup, though nothing was compared.
-                String how = "job " + job + (verified.verdict() == Verdict.PASSED ? " was restored and verified" : " (made outside Vigil) was restored");
+            case PASSED -> {
+                String how = "job " + job + " was restored and verified";
                 incidents.resolve(target, IncidentKind.BACKUP_FAILING, verified.occurredAt(), how, job);
                 incidents.resolve(target, IncidentKind.VERIFICATION_FAILING, verified.occurredAt(), how, job);
                 incidents.resolve(target, IncidentKind.INCONCLUSIVE, verified.occurredAt(), how, job);
-                if (verified.verdict() == Verdict.PASSED) {
-                    anomalies(target, job, verified.occurredAt(), thresholds, traceId, announce);
-                }
+                anomalies(target, job, verified.occurredAt(), thresholds, traceId, announce);
             }
             case RESTORED -> {
                 // A dump made outside Vigil restored: a usable backup, though nothing could be compared. Not compared with history
