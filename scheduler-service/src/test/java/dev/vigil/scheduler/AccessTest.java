@@ -106,6 +106,37 @@ class AccessTest {
                 .as("the job names who signed in").isEqualTo("starter");
     }
 
+    /**
+     * Every endpoint that changes something, as the application maps them (so one added later cannot be
+     * forgotten here): anonymous gets 401, a viewer 403, before anything runs.
+     */
+    @Test
+    void everyStateChangingEndpointTheSchedulerMapsRefusesAnonymousAndViewers(
+            @org.springframework.beans.factory.annotation.Autowired
+            @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+            org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping mappings) throws Exception {
+        String viewer = api().create("every-endpoint-reader", Role.VIEWER);
+        List<String> checked = new ArrayList<>();
+        for (var mapping : mappings.getHandlerMethods().keySet()) {
+            for (var method : mapping.getMethodsCondition().getMethods()) {
+                if (List.of("POST", "PUT", "PATCH", "DELETE").contains(method.name()) && mapping.getPathPatternsCondition() != null) {
+                    for (String pattern : mapping.getPathPatternsCondition().getPatternValues()) {
+                        String path = pattern.replaceAll("\\{[^}]+}", "00000000-0000-0000-0000-000000000000");
+                        if (path.equals("/login") || path.equals("/logout")) {
+                            continue; // the page's sign-in form and sign-out, open by design
+                        }
+                        assertThat(api().send(method.name(), path, null, "{}").statusCode()).as("%s %s without a token", method, path).isEqualTo(401);
+                        assertThat(api().send(method.name(), path, viewer, "{}").statusCode()).as("%s %s as a viewer", method, path).isEqualTo(403);
+                        checked.add(method + " " + pattern);
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("the endpoints found").contains("POST /api/v1/jobs", "PATCH /api/v1/jobs/{jobId}",
+                "POST /api/v1/targets/{targetId}/backups", "POST /api/v1/targets/{targetId}/restores", "DELETE /api/v1/tokens/{tokenId}",
+                "POST /api/v1/users", "PUT /api/v1/backups/{jobId}/legal-hold");
+    }
+
     @Test
     void theAuditLogHoldsEachAcceptedChangeAndEachRefusalWithWhoWhatAndOutcome() throws Exception {
         String operator = api().create("auditee", Role.OPERATOR);
