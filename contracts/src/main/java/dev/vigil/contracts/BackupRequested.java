@@ -16,7 +16,8 @@ public record BackupRequested(
         @JsonProperty(required = true) int schemaVersion,
         JobId jobId,
         TargetId targetId,
-        @JsonPropertyDescription("SCHEDULE, API or EXTERNAL") Trigger trigger,
+        @JsonPropertyDescription("SCHEDULE, CATCH_UP, API or EXTERNAL; never REGISTERED (a job registered for a dump made outside Vigil "
+                + "publishes no request, so no worker takes it): an event naming it is malformed") Trigger trigger,
         @JsonPropertyDescription("Who asked, free text for the audit trail (a team, a pipeline, a user)") @Nullable String requestedBy,
         @JsonPropertyDescription("Why the backup was asked for, free text the job registry keeps and shows on the job (e.g. 'before the "
                 + "billing migration'), at most maxLength characters: an event with a longer note is malformed; absent or blank: none (since v2)")
@@ -32,6 +33,11 @@ public record BackupRequested(
     public BackupRequested {
         Events.header(eventId, occurredAt, schemaVersion, jobId, targetId);
         Events.required(trigger, "trigger");
+        if (trigger == Trigger.REGISTERED) {
+            // Else a forged request could have a worker dump a job an outside runner reports too: two artifacts for one job.
+            throw new IllegalArgumentException("trigger REGISTERED is not a request's: a job registered for a dump made outside Vigil is never "
+                    + "requested from the workers");
+        }
         note = Events.text(note, EventLimits.NOTE, "note");
         // Absent unless true, so a real backup request reads and writes as version 2 did.
         dryRun = Boolean.TRUE.equals(dryRun) ? Boolean.TRUE : null;

@@ -4,6 +4,12 @@ package dev.vigil.contracts;
 public enum Trigger {
     /** A target's cron schedule fired. */
     SCHEDULE,
+    /**
+     * The scheduler was down when a target's schedule was due: one backup on its return for the firings
+     * it missed, unless the target's newest verified backup is younger than its schedule's interval
+     * (since v3 of {@link BackupRequested}).
+     */
+    CATCH_UP,
     /** Someone called the REST API. */
     API,
     /** A team published {@link BackupRequested} itself, e.g. before a migration. */

@@ -147,6 +147,16 @@ class GoldenFixturesTest {
     }
 
     @Test
+    void aBackupRequestForARegisteredJobIsMalformedSoNoWorkerDumpsAJobAnOutsideRunnerReports() throws IOException {
+        ObjectNode golden = (ObjectNode) golden("v3", BackupRequested.class);
+        golden.put("trigger", "REGISTERED");
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.mapper().writeValueAsBytes(golden), BackupRequested.class))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("trigger REGISTERED is not a request's");
+    }
+
+    @Test
     void anInvalidTargetIdSaysWhatIsAllowed() throws IOException {
         ObjectNode golden = (ObjectNode) golden("v1", BackupRequested.class);
         golden.put("targetId", "Orders DB!");

@@ -43,7 +43,7 @@ class JsonSchemasTest {
         JsonNode properties = EventJson.mapper().readTree(RecordSchemas.schemaJson(BackupRequested.class)).get("properties");
 
         assertThat(properties.get("note").get("description").asString()).startsWith("Why the backup was asked for");
-        assertThat(properties.get("trigger").get("description").asString()).isEqualTo("SCHEDULE, API or EXTERNAL");
+        assertThat(properties.get("trigger").get("description").asString()).startsWith("SCHEDULE, CATCH_UP, API or EXTERNAL; never REGISTERED");
     }
 
     /** A deliberately small validator: required fields, JSON types, enum values, patterns and the caps, recursively. */

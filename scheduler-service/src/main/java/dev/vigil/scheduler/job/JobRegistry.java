@@ -82,7 +82,8 @@ public class JobRegistry {
     public JobId register(TargetId targetId, String requestedBy, @Nullable String note) {
         known(targetId);
         JobId jobId = JobId.random();
-        String checkedNote = BackupRequested.now(jobId, targetId, Trigger.REGISTERED, requestedBy, note).note();
+        // The note as a request would carry it (checked the same way), though none is published.
+        String checkedNote = BackupRequested.now(jobId, targetId, Trigger.API, requestedBy, note).note();
         jobs.requested(jobId, targetId, Trigger.REGISTERED.name(), requestedBy, checkedNote, java.time.Instant.now(), traceId(), false);
         log.info("outside dump registered: job {} target {} by {}", jobId, targetId, requestedBy);
         return jobId;
