@@ -87,6 +87,7 @@ class ConsoleTest {
         HttpResponse<String> page = browser.get("/admin/operations");
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(page.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        assertThat(browser.get("/login").body()).as("no OpenID Connect provider set: passwords only").doesNotContain("provider-signin");
         assertThat(browser.signIn("admin", "not the password").headers().firstValue("Location"))
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/login?error"));
 

@@ -3,6 +3,7 @@ package dev.vigil.scheduler.console;
 import dev.vigil.scheduler.access.SessionTokens;
 import dev.vigil.scheduler.access.Users;
 import dev.vigil.security.BrowserSignIn;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -24,7 +25,9 @@ import java.time.Clock;
  * form {@link ConsoleController} serves, then a session cookie (HTTP-only, SameSite=Lax) and CSRF protection for
  * everything the page changes (the token in the {@code XSRF-TOKEN} cookie, sent back as
  * {@code X-XSRF-TOKEN}). A request with a bearer token stays stateless and needs no CSRF token.
- * Guessing is slowed down by {@link SignInThrottle}.
+ * Guessing is slowed down by {@link SignInThrottle}. With {@code vigil.scheduler.oidc.issuer-uri}
+ * set, the page also signs in with that OpenID Connect provider ({@link ProviderSignIn}) into the
+ * same kind of session.
  */
 @Component
 class ConsoleSignIn implements BrowserSignIn {
@@ -33,10 +36,12 @@ class ConsoleSignIn implements BrowserSignIn {
 
     private final Users users;
     private final SessionTokens sessionTokens;
+    private final OidcProperties oidc;
 
-    ConsoleSignIn(Users users, SessionTokens sessionTokens) {
+    ConsoleSignIn(Users users, SessionTokens sessionTokens, OidcProperties oidc) {
         this.users = users;
         this.sessionTokens = sessionTokens;
+        this.oidc = oidc;
     }
 
     @Override
@@ -69,11 +74,16 @@ class ConsoleSignIn implements BrowserSignIn {
                         chain.doFilter(request, response);
                     }
                 }, CsrfFilter.class)
+                // The sign-in page answers everyone, whatever it says (a refusal, signed out); permitAll below covers two of its addresses only.
+                .authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.GET, "/login").permitAll())
                 // Always on to the page: the request a browser made before signing in may have been its favicon.
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl(PAGE, true).permitAll())
                 // Signing out also revokes the token the session had for passing requests on to the other services.
                 .logout(logout -> logout.addLogoutHandler((request, response, caller) -> sessionTokens.revoke(request.getSession(false),
                                 caller == null ? "sign-out" : caller.getName()))
                         .logoutSuccessUrl("/login?logout").permitAll());
+        if (oidc.enabled()) {
+            new ProviderSignIn(oidc).configure(http, loginPage(), PAGE);
+        }
     }
 }
