@@ -391,7 +391,7 @@ class SchedulerServiceTest {
         Map<String, List<String>> refusals = Map.of(
                 "status=DONE", List.of("Invalid status", "status 'DONE' is not a job status", "REQUESTED, DUMPING, DUMPED, STORED, VERIFIED, INCONCLUSIVE, FAILED"),
                 "status=FAILED,", List.of("Invalid status", "status '' is not a job status"),
-                "trigger=CRON", List.of("Invalid trigger", "trigger 'CRON' is not a trigger", "SCHEDULE, API, EXTERNAL"),
+                "trigger=CRON", List.of("Invalid trigger", "trigger 'CRON' is not a trigger", "SCHEDULE, CATCH_UP, API, EXTERNAL, REGISTERED"),
                 "from=yesterday", List.of("Invalid from", "from 'yesterday' is not an ISO-8601 instant", "2026-11-21T03:00:00Z"),
                 "to=2026-11-21", List.of("Invalid to", "to '2026-11-21' is not an ISO-8601 instant"),
                 "from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z", List.of("Invalid from", "must be before to"),
