@@ -61,6 +61,11 @@ public record DryRunChecked(
         return new DryRunChecked(UUID.randomUUID(), Instant.now(), SCHEMA_VERSION, dump.jobId(), dump.targetId(), stage, checks, null, null, null);
     }
 
+    /** Whether this is the dump worker's part, which the storage service and the verifier answer (their own answers on the topic are not for them). */
+    public boolean workersPart() {
+        return stage == Stage.DUMP;
+    }
+
     /** Whether every check passed. */
     public boolean passed() {
         return checks.stream().allMatch(CheckResult::passed);

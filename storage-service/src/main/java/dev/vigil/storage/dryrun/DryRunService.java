@@ -34,7 +34,7 @@ public final class DryRunService {
 
     /** Answers a worker's part; the other services' answers (STORE, VERIFY) on the same topic are not for it. */
     public void handle(DryRunChecked checked) {
-        if (checked.stage() != Stage.DUMP) {
+        if (!checked.workersPart()) {
             log.debug("dry run of job {} target {}: a {} answer, not the worker's part; nothing to do", checked.jobId(), checked.targetId(),
                     checked.stage());
             return;
