@@ -8,6 +8,6 @@ public class UnknownTargetException extends RuntimeException {
 
     public UnknownTargetException(TargetId targetId, List<String> known) {
         super("no target named '" + targetId + "'; known targets: " + (known.isEmpty() ? "none" : String.join(", ", known))
-                + ". Add it to the targets file (vigil.scheduler.targets-file) and restart the scheduler.");
+                + ". Add it to the targets file (vigil.scheduler.targets-file): the scheduler reads it again within seconds.");
     }
 }

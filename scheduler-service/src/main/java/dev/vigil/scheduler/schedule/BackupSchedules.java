@@ -1,17 +1,24 @@
 package dev.vigil.scheduler.schedule;
 
 import dev.vigil.contracts.JobId;
+import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Trigger;
 import dev.vigil.scheduler.job.JobRegistry;
 import dev.vigil.scheduler.target.Target;
 import dev.vigil.scheduler.target.TargetList;
+import dev.vigil.scheduler.target.TargetsChanged;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -26,7 +33,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * its own. Safe with several replicas: every replica fires, and the firing's identity (target and the
  * instant it was due) is claimed in the database in the job's own transaction, so exactly one job is
  * requested per firing, whichever replica wins and whichever dies. At start-up, a target whose
- * schedule was due while no scheduler ran gets one catch-up backup ({@link CatchUp}).
+ * schedule was due while no scheduler ran gets one catch-up backup ({@link CatchUp}). Follows the targets
+ * file as it changes ({@link TargetsChanged}): new targets scheduled, removed ones cancelled, changed
+ * schedules replanned.
  */
 @Component
 class BackupSchedules {
@@ -42,6 +51,9 @@ class BackupSchedules {
     private final Clock clock = Clock.systemUTC();
     /** This replica, as the firings it claims name it. */
     private final String instance = hostName() + "/" + ProcessHandle.current().pid();
+    /** Each target's schedule as planned here; changed only under this object's lock. */
+    private final Map<TargetId, Plan> plans = new ConcurrentHashMap<>();
+    private boolean started;
 
     BackupSchedules(TargetList targets, JobRegistry registry, ScheduleFirings firings, TransactionTemplate transactions, TaskScheduler scheduler,
             Tracer tracer) {
@@ -54,13 +66,55 @@ class BackupSchedules {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void start() {
+    synchronized void start() {
         Instant now = clock.instant();
         catchUp(now);
+        started = true;
         for (Target target : targets.all()) {
-            scheduleAfter(target, now);
-            log.info("scheduled target {} at '{}' ({})", target.id(), target.schedule(), target.timeZone());
+            plan(target, now);
         }
+    }
+
+    /**
+     * The targets file changed: a new target is scheduled, a removed one's future firings cancelled, one
+     * whose schedule or time zone changed rescheduled from its new cron; the others keep theirs untouched.
+     * Compares the plans with the current targets rather than trusting the change, so it cannot schedule
+     * a target twice however it interleaves with the start-up.
+     */
+    @EventListener
+    synchronized void reschedule(TargetsChanged change) {
+        if (!started) {
+            return; // the start-up schedules the current targets
+        }
+        Instant now = clock.instant();
+        Map<TargetId, Target> current = new HashMap<>();
+        targets.all().forEach(target -> current.put(target.id(), target));
+        for (Plan plan : List.copyOf(plans.values())) {
+            Target target = current.get(plan.target.id());
+            if (target == null) {
+                plan.cancel();
+                plans.remove(plan.target.id());
+                log.info("target {} was removed from the targets file: its schedule is cancelled", plan.target.id());
+            } else if (!target.schedule().equals(plan.target.schedule()) || !target.timeZone().equals(plan.target.timeZone())) {
+                plan.cancel();
+                plans.remove(plan.target.id());
+                log.info("target {} changed its schedule from '{}' ({}) to '{}' ({})", target.id(), plan.target.schedule(), plan.target.timeZone(),
+                        target.schedule(), target.timeZone());
+                plan(target, now);
+            }
+        }
+        for (Target target : current.values()) {
+            if (!plans.containsKey(target.id())) {
+                plan(target, now);
+            }
+        }
+    }
+
+    private void plan(Target target, Instant after) {
+        Plan plan = new Plan(target);
+        plans.put(target.id(), plan);
+        scheduleAfter(plan, after);
+        log.info("scheduled target {} at '{}' ({})", target.id(), target.schedule(), target.timeZone());
     }
 
     /** For each target whose schedule was due while no scheduler ran, one catch-up backup, unless a newer verified backup makes it unneeded. */
@@ -82,19 +136,48 @@ class BackupSchedules {
         }
     }
 
-    private void scheduleAfter(Target target, Instant after) {
-        ZonedDateTime next = CronExpression.parse(target.schedule()).next(after.atZone(target.timeZone()));
+    private void scheduleAfter(Plan plan, Instant after) {
+        if (plan.cancelled) {
+            return;
+        }
+        ZonedDateTime next = CronExpression.parse(plan.target.schedule()).next(after.atZone(plan.target.timeZone()));
         if (next == null) {
             return;
         }
         Instant due = next.toInstant();
-        scheduler.schedule(() -> {
+        plan.next = scheduler.schedule(() -> {
+            if (plan.cancelled) {
+                return;
+            }
             try {
-                fire(target, due, false);
+                fire(plan.target, due, false);
             } finally {
-                scheduleAfter(target, due);
+                scheduleAfter(plan, due);
             }
         }, due);
+    }
+
+    /**
+     * One target's schedule as it was planned: its next firing, until cancelled. A firing already under way
+     * when it is cancelled completes (its job is requested) but plans no next one.
+     */
+    private static final class Plan {
+
+        private final Target target;
+        private volatile boolean cancelled;
+        private volatile @Nullable ScheduledFuture<?> next;
+
+        Plan(Target target) {
+            this.target = target;
+        }
+
+        void cancel() {
+            cancelled = true;
+            ScheduledFuture<?> future = next;
+            if (future != null) {
+                future.cancel(false);
+            }
+        }
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.vigil.contracts.RetentionPolicy;
 import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.TargetId;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -25,6 +24,7 @@ import org.springframework.scheduling.support.CronExpression;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads the targets YAML file. Every mistake is reported with the file, the target and the field,
@@ -87,14 +87,30 @@ public final class TargetsFile {
         if (file == null) {
             return List.of();
         }
-        if (!Files.isReadable(file)) {
+        return parse(file, content(file), defaultSchedule, defaultZone);
+    }
+
+    /** The file's text, to be given to {@link #parse} (a watcher compares it with what it read before). */
+    public static String content(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException | RuntimeException e) {
             throw new InvalidTargetsException(file + ": cannot read the targets file; check vigil.scheduler.targets-file");
         }
+    }
+
+    /** The targets in {@code content}, which was read from {@code file}: every target or, at the first mistake, an exception. */
+    public static List<Target> parse(Path file, String content, String defaultSchedule, ZoneId defaultZone) {
         Object root;
-        try (Reader reader = Files.newBufferedReader(file)) {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidTargetsException(file + ": not valid YAML: " + e.getMessage());
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(content);
+        } catch (MarkedYAMLException e) {
+            // Not the parser's own message: it quotes the offending line, which may hold something secret.
+            throw new InvalidTargetsException(file + ": not valid YAML: " + e.getProblem()
+                    + (e.getProblemMark() == null ? "" : " at line " + (e.getProblemMark().getLine() + 1) + ", column "
+                            + (e.getProblemMark().getColumn() + 1)));
+        } catch (RuntimeException e) {
+            throw new InvalidTargetsException(file + ": not valid YAML: " + e.getClass().getSimpleName());
         }
         if (root == null) {
             return List.of();
