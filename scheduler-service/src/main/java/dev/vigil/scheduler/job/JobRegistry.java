@@ -75,6 +75,20 @@ public class JobRegistry {
     }
 
     /**
+     * Records a scheduled or catch-up backup that waits for a place among the jobs in flight: QUEUED, its
+     * {@link BackupRequested} appended to the outbox only when {@link JobQueue#release} releases it.
+     */
+    @Transactional
+    public JobId queue(TargetId targetId, Trigger trigger, String requestedBy, @Nullable String note) {
+        known(targetId);
+        // The note as the request will carry it (checked the same way now, not when it is released).
+        BackupRequested event = BackupRequested.now(JobId.random(), targetId, trigger, requestedBy, note);
+        jobs.queued(event.jobId(), targetId, trigger.name(), requestedBy, event.note(), event.occurredAt(), traceId());
+        log.info("backup queued: job {} target {} by {}", event.jobId(), targetId, trigger);
+        return event.jobId();
+    }
+
+    /**
      * Registers a job for a dump made outside Vigil: queued, no worker takes it (nothing is published);
      * its runner reports it with {@link #claimReport} or {@link #reportFailed}.
      */

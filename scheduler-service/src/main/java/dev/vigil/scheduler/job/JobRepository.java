@@ -57,6 +57,15 @@ class JobRepository {
                 .params(trigger, storable(requestedBy), storable(note), dryRun, Timestamp.from(at), traceId, jobId.value()).update();
     }
 
+    /** Records a scheduled or catch-up backup that waits in the queue: requested at {@code at}, nothing published yet. */
+    void queued(JobId jobId, TargetId targetId, String trigger, String requestedBy, String note, Instant at, String traceId) {
+        ensureExists(jobId, targetId);
+        jdbc.sql("""
+                update jobs set trigger = ?, requested_by = ?, note = ?, requested_at = ?, queued_at = ?, trace_id = ?, updated_at = now()
+                where job_id = ?""")
+                .params(trigger, storable(requestedBy), storable(note), Timestamp.from(at), Timestamp.from(at), traceId, jobId.value()).update();
+    }
+
     /**
      * Keeps one service's part of a dry run, the first that arrives for its stage, on a job that is a dry
      * run or whose request has not arrived yet (topics are read in any order; on a job that turns out to
@@ -223,7 +232,9 @@ class JobRepository {
 
     private static Job map(ResultSet rs, int row) throws SQLException {
         Map<JobStatus, Instant> stages = new EnumMap<>(JobStatus.class);
-        put(stages, JobStatus.REQUESTED, rs.getTimestamp("requested_at"));
+        // A queued job is requested (published) when released; its requested_at is the firing's, which keeps its place in the list.
+        put(stages, JobStatus.QUEUED, rs.getTimestamp("queued_at"));
+        put(stages, JobStatus.REQUESTED, rs.getTimestamp("queued_at") != null ? rs.getTimestamp("released_at") : rs.getTimestamp("requested_at"));
         put(stages, JobStatus.DUMPING, rs.getTimestamp("dumping_at"));
         put(stages, JobStatus.DUMPED, rs.getTimestamp("dumped_at") != null ? rs.getTimestamp("dumped_at") : rs.getTimestamp("reported_at"));
         put(stages, JobStatus.STORED, rs.getTimestamp("stored_at"));

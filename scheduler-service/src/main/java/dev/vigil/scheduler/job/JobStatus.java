@@ -4,9 +4,14 @@ package dev.vigil.scheduler.job;
  * Where a backup job stands, derived from the lifecycle events seen for it: FAILED after a failure
  * anywhere or a failed verdict, INCONCLUSIVE after a verdict the server could not reach, otherwise the
  * furthest stage seen; a dry run has states of its own. The database derives it from the job's row
- * ({@code V8__dry_runs_and_registered_jobs.sql}).
+ * ({@code V10__job_queue.sql}).
  */
 public enum JobStatus {
+    /**
+     * A scheduled or catch-up backup waiting for a place among the jobs in flight
+     * ({@code vigil.scheduler.max-in-flight}): nothing is published yet ({@code V10__job_queue.sql}).
+     */
+    QUEUED,
     REQUESTED,
     DUMPING,
     /** The dump is made: by a worker, or, for a registered job, outside Vigil (its runner reported it). */

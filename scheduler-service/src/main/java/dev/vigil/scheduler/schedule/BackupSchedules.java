@@ -3,6 +3,8 @@ package dev.vigil.scheduler.schedule;
 import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Trigger;
+import dev.vigil.scheduler.SchedulerProperties;
+import dev.vigil.scheduler.job.JobQueue;
 import dev.vigil.scheduler.job.JobRegistry;
 import dev.vigil.scheduler.target.Target;
 import dev.vigil.scheduler.target.TargetList;
@@ -10,6 +12,7 @@ import dev.vigil.scheduler.target.TargetsChanged;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
@@ -36,6 +39,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * schedule was due while no scheduler ran gets one catch-up backup ({@link CatchUp}). Follows the targets
  * file as it changes ({@link TargetsChanged}): new targets scheduled, removed ones cancelled, changed
  * schedules replanned.
+ *
+ * <p>Against a stampede of targets due at the same minute: each target's firing runs its own {@link Spread}
+ * offset after the instant it was due (still claimed as that instant), and with a limit on backups in
+ * flight a firing's job waits QUEUED until {@link JobQueue} releases it.
  */
 @Component
 class BackupSchedules {
@@ -44,10 +51,12 @@ class BackupSchedules {
 
     private final TargetList targets;
     private final JobRegistry registry;
+    private final JobQueue queue;
     private final ScheduleFirings firings;
     private final TransactionTemplate transactions;
     private final TaskScheduler scheduler;
     private final Tracer tracer;
+    private final Duration spreadWindow;
     private final Clock clock = Clock.systemUTC();
     /** This replica, as the firings it claims name it. */
     private final String instance = hostName() + "/" + ProcessHandle.current().pid();
@@ -55,10 +64,12 @@ class BackupSchedules {
     private final Map<TargetId, Plan> plans = new ConcurrentHashMap<>();
     private boolean started;
 
-    BackupSchedules(TargetList targets, JobRegistry registry, ScheduleFirings firings, TransactionTemplate transactions, TaskScheduler scheduler,
-            Tracer tracer) {
+    BackupSchedules(TargetList targets, JobRegistry registry, JobQueue queue, ScheduleFirings firings, TransactionTemplate transactions,
+            TaskScheduler scheduler, Tracer tracer, SchedulerProperties properties) {
         this.targets = targets;
         this.registry = registry;
+        this.queue = queue;
+        this.spreadWindow = properties.spreadWindow();
         this.firings = firings;
         this.transactions = transactions;
         this.scheduler = scheduler;
@@ -111,10 +122,11 @@ class BackupSchedules {
     }
 
     private void plan(Target target, Instant after) {
-        Plan plan = new Plan(target);
+        Plan plan = new Plan(target, Spread.offset(target.id(), spreadWindow));
         plans.put(target.id(), plan);
-        scheduleAfter(plan, after);
-        log.info("scheduled target {} at '{}' ({})", target.id(), target.schedule(), target.timeZone());
+        // A firing due up to its offset ago has not run yet: it runs at its instant plus the offset.
+        scheduleAfter(plan, after.minus(plan.offset));
+        log.info("scheduled target {} at '{}' ({}), {} after each instant", target.id(), target.schedule(), target.timeZone(), plan.offset);
     }
 
     /** For each target whose schedule was due while no scheduler ran, one catch-up backup, unless a newer verified backup makes it unneeded. */
@@ -154,7 +166,7 @@ class BackupSchedules {
             } finally {
                 scheduleAfter(plan, due);
             }
-        }, due);
+        }, due.plus(plan.offset));
     }
 
     /**
@@ -164,11 +176,14 @@ class BackupSchedules {
     private static final class Plan {
 
         private final Target target;
+        /** How long after each instant it was due the firing runs ({@link Spread}). */
+        private final Duration offset;
         private volatile boolean cancelled;
         private volatile @Nullable ScheduledFuture<?> next;
 
-        Plan(Target target) {
+        Plan(Target target, Duration offset) {
             this.target = target;
+            this.offset = offset;
         }
 
         void cancel() {
@@ -182,14 +197,17 @@ class BackupSchedules {
 
     /**
      * Requests the backup of the firing due at {@code due}, unless another replica fired it: the job, its
-     * outbox row and the firing's claim commit together or not at all. Answers the job when this replica fired it.
+     * outbox row (or, with a limit on backups in flight, its place in the queue) and the firing's claim commit
+     * together or not at all. Answers the job when this replica fired it.
      */
     Optional<JobId> fire(Target target, Instant due, boolean catchUp) {
         Span span = tracer.nextSpan().name(catchUp ? "catch-up backup" : "scheduled backup").start();
         try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
             Optional<JobId> fired = transactions.execute(status -> {
-                JobId job = registry.request(target.id(), catchUp ? Trigger.CATCH_UP : Trigger.SCHEDULE,
-                        (catchUp ? "catch-up of schedule " : "schedule ") + target.schedule(), null);
+                Trigger trigger = catchUp ? Trigger.CATCH_UP : Trigger.SCHEDULE;
+                String requestedBy = (catchUp ? "catch-up of schedule " : "schedule ") + target.schedule();
+                JobId job = queue.limited() ? registry.queue(target.id(), trigger, requestedBy, null)
+                        : registry.request(target.id(), trigger, requestedBy, null);
                 if (firings.claim(target.id(), due, job, catchUp, instance)) {
                     return Optional.of(job);
                 }
@@ -200,12 +218,24 @@ class BackupSchedules {
                 log.debug("firing of {} due at {} was fired by another scheduler", target.id(), due);
                 return Optional.empty();
             }
+            if (queue.limited()) {
+                releaseQueued();
+            }
             return fired;
         } catch (RuntimeException e) {
             log.error("{} backup of {} due at {} could not be requested: {}", catchUp ? "catch-up" : "scheduled", target.id(), due, e.getMessage());
             return Optional.empty();
         } finally {
             span.end();
+        }
+    }
+
+    /** Releases what the queue has room for now rather than at the release loop's next round. */
+    private void releaseQueued() {
+        try {
+            queue.release();
+        } catch (RuntimeException e) {
+            log.warn("queued backups could not be released now, the release loop tries again: {}", e.getMessage());
         }
     }
 
