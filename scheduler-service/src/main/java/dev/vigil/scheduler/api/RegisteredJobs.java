@@ -5,6 +5,7 @@ import dev.vigil.contracts.JobId;
 import dev.vigil.contracts.Role;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Trigger;
+import dev.vigil.contracts.Urls;
 import dev.vigil.contracts.json.EventJson;
 import dev.vigil.scheduler.job.Job;
 import dev.vigil.scheduler.job.JobRegistry;
@@ -187,8 +188,7 @@ class RegisteredJobs {
             throw new ApiException(400, "Invalid artifactUrl", "artifactUrl must be s3://bucket/key (an object the storage service can read) or "
                     + "https://host/path; got " + (scheme.isEmpty() ? "no scheme" : "scheme " + scheme));
         }
-        String host = uri.getHost() != null ? uri.getHost() : uri.getAuthority().replaceFirst("^.*@", "");
-        String shown = scheme + "://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        String shown = Urls.withoutSecrets(uri);
         if (shown.length() > EventLimits.URL) {
             throw new ApiException(400, "Invalid artifactUrl", "artifactUrl is longer than " + EventLimits.URL + " characters");
         }

@@ -1,5 +1,6 @@
 package dev.vigil.storage.intake;
 
+import dev.vigil.contracts.Urls;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ final class HttpsIntakeSource implements IntakeSource {
     /** Refuses a host that resolves to a private address (SSRF), unless vigil.storage.intake-allow-private-hosts allows them. */
     static void checkHost(URI uri, boolean allowPrivateHosts) throws IntakeRefused {
         if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw IntakeRefused.badRequest("only https URLs are read, and " + shown(uri) + " is not one");
+            throw IntakeRefused.badRequest("only https URLs are read, and " + Urls.withoutSecrets(uri) + " is not one");
         }
         if (allowPrivateHosts) {
             return;
@@ -150,10 +151,6 @@ final class HttpsIntakeSource implements IntakeSource {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    private static String shown(URI uri) {
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
     private static long size(HttpResponse<?> response) {

@@ -1,6 +1,7 @@
 package dev.vigil.storage.intake;
 
 import dev.vigil.contracts.EventLimits;
+import dev.vigil.contracts.Urls;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -63,10 +64,7 @@ record IntakeUrl(URI uri, String full) {
 
     /** The URL without user info, query string or fragment: what logs, answers and events show. */
     String shown() {
-        if (isS3()) {
-            return "s3://" + bucket() + "/" + uri.getRawPath().substring(1);
-        }
-        return "https://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return Urls.withoutSecrets(uri);
     }
 
     @Override
