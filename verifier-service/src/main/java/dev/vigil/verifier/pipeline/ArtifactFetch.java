@@ -12,6 +12,7 @@ import dev.vigil.contracts.CatalogReference;
 import dev.vigil.contracts.Sha256;
 import dev.vigil.messaging.Cancellation;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,6 +111,14 @@ public final class ArtifactFetch {
      * the worker's, {@link NoRoom} says so. Nothing fills the disk.
      */
     Optional<String> fetch(ArtifactStored stored, WorkFiles files, Cancellation cancellation, long room) throws IOException {
+        return fetch(stored, files, cancellation, room, null);
+    }
+
+    /**
+     * {@link #fetch(ArtifactStored, WorkFiles, Cancellation, long)}, telling {@code watch} (when not
+     * null) each piece of the custom-format archive as it is written to the file pg_restore reads.
+     */
+    Optional<String> fetch(ArtifactStored stored, WorkFiles files, Cancellation cancellation, long room, ArchiveWatch watch) throws IOException {
         boolean decode = decodedBeforeRestore(stored);
         NoRoom noRoom = null;
         MessageDigest digest = Sha256.digest();
@@ -118,7 +127,7 @@ public final class ArtifactFetch {
         Optional<String> problem = Optional.empty();
         try (InputStream in = new DigestInputStream(object, digest)) {
             if (!decode) {
-                try (OutputStream out = Files.newOutputStream(files.artifact)) {
+                try (OutputStream out = watched(Files.newOutputStream(files.artifact), watch)) {
                     // Not closed: a stop for room leaves the rest of the download to be read for its checksum.
                     bounded(new FilterInputStream(in) {
                         @Override
@@ -138,7 +147,7 @@ public final class ArtifactFetch {
                             public void close() {
                                 // the download is drained below, for its checksum
                             }
-                        }, files.restorable, room);
+                        }, files.restorable, room, watch);
                     } catch (NoRoom e) {
                         noRoom = e;
                     }
@@ -171,13 +180,14 @@ public final class ArtifactFetch {
     }
 
     /** Decodes (custom format) or unpacks (directory format) the artifact into {@code restorable}; answers why that failed. */
-    private Optional<String> decodeInto(ArtifactStored stored, InputStream artifact, Path restorable, long room) throws NoRoom {
+    private Optional<String> decodeInto(ArtifactStored stored, InputStream artifact, Path restorable, long room, ArchiveWatch watch)
+            throws NoRoom {
         try (InputStream in = bounded(ArtifactCodec.decoder(artifact, Compression.of(stored.artifact().compression()),
                 stored.artifact().encryptionKeyId(), keyring), restorable.getParent(), room)) {
             if ("directory".equals(stored.artifact().format())) {
                 DirectoryArchive.extract(in, restorable);
             } else {
-                try (OutputStream out = Files.newOutputStream(restorable)) {
+                try (OutputStream out = watched(Files.newOutputStream(restorable), watch)) {
                     // Large reads: the decompressor returns at most what is asked for, and each call crosses into native code.
                     byte[] buffer = new byte[1 << 20];
                     for (int n; (n = in.read(buffer)) > 0; ) {
@@ -191,6 +201,30 @@ public final class ArtifactFetch {
         } catch (IOException e) {
             return Optional.of(describe(stored, e));
         }
+    }
+
+    /** {@code out}, telling {@code watch} (when there is one) every piece once it is written. */
+    private static OutputStream watched(OutputStream out, ArchiveWatch watch) {
+        if (watch == null) {
+            return out;
+        }
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+                watch.written(bytes, offset, length);
+            }
+        };
+    }
+
+    /** The file pg_restore reads: the decoded form, or the download itself. */
+    static Path restoredFrom(ArtifactStored stored, WorkFiles files) {
+        return decodedBeforeRestore(stored) ? files.restorable : files.artifact;
     }
 
     /** {@code decoded}, failing with {@link NoRoom} once more than {@code room} bytes come out of it (what is written is what is read). */

@@ -29,9 +29,19 @@ public interface Destination extends AutoCloseable {
 
     /**
      * Makes the database ready to restore into. Called once the artifact has been fetched and found
-     * sound, never before: a damaged backup costs no database anything.
+     * sound, never before (a damaged backup costs no database anything), unless the destination
+     * {@linkplain #restoresWhileArriving() restores while it arrives}.
      */
     void prepare() throws SQLException;
+
+    /**
+     * Whether a backup may be restored here while it is still arriving, before its checksum is known:
+     * a scratch database that nothing else reads and that is dropped whatever the verdict. Never a
+     * database someone asked to restore into.
+     */
+    default boolean restoresWhileArriving() {
+        return false;
+    }
 
     /**
      * pg_restore's selection switches, one list per run: one run with none restores everything.

@@ -35,11 +35,13 @@ public final class RestorePipeline {
 
     private final ArtifactFetch fetch;
     private final RestoreProgram programs;
+    private final StreamedRestore streaming;
     private final VerifierProperties properties;
 
     public RestorePipeline(ArtifactFetch fetch, RestoreProgram programs, VerifierProperties properties) {
         this.fetch = fetch;
         this.programs = programs;
+        this.streaming = new StreamedRestore(fetch, programs);
         this.properties = properties;
     }
 
@@ -104,12 +106,6 @@ public final class RestorePipeline {
     private Outcome restore(ArtifactStored stored, Destination destination, PostgresClients.Program program, int sourceMajor,
             ArtifactFetch.WorkFiles files, long room, Cancellation cancellation) throws IOException, SQLException, InterruptedException {
         long started = System.nanoTime();
-        // The artifact is fetched and checked before the destination is touched: a damaged backup destroys nothing.
-        Optional<String> unreadable = fetch.fetch(stored, files, cancellation, room);
-        long fetched = System.nanoTime();
-        if (unreadable.isPresent()) {
-            return Outcome.damaged(unreadable.get());
-        }
         int serverMajor;
         try (java.sql.Connection connection = DatabaseServer.connect(destination.server(), destination.server().maintenanceDatabase())) {
             serverMajor = DatabaseServer.major(connection);
@@ -124,28 +120,32 @@ public final class RestorePipeline {
         if (!tooOld.isEmpty()) {
             return Outcome.unjudged(tooOld);
         }
-        destination.prepare();
         List<String> differences = new ArrayList<>();
         List<String> environment = new ArrayList<>();
-        for (List<String> selection : RestoreProgram.isPlain(stored) ? List.of(List.<String>of()) : destination.runs()) {
-            RestoreProgram.Run run = programs.run(program, stored, fetch, files, destination.server(), destination.database(), selection,
-                    cancellation);
-            if (run.artifactProblem() != null) {
-                // What a half-read or refused artifact restored says nothing more: the artifact is the finding.
-                differences.add(run.artifactProblem());
-                break;
+        long fetched;
+        String pieces = "";
+        if (StreamedRestore.applies(stored, destination)) {
+            // Restored while it arrives: the download and decoding run beside pg_restore, not before it.
+            StreamedRestore.Result streamed = streaming.run(stored, destination, program, files, room, cancellation);
+            fetched = started + streamed.fetchNanos();
+            if (streamed.unreadable().isPresent()) {
+                return Outcome.damaged(streamed.unreadable().get());
             }
-            if (run.errors() != null && TlsFailures.inLibpqOutput(run.errors())) {
-                // libpq refused what the driver accepted (another CA file by default, say): the server is the problem, not the backup.
-                environment.add(DatabaseServer.tlsProblem(destination.server(), destination.serverName(), destination.settings(),
-                        RestoreProgram.name(stored) + " said: " + run.errors()));
-                break;
+            judge(streamed.run(), stored, destination, serverMajor, differences, environment);
+            pieces = " in " + streamed.pieces() + " pieces beside the download";
+        } else {
+            // The artifact is fetched and checked before the destination is touched: a damaged backup destroys nothing.
+            Optional<String> unreadable = fetch.fetch(stored, files, cancellation, room);
+            fetched = System.nanoTime();
+            if (unreadable.isPresent()) {
+                return Outcome.damaged(unreadable.get());
             }
-            if (run.errors() != null) {
-                List<String> lacking = EnvironmentProblems.in(run.errors(), serverMajor);
-                environment.addAll(lacking);
-                if (lacking.isEmpty()) {
-                    differences.add(RestoreProgram.name(stored) + " reported errors: " + run.errors());
+            destination.prepare();
+            for (List<String> selection : RestoreProgram.isPlain(stored) ? List.of(List.<String>of()) : destination.runs()) {
+                RestoreProgram.Run run = programs.run(program, stored, fetch, files, destination.server(), destination.database(), selection,
+                        cancellation);
+                if (!judge(run, stored, destination, serverMajor, differences, environment)) {
+                    break;
                 }
             }
         }
@@ -158,11 +158,38 @@ public final class RestorePipeline {
         }
         cancellation.check();
         Outcome outcome = Outcome.of(differences, environment, comparison.tables(), restoreMillis, checks, !stored.madeOutside());
-        log.info("restored job {} target {} into {} on {}: {} ({} tables, {} ms: download and decode {} ms, {} {} ms; comparison {} ms)",
+        log.info("restored job {} target {} into {} on {}: {} ({} tables, {} ms: download and decode {} ms, {} until {} ms{}; comparison {} ms)",
                 stored.jobId(), stored.targetId(), destination.database(), destination.serverName(), outcome.verdict(),
                 comparison.tables().size(), restoreMillis, (fetched - started) / 1_000_000, program.executable().getFileName(),
-                (restored - fetched) / 1_000_000, (System.nanoTime() - restored) / 1_000_000);
+                restoreMillis, pieces, (System.nanoTime() - restored) / 1_000_000);
         return outcome;
+    }
+
+    /**
+     * Files what one restore run reported: a problem with the artifact, the server's TLS, what the
+     * environment lacks, or errors that are differences. Answers whether to go on to the next run.
+     */
+    private static boolean judge(RestoreProgram.Run run, ArtifactStored stored, Destination destination, int serverMajor, List<String> differences,
+            List<String> environment) {
+        if (run.artifactProblem() != null) {
+            // What a half-read or refused artifact restored says nothing more: the artifact is the finding.
+            differences.add(run.artifactProblem());
+            return false;
+        }
+        if (run.errors() != null && TlsFailures.inLibpqOutput(run.errors())) {
+            // libpq refused what the driver accepted (another CA file by default, say): the server is the problem, not the backup.
+            environment.add(DatabaseServer.tlsProblem(destination.server(), destination.serverName(), destination.settings(),
+                    RestoreProgram.name(stored) + " said: " + run.errors()));
+            return false;
+        }
+        if (run.errors() != null) {
+            List<String> lacking = EnvironmentProblems.in(run.errors(), serverMajor);
+            environment.addAll(lacking);
+            if (lacking.isEmpty()) {
+                differences.add(RestoreProgram.name(stored) + " reported errors: " + run.errors());
+            }
+        }
+        return true;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -90,6 +91,29 @@ public final class RestoreProgram {
     Run run(PostgresClients.Program program, ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files,
             VerifierProperties.Server server, String database, List<String> selection, Cancellation cancellation)
             throws IOException, InterruptedException {
+        List<String> switches = new ArrayList<>(List.of("--jobs=" + restoreJobs));
+        switches.addAll(selection);
+        return run(program, stored, fetch, files, server, database, switches, ArtifactFetch.restoredFrom(stored, files), Map.of(), cancellation);
+    }
+
+    /**
+     * One pg_restore of a streamed restore ({@link StreamedRestore}): these switches (a section, a
+     * list of entries, jobs) on the archive file as it stands. Into a scratch database, whose
+     * commits need not wait for the disk: {@code synchronous_commit} is off for its sessions.
+     */
+    Run piece(PostgresClients.Program program, ArtifactStored stored, ArtifactFetch.WorkFiles files, VerifierProperties.Server server,
+            String database, List<String> switches, Cancellation cancellation) throws IOException, InterruptedException {
+        return run(program, stored, null, files, server, database, switches, ArtifactFetch.restoredFrom(stored, files),
+                Map.of("PGOPTIONS", "-c synchronous_commit=off"), cancellation);
+    }
+
+    int jobs() {
+        return restoreJobs;
+    }
+
+    private Run run(PostgresClients.Program program, ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files,
+            VerifierProperties.Server server, String database, List<String> switches, java.nio.file.Path archive,
+            Map<String, String> environment, Cancellation cancellation) throws IOException, InterruptedException {
         List<String> connection = List.of("--no-password", "--host=" + server.host(), "--port=" + server.port(),
                 "--username=" + server.username(), "--dbname=" + asConnectionValue(database));
         List<String> command = new ArrayList<>(List.of(program.executable().toString()));
@@ -98,14 +122,16 @@ public final class RestoreProgram {
             command.addAll(connection);
         } else {
             // Owners, grants and tablespaces belong to the source's server, not to what the backup holds.
-            command.addAll(List.of("--no-owner", "--no-privileges", "--no-tablespaces", "--jobs=" + restoreJobs));
-            command.addAll(selection);
+            command.addAll(List.of("--no-owner", "--no-privileges", "--no-tablespaces"));
+            command.addAll(switches);
             command.addAll(connection);
-            command.add((ArtifactFetch.decodedBeforeRestore(stored) ? files.restorable : files.artifact).toString());
+            command.add(archive.toString());
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
+        builder.environment().remove("PGOPTIONS");
         builder.environment().put("PGAPPNAME", "vigil-verifier");
+        builder.environment().putAll(environment);
         // The server's TLS, as the verifier's own connections have it; nothing inherited from the verifier's environment.
         new ServerTls(server.sslmode(), server.sslrootcert()).applyTo(builder.environment());
         // libpq's connect timeout is whole seconds, and 1 is taken as 2.

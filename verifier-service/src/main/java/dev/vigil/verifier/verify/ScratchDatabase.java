@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /**
  * A throwaway database on the verification server for one verification or re-restore: created when
- * the artifact is ready, compared whole (rows, catalog, the target's checks), dropped on close
+ * the artifact's table of contents has arrived (it is restored while the rest arrives), compared whole (rows, catalog, the target's checks), dropped on close
  * whatever happened. Named after its run (a verification's job id, a re-restore's check id), so runs
  * at once never share one.
  */
@@ -107,6 +107,12 @@ final class ScratchDatabase implements Destination {
             statement.execute("create database " + name);
         }
         created = true;
+    }
+
+    /** Nothing reads it and it is dropped whatever the verdict: a damaged backup restored into it costs nothing. */
+    @Override
+    public boolean restoresWhileArriving() {
+        return true;
     }
 
     @Override
