@@ -33,6 +33,7 @@ final class ArchiveWatch {
     private static final Logger log = LoggerFactory.getLogger(ArchiveWatch.class);
 
     static final int SECTION_DATA = 3;
+    static final int SECTION_POST_DATA = 4;
     private static final int OFFSET_NOT_SET = 1;
     private static final int OFFSET_SET = 2;
     private static final int OFFSET_NO_DATA = 3;
@@ -41,8 +42,8 @@ final class ArchiveWatch {
     /** More than any table of contents needs (tens of thousands of objects take a few MB). */
     private static final int MAX_TOC = 256 << 20;
 
-    /** One entry of the table of contents: its dump id, section, and whether a data block follows for it. */
-    record Entry(int dumpId, String desc, int section, boolean hasBlock, long offsetField) {
+    /** One entry of the table of contents: its dump id, kind, section, the entries it depends on, and whether a data block follows for it. */
+    record Entry(int dumpId, String desc, int section, List<Integer> dependencies, boolean hasBlock, long offsetField) {
     }
 
     private enum State { PREFIX, BLOCK_TYPE, BLOCK_ID, CHUNK_LENGTH, CHUNK_DATA, BLOB_OID, STOPPED }
@@ -69,6 +70,11 @@ final class ArchiveWatch {
 
     // Shared, under the monitor.
     private List<Entry> toc;
+    private byte[] tocBytes;
+    private long written;
+    /** Each data block begun: its start and, once whole, its end (else -1). */
+    private final Map<Integer, long[]> blocks = new HashMap<>();
+    private final Queue<Integer> begun = new ArrayDeque<>();
     private final Queue<Integer> ready = new ArrayDeque<>();
     private boolean ended;
     private String stopped;
@@ -79,6 +85,10 @@ final class ArchiveWatch {
 
     /** The bytes just written to the file, in order; never throws. */
     void written(byte[] bytes, int offset, int length) {
+        synchronized (monitor) {
+            written += length;
+            monitor.notifyAll();
+        }
         if (state == State.STOPPED) {
             return;
         }
@@ -136,9 +146,64 @@ final class ArchiveWatch {
     /** Waits at most {@code millis} for news (a block whole, the end, a {@link #poke}). */
     void await(long millis) throws InterruptedException {
         synchronized (monitor) {
-            if (ready.isEmpty() && !ended) {
+            if (ready.isEmpty() && begun.isEmpty() && !ended) {
                 TimeUnit.MILLISECONDS.timedWait(monitor, millis);
             }
+        }
+    }
+
+    /** The dump ids whose data blocks began to be written since the last call. */
+    List<Integer> takeBegun() {
+        synchronized (monitor) {
+            List<Integer> taken = new ArrayList<>(begun);
+            begun.clear();
+            return taken;
+        }
+    }
+
+    /** The archive's header and table of contents as written (before any offset was set): what pg_restore reads first. */
+    byte[] tocBytes() {
+        synchronized (monitor) {
+            return tocBytes;
+        }
+    }
+
+    /** Where a begun block starts in the file. */
+    long blockStart(int dumpId) {
+        synchronized (monitor) {
+            return blocks.get(dumpId)[0];
+        }
+    }
+
+    /**
+     * Waits until more of a begun block than {@code from} is in the file, and answers up to where it may
+     * be read: the block's end once it is whole (then {@code from == end} means all of it was read).
+     * Answers -1 when the rest of the block will never be known as such (following stopped, or the
+     * writing ended before the block did).
+     */
+    long readable(int dumpId, long from) throws InterruptedException {
+        synchronized (monitor) {
+            while (true) {
+                long end = blocks.get(dumpId)[1];
+                if (end >= 0) {
+                    return end;
+                }
+                if (stopped != null || ended) {
+                    return -1;
+                }
+                if (written > from) {
+                    return written;
+                }
+                monitor.wait();
+            }
+        }
+    }
+
+    /** Whether the block is whole in the file. */
+    boolean whole(int dumpId) {
+        synchronized (monitor) {
+            long[] block = blocks.get(dumpId);
+            return block != null && block[1] >= 0;
         }
     }
 
@@ -217,11 +282,13 @@ final class ArchiveWatch {
         patcher = FileChannel.open(file, StandardOpenOption.WRITE);
         int tocEnd = reader.buffer.position();
         byte[] rest = java.util.Arrays.copyOfRange(prefix, tocEnd, prefixLength);
+        byte[] header = java.util.Arrays.copyOf(prefix, tocEnd);
         prefix = null;
         position = tocEnd;
         state = State.BLOCK_TYPE;
         synchronized (monitor) {
             toc = List.copyOf(entries);
+            tocBytes = header;
             monitor.notifyAll();
         }
         follow(rest, 0, rest.length);
@@ -278,6 +345,11 @@ final class ArchiveWatch {
                 }
                 blockId = (int) value;
                 state = blobs ? State.BLOB_OID : State.CHUNK_LENGTH;
+                synchronized (monitor) {
+                    blocks.put(blockId, new long[] {blockStart, -1});
+                    begun.add(blockId);
+                    monitor.notifyAll();
+                }
             }
             case BLOB_OID -> state = value == 0 ? whole() : State.CHUNK_LENGTH;
             case CHUNK_LENGTH -> {
@@ -310,6 +382,7 @@ final class ArchiveWatch {
             patcher.write(offset, field + offset.position());
         }
         synchronized (monitor) {
+            blocks.get(blockId)[1] = position;
             ready.add(blockId);
             monitor.notifyAll();
         }
@@ -391,8 +464,9 @@ final class ArchiveWatch {
                 }
                 string(); // owner
                 string(); // "false": with oids
-                while (string() != null) {
-                    // dependencies
+                List<Integer> dependencies = new ArrayList<>();
+                for (String dependency; (dependency = string()) != null; ) {
+                    dependencies.add(Integer.parseInt(dependency.strip()));
                 }
                 long offsetField = buffer.position();
                 int flag = unsigned();
@@ -400,7 +474,7 @@ final class ArchiveWatch {
                 if (flag != OFFSET_NOT_SET && flag != OFFSET_SET && flag != OFFSET_NO_DATA) {
                     throw new IllegalStateException("data offset flag " + flag);
                 }
-                entries.add(new Entry(dumpId, desc, section, flag != OFFSET_NO_DATA, offsetField));
+                entries.add(new Entry(dumpId, desc, section, List.copyOf(dependencies), flag != OFFSET_NO_DATA, offsetField));
             }
             return entries;
         }

@@ -132,7 +132,7 @@ public final class RestorePipeline {
                 return Outcome.damaged(streamed.unreadable().get());
             }
             judge(streamed.run(), stored, destination, serverMajor, differences, environment);
-            pieces = " in " + streamed.pieces() + " pieces beside the download";
+            pieces = " in " + streamed.pieces() + " pieces beside the download [" + streamed.timeline() + "]";
         } else {
             // The artifact is fetched and checked before the destination is touched: a damaged backup destroys nothing.
             Optional<String> unreadable = fetch.fetch(stored, files, cancellation, room);

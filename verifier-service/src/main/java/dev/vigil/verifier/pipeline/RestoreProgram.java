@@ -93,7 +93,8 @@ public final class RestoreProgram {
             throws IOException, InterruptedException {
         List<String> switches = new ArrayList<>(List.of("--jobs=" + restoreJobs));
         switches.addAll(selection);
-        return run(program, stored, fetch, files, server, database, switches, ArtifactFetch.restoredFrom(stored, files), Map.of(), cancellation);
+        return run(program, stored, fetch, files, server, database, switches, ArtifactFetch.restoredFrom(stored, files), Map.of(), null,
+                cancellation);
     }
 
     /**
@@ -104,7 +105,23 @@ public final class RestoreProgram {
     Run piece(PostgresClients.Program program, ArtifactStored stored, ArtifactFetch.WorkFiles files, VerifierProperties.Server server,
             String database, List<String> switches, Cancellation cancellation) throws IOException, InterruptedException {
         return run(program, stored, null, files, server, database, switches, ArtifactFetch.restoredFrom(stored, files),
-                Map.of("PGOPTIONS", "-c synchronous_commit=off"), cancellation);
+                Map.of("PGOPTIONS", "-c synchronous_commit=off"), null, cancellation);
+    }
+
+    /** Writes what a pg_restore reading its standard input reads; given the process to stop it when the input cannot be finished. */
+    @FunctionalInterface
+    interface Feeder {
+        void feed(Process process) throws IOException, InterruptedException;
+    }
+
+    /**
+     * One pg_restore of a streamed restore that reads its standard input, which {@code feeder} writes
+     * (and closes) as the archive arrives.
+     */
+    Run fedPiece(PostgresClients.Program program, ArtifactStored stored, VerifierProperties.Server server, String database,
+            List<String> switches, Feeder feeder, Cancellation cancellation) throws IOException, InterruptedException {
+        return run(program, stored, null, null, server, database, switches, null, Map.of("PGOPTIONS", "-c synchronous_commit=off"), feeder,
+                cancellation);
     }
 
     int jobs() {
@@ -113,7 +130,7 @@ public final class RestoreProgram {
 
     private Run run(PostgresClients.Program program, ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files,
             VerifierProperties.Server server, String database, List<String> switches, java.nio.file.Path archive,
-            Map<String, String> environment, Cancellation cancellation) throws IOException, InterruptedException {
+            Map<String, String> environment, Feeder feeder, Cancellation cancellation) throws IOException, InterruptedException {
         List<String> connection = List.of("--no-password", "--host=" + server.host(), "--port=" + server.port(),
                 "--username=" + server.username(), "--dbname=" + asConnectionValue(database));
         List<String> command = new ArrayList<>(List.of(program.executable().toString()));
@@ -125,7 +142,9 @@ public final class RestoreProgram {
             command.addAll(List.of("--no-owner", "--no-privileges", "--no-tablespaces"));
             command.addAll(switches);
             command.addAll(connection);
-            command.add(archive.toString());
+            if (archive != null) {
+                command.add(archive.toString());
+            }
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
@@ -141,26 +160,36 @@ public final class RestoreProgram {
             if (passfile != null) {
                 builder.environment().put("PGPASSFILE", passfile.path().toString());
             }
-            return run(builder, stored, fetch, files, cancellation);
+            return run(builder, stored, fetch, files, feeder, cancellation);
         }
     }
 
-    private static Run run(ProcessBuilder builder, ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files,
+    private static Run run(ProcessBuilder builder, ArtifactStored stored, ArtifactFetch fetch, ArtifactFetch.WorkFiles files, Feeder feeder,
             Cancellation cancellation) throws IOException, InterruptedException {
         Process process = builder.start();
         cancellation.onCancel(process::destroyForcibly);
         AtomicReference<String> decodeProblem = new AtomicReference<>();
-        Thread feeder;
-        if (!isPlain(stored)) {
-            process.getOutputStream().close();
-            feeder = null;
+        Thread feeding;
+        if (isPlain(stored)) {
+            feeding = Thread.ofVirtual().start(() -> feed(stored, fetch, files, process, decodeProblem));
+        } else if (feeder != null) {
+            feeding = Thread.ofVirtual().start(() -> {
+                try (var stdin = process.getOutputStream()) {
+                    feeder.feed(process);
+                } catch (IOException stoppedReading) {
+                    // pg_restore exited early; its output is the reason
+                } catch (InterruptedException e) {
+                    process.toHandle().destroyForcibly();
+                }
+            });
         } else {
-            feeder = Thread.ofVirtual().start(() -> feed(stored, fetch, files, process, decodeProblem));
+            process.getOutputStream().close();
+            feeding = null;
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         int exit = process.waitFor();
-        if (feeder != null) {
-            feeder.join();
+        if (feeding != null) {
+            feeding.join();
         }
         if (decodeProblem.get() != null) {
             return new Run(decodeProblem.get(), null);

@@ -113,6 +113,102 @@ class ArchiveWatchTest {
     }
 
     @Test
+    void aTableLoadsFromStandardInputWhileItsBlockIsStillArriving(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole.dump");
+        Files.write(whole, dump);
+        int orders = idOf(whole, "TABLE DATA shop orders");
+        postgres.createDatabase("watch_fed");
+        Path file = dir.resolve("fed.dump");
+        ArchiveWatch watch = new ArchiveWatch(file);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            int written = 0;
+            List<Integer> begun = new ArrayList<>();
+            while (!begun.contains(orders)) {
+                int n = Math.min(4096, dump.length - written);
+                out.write(dump, written, n);
+                out.flush();
+                watch.written(dump, written, n);
+                written += n;
+                begun.addAll(watch.takeBegun());
+            }
+            assertThat(watch.whole(orders)).isFalse();
+            assertThat(pgRestore(file, "watch_fed", "--section=pre-data")).isEmpty();
+            Path list = dir.resolve("orders.list");
+            Files.writeString(list, orders + "\n");
+            Process restore = new ProcessBuilder(postgres.binDir().resolve("pg_restore").toString(), "--no-owner", "--no-password",
+                    "--host=" + postgres.host(), "--port=" + postgres.port(), "--username=" + LocalPostgres.SUPERUSER, "--dbname=watch_fed",
+                    "--section=data", "--use-list=" + list).redirectErrorStream(true).start();
+            java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread feeding = Thread.ofVirtual().start(() -> {
+                try (var stdin = restore.getOutputStream()) {
+                    StreamedRestore.feeder(watch, file, orders, abandoned).feed(restore);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // the rest arrives while pg_restore already reads the block's beginning
+            while (written < dump.length) {
+                int n = Math.min(4096, dump.length - written);
+                out.write(dump, written, n);
+                out.flush();
+                watch.written(dump, written, n);
+                written += n;
+            }
+            watch.end();
+            feeding.join();
+            String output = new String(restore.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(restore.waitFor()).as(output).isZero();
+            assertThat(abandoned).isFalse();
+            assertThat(count("watch_fed", "shop.orders")).isEqualTo(50_000);
+        }
+    }
+
+    @Test
+    void aBlockWhoseEndNeverComesIsAbandonedAndNothingOfItStays(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole.dump");
+        Files.write(whole, dump);
+        int orders = idOf(whole, "TABLE DATA shop orders");
+        postgres.createDatabase("watch_cut");
+        Path file = dir.resolve("cut.dump");
+        ArchiveWatch watch = new ArchiveWatch(file);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            int written = 0;
+            List<Integer> begun = new ArrayList<>();
+            while (!begun.contains(orders)) {
+                int n = Math.min(4096, dump.length - written);
+                out.write(dump, written, n);
+                watch.written(dump, written, n);
+                written += n;
+                begun.addAll(watch.takeBegun());
+            }
+            // a little more of the block, then the writing stops (a damaged download)
+            out.write(dump, written, 100_000);
+            out.flush();
+            watch.written(dump, written, 100_000);
+        }
+        assertThat(pgRestore(file, "watch_cut", "--section=pre-data")).isEmpty();
+        Path list = dir.resolve("orders.list");
+        Files.writeString(list, orders + "\n");
+        Process restore = new ProcessBuilder(postgres.binDir().resolve("pg_restore").toString(), "--no-owner", "--no-password",
+                "--host=" + postgres.host(), "--port=" + postgres.port(), "--username=" + LocalPostgres.SUPERUSER, "--dbname=watch_cut",
+                "--section=data", "--use-list=" + list).redirectErrorStream(true).start();
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread feeding = Thread.ofVirtual().start(() -> {
+            try (var stdin = restore.getOutputStream()) {
+                StreamedRestore.feeder(watch, file, orders, abandoned).feed(restore);
+            } catch (Exception e) {
+                // pg_restore killed: its input is gone
+            }
+        });
+        Thread.sleep(300);
+        watch.end();
+        feeding.join();
+        restore.waitFor();
+        assertThat(abandoned).isTrue();
+        assertThat(count("watch_cut", "shop.orders")).isZero();
+    }
+
+    @Test
     void anythingButACustomArchiveIsNotFollowedAndNothingBreaks(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("plain.sql");
         ArchiveWatch watch = new ArchiveWatch(file);
