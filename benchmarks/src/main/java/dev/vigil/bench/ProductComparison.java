@@ -73,7 +73,7 @@ public final class ProductComparison {
             System.out.println("== all shapes, each round (dump target <= 1.10x, verify target <= 1.15x)");
             for (Measured one : measured) {
                 for (Round round : one.rounds()) {
-                    System.out.printf("%-36s round %-10s dump %5.2fx %-6s  verify %5.2fx %s%n", label(one), name(round),
+                    System.out.printf("%-56s round %-10s dump %5.2fx %-6s  verify %5.2fx %s%n", label(one), name(round),
                             round.vigil().dump() / round.bareDump(), met(round.vigil().dump() / round.bareDump() <= DUMP_TARGET),
                             round.vigil().verify() / round.bareVerify().seconds(), met(round.vigil().verify() / round.bareVerify().seconds() <= VERIFY_TARGET));
                 }
