@@ -288,25 +288,7 @@ public final class DevLauncher {
 
         step("five services");
         Path targets = writeTargets(dataDir, postgres, options.targets());
-        String keyring = "dev:" + devKey(dataDir);
-        EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(kafka.bootstrapServers(), kafka::password, postgres.jdbcUrl("vigil"),
-                LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
-                postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, options.port(),
-                Map.ofEntries(Map.entry("vigil.notifier.dashboard-url", "http://localhost:" + options.port()),
-                        Map.entry("vigil.scheduler.bootstrap-token-file", dataDir.resolve("admin-token").toAbsolutePath().toString()),
-                        Map.entry("vigil.scheduler.bootstrap-password-file", dataDir.resolve("admin-password").toAbsolutePath().toString()),
-                        Map.entry("vigil.worker.encryption-key-id", "dev"),
-                        Map.entry("vigil.worker.encryption-keys", keyring),
-                        Map.entry("vigil.verifier.encryption-keys", keyring),
-                        // Restores on demand of the demo target may go into demo_* databases on the local server, no further.
-                        Map.entry("vigil.verifier.restore-allow-list[0].target", "demo"),
-                        Map.entry("vigil.verifier.restore-allow-list[0].databases", "demo_*"),
-                        // The embedded S3 endpoint has no Object Lock (S3Proxy answers 501 and logs an
-                        // ERROR for each question about it): do not ask.
-                        Map.entry("vigil.storage.object-lock-mode", "OFF"),
-                        // A second copy of every backup, in a local directory.
-                        Map.entry("vigil.storage.replicas[0].name", "local-copy"),
-                        Map.entry("vigil.storage.replicas[0].path", dataDir.resolve("replica").toAbsolutePath().toString()))));
+        EmbeddedStack stack = EmbeddedStack.start(settings(dataDir, postgres, kafka, s3, targets, options.port()));
         running.add(stack);
         done("scheduler, dump worker, storage (copies also in " + dataDir.resolve("replica") + "), verifier, notifier; API on http://localhost:"
                 + stack.schedulerPort());
@@ -342,6 +324,35 @@ public final class DevLauncher {
         out.println();
         stop(running);
         return 0;
+    }
+
+    /**
+     * The settings {@code ./vigil dev} gives its services: the services' tables in {@code postgres}'s
+     * database {@code vigil}, the broker, the S3 endpoint, staging, verification work and keys under
+     * {@code dataDir}, an encryption key of its own, a local replica; the API on {@code port}. The
+     * whole-product benchmark starts the services as processes of their own with the same settings.
+     */
+    public static EmbeddedStack.Settings settings(Path dataDir, LocalPostgres postgres, LocalKafka kafka, LocalS3 s3, Path targets, int port)
+            throws IOException {
+        String keyring = "dev:" + devKey(dataDir);
+        return new EmbeddedStack.Settings(kafka.bootstrapServers(), kafka::password, postgres.jdbcUrl("vigil"),
+                LocalPostgres.SUPERUSER, s3.endpoint(), "vigil-backups", dataDir.resolve("staging"), dataDir.resolve("verify"),
+                postgres.host(), postgres.port(), postgres.verifierRole().role(), targets, port,
+                Map.ofEntries(Map.entry("vigil.notifier.dashboard-url", "http://localhost:" + port),
+                        Map.entry("vigil.scheduler.bootstrap-token-file", dataDir.resolve("admin-token").toAbsolutePath().toString()),
+                        Map.entry("vigil.scheduler.bootstrap-password-file", dataDir.resolve("admin-password").toAbsolutePath().toString()),
+                        Map.entry("vigil.worker.encryption-key-id", "dev"),
+                        Map.entry("vigil.worker.encryption-keys", keyring),
+                        Map.entry("vigil.verifier.encryption-keys", keyring),
+                        // Restores on demand of the demo target may go into demo_* databases on the local server, no further.
+                        Map.entry("vigil.verifier.restore-allow-list[0].target", "demo"),
+                        Map.entry("vigil.verifier.restore-allow-list[0].databases", "demo_*"),
+                        // The embedded S3 endpoint has no Object Lock (S3Proxy answers 501 and logs an
+                        // ERROR for each question about it): do not ask.
+                        Map.entry("vigil.storage.object-lock-mode", "OFF"),
+                        // A second copy of every backup, in a local directory.
+                        Map.entry("vigil.storage.replicas[0].name", "local-copy"),
+                        Map.entry("vigil.storage.replicas[0].path", dataDir.resolve("replica").toAbsolutePath().toString())));
     }
 
     private static void stop(List<AutoCloseable> running) {

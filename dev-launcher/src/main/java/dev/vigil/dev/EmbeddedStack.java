@@ -46,6 +46,10 @@ public final class EmbeddedStack implements AutoCloseable {
             Map<String, String> extra) {
     }
 
+    /** The five services' names, in the order the stack starts them: consumers first, the scheduler last. */
+    public static final List<String> SERVICES = List.of(NotifierApplication.NAME, VerifierApplication.NAME, StorageApplication.NAME,
+            WorkerApplication.NAME, SchedulerApplication.NAME);
+
     private final List<ConfigurableApplicationContext> contexts;
     private final Path adminTokenFile;
     private final Path adminPasswordFile;
@@ -93,32 +97,18 @@ public final class EmbeddedStack implements AutoCloseable {
         List<ConfigurableApplicationContext> started = new ArrayList<>();
         try {
             if (withNotifier) {
-                started.add(run(NotifierApplication.class, NotifierApplication.NAME, settings, database(settings)));
+                started.add(run(NotifierApplication.class, NotifierApplication.NAME, settings, 0));
             }
             if (withVerifier) {
-                started.add(run(VerifierApplication.class, VerifierApplication.NAME, settings, join(database(settings), List.of(
-                        "--vigil.verifier.endpoint=" + settings.s3Endpoint(),
-                        "--vigil.verifier.scratch.host=" + settings.scratchHost(),
-                        "--vigil.verifier.scratch.port=" + settings.scratchPort(),
-                        "--vigil.verifier.scratch.username=" + settings.scratchUsername(),
-                        "--vigil.verifier.work-dir=" + settings.verifyWorkDir()))));
+                started.add(run(VerifierApplication.class, VerifierApplication.NAME, settings, 0));
             }
-            ConfigurableApplicationContext storage = run(StorageApplication.class, StorageApplication.NAME, settings, join(database(settings), List.of(
-                    "--vigil.storage.endpoint=" + settings.s3Endpoint(),
-                    "--vigil.storage.bucket=" + settings.bucket(),
-                    "--vigil.storage.create-bucket=true",
-                    "--vigil.staging.dir=" + settings.stagingDir())));
+            ConfigurableApplicationContext storage = run(StorageApplication.class, StorageApplication.NAME, settings, 0);
             started.add(storage);
             if (withWorker) {
-                started.add(run(WorkerApplication.class, WorkerApplication.NAME, settings, List.of(
-                        "--vigil.staging.dir=" + settings.stagingDir())));
+                started.add(run(WorkerApplication.class, WorkerApplication.NAME, settings, 0));
             }
-            started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings, join(database(settings), List.of(
-                    "--vigil.scheduler.targets-file=" + settings.targetsFile(),
-                    // Given once: a setting given twice on the command line reaches Spring as both values joined by a comma.
-                    "--vigil.scheduler.bootstrap-token-file=" + adminTokenFile(settings),
-                    "--vigil.scheduler.bootstrap-password-file=" + adminPasswordFile(settings),
-                    "--vigil.scheduler.storage-url=http://localhost:" + ((WebServerApplicationContext) storage).getWebServer().getPort()))));
+            started.add(run(SchedulerApplication.class, SchedulerApplication.NAME, settings,
+                    ((WebServerApplicationContext) storage).getWebServer().getPort()));
         } catch (RuntimeException e) {
             Collections.reverse(started);
             started.forEach(ConfigurableApplicationContext::close);
@@ -180,11 +170,19 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
-    private static ConfigurableApplicationContext run(Class<?> application, String name, Settings settings, List<String> own) {
+    /**
+     * The command-line settings this stack gives a service, by the service's name, for running it with
+     * the same settings as a process of its own ({@code java -jar <service's jar> <these>}). Its broker
+     * password is not among them: this stack gives it as a property source, a process takes it from
+     * {@code VIGIL_KAFKA_PASSWORD}.
+     *
+     * @param serverPort  where its HTTP server answers (the scheduler: its API), 0 for a free port
+     * @param storagePort where the storage service's API answers; read by the scheduler only
+     */
+    public static List<String> arguments(String service, Settings settings, int serverPort, int storagePort) {
         List<String> args = new ArrayList<>();
         args.add("--spring.cloud.stream.kafka.binder.brokers=" + settings.kafkaBootstrapServers());
-        // The API answers on the chosen port; the other services' actuator ports are picked free.
-        args.add("--server.port=" + (application == SchedulerApplication.class ? settings.schedulerPort() : 0));
+        args.add("--server.port=" + serverPort);
         args.add("--spring.main.banner-mode=off");
         // The embedded stack answers on loopback: Prometheus scraping stays open as on a trusted network; the rest needs a token.
         args.add("--vigil.security.open-metrics=true");
@@ -193,7 +191,34 @@ public final class EmbeddedStack implements AutoCloseable {
                 args.add("--" + key + "=" + value);
             }
         });
-        args.addAll(own);
+        args.addAll(switch (service) {
+            case NotifierApplication.NAME -> database(settings);
+            case VerifierApplication.NAME -> join(database(settings), List.of(
+                    "--vigil.verifier.endpoint=" + settings.s3Endpoint(),
+                    "--vigil.verifier.scratch.host=" + settings.scratchHost(),
+                    "--vigil.verifier.scratch.port=" + settings.scratchPort(),
+                    "--vigil.verifier.scratch.username=" + settings.scratchUsername(),
+                    "--vigil.verifier.work-dir=" + settings.verifyWorkDir()));
+            case StorageApplication.NAME -> join(database(settings), List.of(
+                    "--vigil.storage.endpoint=" + settings.s3Endpoint(),
+                    "--vigil.storage.bucket=" + settings.bucket(),
+                    "--vigil.storage.create-bucket=true",
+                    "--vigil.staging.dir=" + settings.stagingDir()));
+            case WorkerApplication.NAME -> List.of("--vigil.staging.dir=" + settings.stagingDir());
+            case SchedulerApplication.NAME -> join(database(settings), List.of(
+                    "--vigil.scheduler.targets-file=" + settings.targetsFile(),
+                    // Given once: a setting given twice on the command line reaches Spring as both values joined by a comma.
+                    "--vigil.scheduler.bootstrap-token-file=" + adminTokenFile(settings),
+                    "--vigil.scheduler.bootstrap-password-file=" + adminPasswordFile(settings),
+                    "--vigil.scheduler.storage-url=http://localhost:" + storagePort));
+            default -> throw new IllegalArgumentException("no such service: " + service);
+        });
+        return args;
+    }
+
+    private static ConfigurableApplicationContext run(Class<?> application, String name, Settings settings, int storagePort) {
+        // The API answers on the chosen port; the other services' actuator ports are picked free.
+        List<String> args = arguments(name, settings, application == SchedulerApplication.class ? settings.schedulerPort() : 0, storagePort);
         // The broker password as a property source of its own, ahead of the settings files, not as an argument.
         Map<String, Object> secrets = Map.of("vigil.kafka.password", settings.kafkaPassword().apply(name));
         return VigilApplication.builder(application, name)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Issue 14's benchmark: the running product (the five services as processes of their own, set up as
+# ./vigil dev sets them up) against the bare tools on the same PostgreSQL cluster, on several database
+# shapes, reading the job API's stage times. Builds in the reactor and installs nothing: the services'
+# executable jars and the benchmark's classpath come from the modules' target directories.
+# Settings by environment (see benchmarks/README.md): BENCH_SHAPES, BENCH_ROUNDS, BENCH_SCALE,
+# BENCH_REUSE, BENCH_MEMORY, and the per-shape sizes.
+. "$(dirname "$0")/bench-env.sh"
+./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime \
+  -pl dump-worker,storage-service,verifier-service,notifier-service,scheduler-service,benchmarks -am
+cd benchmarks
+mkdir -p target/tmp
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Djava.io.tmpdir=target/tmp \
+  -cp "target/classes:$(cat target/classpath.txt)" dev.vigil.bench.ProductComparison
