@@ -24,8 +24,13 @@ final class JobsApi implements AutoCloseable {
 
     /** The API of the stack's scheduler, signed in with the admin token it wrote at start-up. */
     JobsApi(dev.vigil.dev.EmbeddedStack stack) {
-        this.port = stack.schedulerPort();
-        this.token = stack.adminToken();
+        this(stack.schedulerPort(), stack.adminToken());
+    }
+
+    /** The API of a scheduler answering on {@code port}, signed in with {@code token}. */
+    JobsApi(int port, String token) {
+        this.port = port;
+        this.token = token;
     }
 
     /** Requests a backup of {@code target}; answers the job id. */

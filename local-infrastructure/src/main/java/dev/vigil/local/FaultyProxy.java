@@ -27,6 +27,8 @@ public final class FaultyProxy implements AutoCloseable {
     private final AtomicLong cutAfter = new AtomicLong(-1);
     private volatile Duration downAfterCut = Duration.ZERO;
     private volatile long serverBytesPerSecond;
+    private volatile long clientBytesPerSecond;
+    private final AtomicLong sentToServer = new AtomicLong();
     private volatile ServerSocket listener;
     private volatile boolean closed;
 
@@ -95,6 +97,16 @@ public final class FaultyProxy implements AutoCloseable {
         serverBytesPerSecond = bytesPerSecond;
     }
 
+    /** Slows what clients send to {@code bytesPerSecond} per connection (a slow upload); 0 for full speed. */
+    public void throttleUploads(long bytesPerSecond) {
+        clientBytesPerSecond = bytesPerSecond;
+    }
+
+    /** Bytes clients have sent to the server through this proxy so far, on every connection. */
+    public long bytesToServer() {
+        return sentToServer.get();
+    }
+
     private void accept(ServerSocket socket) {
         while (!socket.isClosed()) {
             try {
@@ -120,11 +132,14 @@ public final class FaultyProxy implements AutoCloseable {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
-            while ((n = in.read(buffer, 0, toServer ? buffer.length : 4096)) >= 0) {
+            while ((n = in.read(buffer, 0, toServer ? (clientBytesPerSecond > 0 ? 4096 : buffer.length) : 4096)) >= 0) {
                 out.write(buffer, 0, n);
                 out.flush();
-                long rate = serverBytesPerSecond;
-                if (!toServer && rate > 0) {
+                if (toServer) {
+                    sentToServer.addAndGet(n);
+                }
+                long rate = toServer ? clientBytesPerSecond : serverBytesPerSecond;
+                if (rate > 0) {
                     Thread.sleep(Math.max(1, n * 1000L / rate));
                 }
                 if (toServer && cutAfter.get() >= 0 && cutAfter.addAndGet(-n) < 0) {

@@ -57,12 +57,14 @@ public final class LocalKafka implements AutoCloseable {
     private static final Map<String, LocalKafka> RUNNING = new ConcurrentHashMap<>();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private KafkaRaftServer server;
     private final Path directory;
     private final String bootstrapServers;
     private final Map<String, String> passwords;
 
-    private LocalKafka(KafkaRaftServer server, Path directory, String bootstrapServers, Map<String, String> passwords) {
+    private LocalKafka(KafkaConfig config, KafkaRaftServer server, Path directory, String bootstrapServers, Map<String, String> passwords) {
+        this.config = config;
         this.server = server;
         this.directory = directory;
         this.bootstrapServers = bootstrapServers;
@@ -152,7 +154,7 @@ public final class LocalKafka implements AutoCloseable {
 
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            LocalKafka kafka = new LocalKafka(server, directory, "127.0.0.1:" + brokerPort, passwords);
+            LocalKafka kafka = new LocalKafka(config, server, directory, "127.0.0.1:" + brokerPort, passwords);
             try {
                 kafka.awaitAnswer();
                 if (setUp) {
@@ -253,11 +255,45 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the broker as an outage would, keeping its data directory, port and credentials: clients
+     * see connections refused until {@link #restart}. Idempotent.
+     */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /**
+     * Starts a broker {@link #stop stopped} before again, in place: the same data directory (topics,
+     * records, committed offsets, credentials and rights survive), the same port. Waits until it answers.
+     */
+    public synchronized void restart() {
+        if (server != null) {
+            throw new IllegalStateException("the broker at " + bootstrapServers + " is running; stop() it first");
+        }
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        try {
+            awaitAnswer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the broker restarted", e);
+        }
+    }
+
+    /** Whether the broker runs (it does unless {@link #stop stopped}). */
+    public synchronized boolean running() {
+        return server != null;
+    }
+
     @Override
     public void close() {
         RUNNING.remove(bootstrapServers);
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
         try (var paths = Files.walk(directory)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -51,6 +51,21 @@ class LocalInfrastructureTest {
     }
 
     @Test
+    void aBrokerStoppedAndRestartedInPlaceKeepsItsPortRecordsAndCredentials() {
+        try (LocalKafka kafka = LocalKafka.start()) {
+            KafkaProbe.send(kafka.clientProperties(LocalKafka.ADMIN), "restart-check", "before", "kept");
+            kafka.stop();
+            assertThat(kafka.running()).isFalse();
+            kafka.restart();
+            KafkaProbe.send(kafka.clientProperties(LocalKafka.ADMIN), "restart-check", "after", "sent");
+            try (KafkaProbe probe = new KafkaProbe(kafka.clientProperties(LocalKafka.ADMIN), "restart-check")) {
+                assertThat(probe.arrivals("records on restart-check", r -> true).arriveWithin(Duration.ofSeconds(30), 2))
+                        .extracting(KafkaProbe.Seen::key).containsExactlyInAnyOrder("before", "after");
+            }
+        }
+    }
+
+    @Test
     void thePostgresClusterRunsSqlInADatabaseOfItsOwn() throws Exception {
         LocalPostgres postgres = LocalPostgres.shared();
         postgres.createDatabase("infra_check");
