@@ -31,6 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   programs there (a superuser, {@code CREATEROLE}, {@code pg_read_server_files},
  *                   {@code pg_write_server_files}, {@code pg_execute_server_program}); by default it refuses to start
  *                   as one, and a restore finding one is {@code INCONCLUSIVE}
+ * @param restoreWhileArriving whether a verification restores a custom-format backup while it arrives (in pieces, see
+ *                   {@code StreamedRestore}) rather than once it is whole
  * @param s3Timeouts when the S3 client gives the store up: connect, read (also a stalled download), one request
  */
 @ConfigurationProperties("vigil.verifier")
@@ -46,6 +48,7 @@ public record VerifierProperties(
         @DefaultValue("") String ageIdentityFile,
         String instanceId,
         @DefaultValue("2") int restoreJobs,
+        @DefaultValue("true") boolean restoreWhileArriving,
         @DefaultValue("60s") java.time.Duration checkTimeout,
         @DefaultValue("1GB") org.springframework.util.unit.DataSize keepFree,
         java.util.Map<String, Server> restoreServers,

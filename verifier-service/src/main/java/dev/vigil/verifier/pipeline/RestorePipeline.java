@@ -124,7 +124,7 @@ public final class RestorePipeline {
         List<String> environment = new ArrayList<>();
         long fetched;
         String pieces = "";
-        if (StreamedRestore.applies(stored, destination)) {
+        if (properties.restoreWhileArriving() && StreamedRestore.applies(stored, destination)) {
             // Restored while it arrives: the download and decoding run beside pg_restore, not before it.
             StreamedRestore.Result streamed = streaming.run(stored, destination, program, files, room, cancellation);
             fetched = started + streamed.fetchNanos();
