@@ -4,6 +4,7 @@ import dev.vigil.messaging.Cancellation;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
+import dev.vigil.codec.WarmUp;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.TableRowCount;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The worker's dump stage alone, for the benchmark in {@code benchmarks/}: the same snapshot,
@@ -20,7 +22,9 @@ import java.util.Optional;
  *
  * <p>Arguments: host port database user output-file [compression level workers [keyId:base64key]].
  * System property {@code rounds} (default 1): dumps that many times in this one JVM, each timed on
- * its own, so the first round after start-up can be compared with the next ones.
+ * its own, so the first round after start-up can be compared with the next ones. System property
+ * {@code warm-up}: {@code background} starts the codec's {@link WarmUp} as the service does at
+ * start-up and dumps at once; {@code wait} lets it finish first; absent or {@code none}, no warm-up.
  */
 public final class DumpStageBenchmark {
 
@@ -41,6 +45,13 @@ public final class DumpStageBenchmark {
             key = new ArtifactCodec.EncryptionKey(id, Keyring.parse(args[8]).key(id).orElseThrow());
         }
         PostgresClients pgDumps = PostgresClients.find("pg_dump", Path.of("/usr/lib/postgresql"), null);
+        String warmUp = System.getProperty("warm-up", "none");
+        if (!warmUp.equals("none")) {
+            CompletableFuture<WarmUp.Report> warming = WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, compression, level, workers);
+            if (warmUp.equals("wait")) {
+                System.out.printf("{\"warmUpSeconds\": %.3f}%n", warming.get().took().toMillis() / 1e3);
+            }
+        }
         int rounds = Integer.getInteger("rounds", 1);
         for (int round = 1; round <= rounds; round++) {
             long started = System.nanoTime();
