@@ -1,5 +1,7 @@
 package dev.vigil.worker.config;
 
+import dev.vigil.codec.Compression;
+import dev.vigil.codec.WarmUp;
 import dev.vigil.contracts.Topics;
 import dev.vigil.messaging.EventPublisher;
 import dev.vigil.messaging.OffThreadDispatcher;
@@ -14,13 +16,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The worker's wiring: the pg_dump programs it has and reports, the dump and dry-run services, and the dispatcher that runs dumps off the consumer thread. */
+/**
+ * The worker's wiring: the pg_dump programs it has and reports, the dump and dry-run services, the
+ * dispatcher that runs dumps off the consumer thread, and the codec's warm-up at start-up.
+ */
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
     /** The pg_dump programs this worker has, found once at start-up. */
     @Bean
@@ -49,6 +59,23 @@ class WorkerConfiguration {
     DumpService dumpService(TargetSettings targets, EventPublisher publisher, WorkerProperties properties, PostgresClients pgDumps,
             Staging staging, MeterRegistry meters) {
         return new DumpService(targets, publisher, properties, pgDumps, staging, meters);
+    }
+
+    /**
+     * The codec's encode and decode paths run once as the worker starts, on a background thread, so the first
+     * dump after start-up is not also the one that loads zstd and compiles SHA-256 and the ciphers ({@link WarmUp});
+     * start-up and readiness do not wait for it.
+     */
+    @Bean
+    ApplicationRunner codecWarmUp(WorkerProperties properties) {
+        return args -> WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, Compression.of(properties.compression()), properties.compressionLevel(),
+                properties.compressionWorkers()).whenComplete((report, failure) -> {
+                    if (failure != null) {
+                        log.warn("the codec's start-up warm-up failed, so dumps may fail the same way: {}", failure.toString());
+                    } else {
+                        log.info("codec warmed up in {} ms: {}", report.took().toMillis(), report.paths());
+                    }
+                });
     }
 
     /** Dry runs: the same settings, pg_dump programs and staging as a dump, checked instead of dumped. */

@@ -4,6 +4,7 @@ import dev.vigil.messaging.Cancellation;
 import dev.vigil.codec.ArtifactCodec;
 import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
+import dev.vigil.codec.WarmUp;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.TableRowCount;
@@ -12,13 +13,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The worker's dump stage alone, for the benchmark in {@code benchmarks/}: the same snapshot,
- * row counts, pg_dump, compression and encryption code the service runs, without Kafka or Spring, so
- * its time and memory can be measured in a process of its own. Prints one line of JSON.
+ * row counts, catalog, pg_dump, compression and encryption code the service runs, without Kafka or
+ * Spring, so its time and memory can be measured in a process of its own. Prints one line of JSON per round.
  *
  * <p>Arguments: host port database user output-file [compression level workers [keyId:base64key]].
+ * System property {@code rounds} (default 1): dumps that many times in this one JVM, each timed on
+ * its own, so the first round after start-up can be compared with the next ones. System property
+ * {@code warm-up}: {@code background} starts the codec's {@link WarmUp} as the service does at
+ * start-up and dumps at once; {@code wait} lets it finish first; absent or {@code none}, no warm-up.
  */
 public final class DumpStageBenchmark {
 
@@ -39,18 +45,29 @@ public final class DumpStageBenchmark {
             key = new ArtifactCodec.EncryptionKey(id, Keyring.parse(args[8]).key(id).orElseThrow());
         }
         PostgresClients pgDumps = PostgresClients.find("pg_dump", Path.of("/usr/lib/postgresql"), null);
-        long started = System.nanoTime();
-        try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10), Duration.ofMinutes(30))) {
-            PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow();
-            List<TableRowCount> counts = snapshot.countRows(target, DumpOptions.defaults());
-            Path file = Path.of(args[4]);
-            PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(),
-                    java.nio.file.Files.newOutputStream(file), file.toAbsolutePath().getParent(), "benchmark", 10, DumpOptions.defaults(),
-                    new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress(), new Cancellation());
-            double seconds = (System.nanoTime() - started) / 1e9;
-            long rows = counts.stream().mapToLong(TableRowCount::rows).sum();
-            System.out.printf("{\"seconds\": %.3f, \"bytes\": %d, \"sha256\": \"%s\", \"tables\": %d, \"rows\": %d}%n",
-                    seconds, output.sizeBytes(), output.sha256(), counts.size(), rows);
+        String warmUp = System.getProperty("warm-up", "none");
+        if (!warmUp.equals("none")) {
+            CompletableFuture<WarmUp.Report> warming = WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, compression, level, workers);
+            if (warmUp.equals("wait")) {
+                System.out.printf("{\"warmUpSeconds\": %.3f}%n", warming.get().took().toMillis() / 1e3);
+            }
+        }
+        int rounds = Integer.getInteger("rounds", 1);
+        for (int round = 1; round <= rounds; round++) {
+            long started = System.nanoTime();
+            try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10), Duration.ofMinutes(30))) {
+                PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow();
+                List<TableRowCount> counts = snapshot.countRows(target, DumpOptions.defaults());
+                snapshot.catalog(target, DumpOptions.defaults());
+                Path file = Path.of(args[4]);
+                PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(),
+                        java.nio.file.Files.newOutputStream(file), file.toAbsolutePath().getParent(), "benchmark", 10, DumpOptions.defaults(),
+                        new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress(), new Cancellation());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                long rows = counts.stream().mapToLong(TableRowCount::rows).sum();
+                System.out.printf("{\"round\": %d, \"seconds\": %.3f, \"bytes\": %d, \"sha256\": \"%s\", \"tables\": %d, \"rows\": %d}%n",
+                        round, seconds, output.sizeBytes(), output.sha256(), counts.size(), rows);
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.vigil.verifier.config;
 
 import dev.vigil.codec.AgeIdentity;
+import dev.vigil.codec.Compression;
 import dev.vigil.codec.Keyring;
+import dev.vigil.codec.WarmUp;
 import dev.vigil.contracts.SqlCheck;
 import dev.vigil.contracts.TargetId;
 import dev.vigil.contracts.Topics;
@@ -28,6 +30,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,7 +38,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The verifier's wiring: the store it reads, the restore pipeline, and the services verification and restores run in. */
+/**
+ * The verifier's wiring: the store it reads, the restore pipeline, the services verification and restores
+ * run in, and the codec's warm-up at start-up.
+ */
 @Configuration(proxyBeanMethods = false)
 class VerifierConfiguration {
 
@@ -113,6 +119,22 @@ class VerifierConfiguration {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * The codec's decode paths (zstd; AES-GCM, age, SHA-256) run once as the verifier starts, on a background
+     * thread, so the first verification after start-up is not also the one that compiles them ({@link WarmUp});
+     * start-up and readiness do not wait for it.
+     */
+    @Bean
+    ApplicationRunner codecWarmUp() {
+        return args -> WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, Compression.ZSTD, 3, 0).whenComplete((report, failure) -> {
+            if (failure != null) {
+                log.warn("the codec's start-up warm-up failed, so verifications may fail the same way: {}", failure.toString());
+            } else {
+                log.info("codec warmed up in {} ms: {}", report.took().toMillis(), report.paths());
+            }
+        });
     }
 
     /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification, restore or re-restore runs. */
