@@ -18,7 +18,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -64,11 +63,12 @@ class WorkerConfiguration {
     /**
      * The codec's encode and decode paths run once as the worker starts, on a background thread, so the first
      * dump after start-up is not also the one that loads zstd and compiles SHA-256 and the ciphers ({@link WarmUp});
+     * started while the context is still being built, so it is done before the consumers take their first request;
      * start-up and readiness do not wait for it.
      */
     @Bean
-    ApplicationRunner codecWarmUp(WorkerProperties properties) {
-        return args -> WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, Compression.of(properties.compression()), properties.compressionLevel(),
+    java.util.concurrent.CompletableFuture<WarmUp.Report> codecWarmUp(WorkerProperties properties) {
+        return WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, Compression.of(properties.compression()), properties.compressionLevel(),
                 properties.compressionWorkers()).whenComplete((report, failure) -> {
                     if (failure != null) {
                         log.warn("the codec's start-up warm-up failed, so dumps may fail the same way: {}", failure.toString());

@@ -30,7 +30,6 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -124,11 +123,12 @@ class VerifierConfiguration {
     /**
      * The codec's decode paths (zstd; AES-GCM, age, SHA-256) run once as the verifier starts, on a background
      * thread, so the first verification after start-up is not also the one that compiles them ({@link WarmUp});
+     * started while the context is still being built, so it is done before the consumers take their first request;
      * start-up and readiness do not wait for it.
      */
     @Bean
-    ApplicationRunner codecWarmUp() {
-        return args -> WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, Compression.ZSTD, 3, 0).whenComplete((report, failure) -> {
+    java.util.concurrent.CompletableFuture<WarmUp.Report> codecWarmUp() {
+        return WarmUp.inBackground(WarmUp.DEFAULT_MEGABYTES, Compression.ZSTD, 3, 0).whenComplete((report, failure) -> {
             if (failure != null) {
                 log.warn("the codec's start-up warm-up failed, so verifications may fail the same way: {}", failure.toString());
             } else {
