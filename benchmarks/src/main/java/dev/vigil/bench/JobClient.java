@@ -55,6 +55,39 @@ final class JobClient {
         }
     }
 
+    /** Requests a backup of {@code target} ({@code POST /api/v1/targets/{id}/backups}); answers the job id. Fails unless it is accepted. */
+    String request(HttpClient http, String target) throws Exception {
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(apiUrl + "/api/v1/targets/" + target + "/backups"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (accepted.statusCode() != 202) {
+            throw new IllegalStateException("the backup of " + target + " was refused: " + accepted.statusCode() + " " + accepted.body());
+        }
+        return EventJson.mapper().readTree(accepted.body()).get("jobId").asString();
+    }
+
+    /** Every job the registry lists ({@code GET /api/v1/jobs}, 500 a page, following {@code next}), newest first. */
+    List<JsonNode> all(HttpClient http) throws Exception {
+        List<JsonNode> jobs = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            String url = apiUrl + "/api/v1/jobs?limit=500" + (next == null ? "" : "&before=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (page.statusCode() != 200) {
+                throw new IllegalStateException("listing the jobs failed: " + page.statusCode() + " " + page.body());
+            }
+            JsonNode list = EventJson.mapper().readTree(page.body());
+            list.get("jobs").forEach(jobs::add);
+            next = list.path("next").isNull() || list.path("next").isMissingNode() ? null : list.get("next").asString();
+        } while (next != null);
+        return jobs;
+    }
+
+    /** Whether a job's status is terminal (VERIFIED, FAILED or INCONCLUSIVE). */
+    static boolean terminal(String status) {
+        return FINAL.contains(status);
+    }
+
     private static double seconds(JsonNode stages, String from, String to) {
         return Duration.between(Instant.parse(stages.get(from).asString()), Instant.parse(stages.get(to).asString())).toMillis() / 1000.0;
     }

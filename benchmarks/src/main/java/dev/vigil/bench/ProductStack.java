@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,9 +27,13 @@ import org.apache.kafka.common.GroupState;
  * The whole product as {@code ./vigil dev} runs it (a broker and an S3 endpoint in this JVM, the
  * services' tables in the database {@code vigil} of the given PostgreSQL, the same settings), except
  * that each of the five services runs as a process of its own, from its executable jar, so its peak
- * RSS can be read. Logs go to {@code <dir>/logs/<service>.log}. Not thread-safe.
+ * RSS can be read; the dump worker and the verifier may run as several processes. Logs go to
+ * {@code <dir>/logs/<process>.log}, a process named after its service ({@code dump-worker}), the
+ * second and further ones of a service numbered ({@code dump-worker-2}). Not thread-safe.
  */
 final class ProductStack implements AutoCloseable {
+
+    private static final Pattern SECRET_ARGUMENT = Pattern.compile("--(vigil\\.[a-z-]+\\.encryption-keys)=(.*)");
 
     private final Path dir;
     private final LocalKafka kafka;
@@ -49,6 +54,20 @@ final class ProductStack implements AutoCloseable {
      * scheduler has written the admin token and the services' consumer groups have settled.
      */
     static ProductStack start(Path dir, LocalPostgres postgres, String targetId, String database) throws Exception {
+        return start(dir, postgres, List.of(new Target(targetId, database)), 1, 1);
+    }
+
+    /** A target of the stack: its id and its database on the stack's PostgreSQL. */
+    record Target(String id, String database) {
+    }
+
+    /**
+     * Starts a fresh stack under {@code dir} (emptied first) with the given targets (one targets file,
+     * as ./vigil dev reads it), {@code workers} dump-worker processes and {@code verifiers} verifier
+     * processes; returns when every process has started, the scheduler has written the admin token and
+     * the services' consumer groups have settled.
+     */
+    static ProductStack start(Path dir, LocalPostgres postgres, List<Target> targets, int workers, int verifiers) throws Exception {
         deleteRecursively(dir);
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("tmp"));
@@ -66,17 +85,30 @@ final class ProductStack implements AutoCloseable {
         ProductStack stack = new ProductStack(dir, kafka, LocalS3.start(Files.createDirectories(dir.resolve("s3")), 0), FreePorts.next());
         try {
             // A schedule that never fires during a run: every backup of the benchmark is one it asked for.
-            Path targets = Files.writeString(dir.resolve("targets.yml"), "targets:\n  - id: " + targetId + "\n    host: " + postgres.host()
-                    + "\n    port: " + postgres.port() + "\n    database: " + database + "\n    username: " + LocalPostgres.SUPERUSER
-                    + "\n    schedule: \"0 0 1 1 *\"\n");
-            EmbeddedStack.Settings settings = DevLauncher.settings(dir, postgres, kafka, stack.s3, targets, stack.apiPort);
+            StringBuilder file = new StringBuilder("targets:\n");
+            for (Target target : targets) {
+                file.append("  - id: ").append(target.id()).append("\n    host: ").append(postgres.host()).append("\n    port: ").append(postgres.port())
+                        .append("\n    database: ").append(target.database()).append("\n    username: ").append(LocalPostgres.SUPERUSER)
+                        .append("\n    schedule: \"0 0 1 1 *\"\n");
+            }
+            Path targetsFile = Files.writeString(dir.resolve("targets.yml"), file);
+            EmbeddedStack.Settings settings = DevLauncher.settings(dir, postgres, kafka, stack.s3, targetsFile, stack.apiPort);
             int storagePort = FreePorts.next();
             for (String service : EmbeddedStack.SERVICES) {
                 int port = service.equals("scheduler-service") ? stack.apiPort : service.equals("storage-service") ? storagePort : 0;
-                stack.launch(service, EmbeddedStack.arguments(service, settings, port, storagePort), settings.kafkaPassword().apply(service));
+                int instances = service.equals("dump-worker") ? workers : service.equals("verifier-service") ? verifiers : 1;
+                for (int instance = 1; instance <= instances; instance++) {
+                    String name = instance == 1 ? service : service + "-" + instance;
+                    List<String> arguments = new ArrayList<>(EmbeddedStack.arguments(service, settings, port, storagePort));
+                    if (service.equals("verifier-service") && instances > 1) {
+                        // Each verifier drops the scratch databases of its own instance id at start-up: one each, or they drop each other's.
+                        arguments.add("--vigil.verifier.instance-id=" + name);
+                    }
+                    stack.launch(name, service, arguments, settings.kafkaPassword().apply(service));
+                }
             }
-            for (String service : EmbeddedStack.SERVICES) {
-                stack.awaitLog(service, "Started ", Duration.ofMinutes(5));
+            for (String process : stack.services.keySet()) {
+                stack.awaitLog(process, "Started ", Duration.ofMinutes(5));
             }
             stack.awaitConsumerGroups(Duration.ofMinutes(2));
             return stack;
@@ -96,11 +128,23 @@ final class ProductStack implements AutoCloseable {
         return Files.readString(dir.resolve("admin-token")).strip();
     }
 
-    Path log(String service) {
-        return dir.resolve("logs").resolve(service + ".log");
+    Path log(String process) {
+        return dir.resolve("logs").resolve(process + ".log");
     }
 
-    /** Each service's peak resident set size so far, in kB ({@code VmHWM} of /proc/PID/status), by service name. */
+    /** The stack's processes' names, in the order they started. */
+    List<String> processes() {
+        return List.copyOf(services.keySet());
+    }
+
+    /** Every object key in the stack's bucket (the artifacts, their manifests, whatever else the storage service wrote). */
+    List<String> bucketKeys(String bucket) {
+        try (var client = s3.client()) {
+            return client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(o -> o.key()).toList();
+        }
+    }
+
+    /** Each process's peak resident set size so far, in kB ({@code VmHWM} of /proc/PID/status), by process name. */
     Map<String, Long> peakRssKb() throws IOException {
         Map<String, Long> peaks = new LinkedHashMap<>();
         for (Map.Entry<String, Process> service : services.entrySet()) {
@@ -111,7 +155,7 @@ final class ProductStack implements AutoCloseable {
         return peaks;
     }
 
-    private void launch(String service, List<String> arguments, String kafkaPassword) throws IOException {
+    private void launch(String name, String service, List<String> arguments, String kafkaPassword) throws IOException {
         Path jar;
         try (Stream<Path> files = Files.list(Path.of("..", service, "target"))) {
             jar = files.filter(f -> f.getFileName().toString().matches(Pattern.quote(service) + "-.*-exec\\.jar")).findFirst()
@@ -120,15 +164,24 @@ final class ProductStack implements AutoCloseable {
         // The JVM options ./vigil gives the embedded default's one JVM.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString()));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(service).toFile());
-        // Secrets by environment, never in the arguments.
+        // Secrets by environment, never in the arguments: the encryption keyring goes as SPRING_APPLICATION_JSON.
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            Matcher keyring = SECRET_ARGUMENT.matcher(argument);
+            if (keyring.matches()) {
+                secrets.put(keyring.group(1), keyring.group(2));
+            } else {
+                command.add(argument);
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(name).toFile());
+        builder.environment().put("SPRING_APPLICATION_JSON", dev.vigil.contracts.json.EventJson.writeString(secrets));
         builder.environment().put("VIGIL_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         builder.environment().put("VIGIL_KAFKA_PASSWORD", kafkaPassword);
         builder.environment().put("AWS_ACCESS_KEY_ID", LocalS3.ACCESS_KEY);
         builder.environment().put("AWS_SECRET_ACCESS_KEY", LocalS3.SECRET_KEY);
         builder.environment().put("AWS_REGION", LocalS3.REGION);
-        services.put(service, builder.start());
+        services.put(name, builder.start());
     }
 
     private void awaitLog(String service, String line, Duration timeout) throws Exception {

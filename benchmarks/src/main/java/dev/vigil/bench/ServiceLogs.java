@@ -44,6 +44,22 @@ final class ServiceLogs {
                 .map(m -> "verifier: " + m.group(1)).findFirst().orElse("verifier: no restore line for the job in " + log.getFileName());
     }
 
+    /**
+     * When the log says {@code <phrase> job <id>}, by job id, each time in the order logged (a job
+     * handled twice by this process has two); e.g. {@code "dump started:"}.
+     */
+    static java.util.Map<String, List<java.time.Instant>> times(Path log, String phrase) throws IOException {
+        Pattern job = Pattern.compile(Pattern.quote(phrase) + " job (\\S+)");
+        java.util.Map<String, List<java.time.Instant>> times = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = job.matcher(line);
+            if (m.find()) {
+                timestamp(line).ifPresent(at -> times.computeIfAbsent(m.group(1), id -> new java.util.ArrayList<>()).add(at.toInstant()));
+            }
+        }
+        return times;
+    }
+
     private static List<String> lines(Path log, String jobId) throws IOException {
         return Files.readAllLines(log).stream().filter(line -> line.contains(jobId)).toList();
     }
