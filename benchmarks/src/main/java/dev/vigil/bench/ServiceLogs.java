@@ -15,7 +15,7 @@ final class ServiceLogs {
 
     private static final Pattern TIMESTAMP = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+(?:Z|[+-]\\d\\d:?\\d\\d))");
     private static final Pattern FINISHED = Pattern.compile("dump finished: job \\S+ target \\S+: (\\d+) bytes, (\\d+) tables");
-    private static final Pattern RESTORED = Pattern.compile("\\(\\d+ tables, \\d+ ms: (download and decode \\d+ ms, \\S+ \\d+ ms; comparison \\d+ ms)\\)");
+    private static final Pattern RESTORED = Pattern.compile("\\(\\d+ tables, \\d+ ms: (download and decode \\d+ ms, \\S+ until \\d+ ms.*; comparison \\d+ ms)\\)$");
 
     private ServiceLogs() {
     }

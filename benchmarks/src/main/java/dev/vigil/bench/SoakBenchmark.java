@@ -185,8 +185,9 @@ public final class SoakBenchmark {
         System.out.printf("== control plane overhead per job, ms (targets: p50 < %d, p99 < %d)%n", P50_TARGET_MS, P99_TARGET_MS);
         System.out.printf("%-62s %6s %7s %7s %7s  %s%n", "hop", "jobs", "p50", "p99", "max", "");
         boolean overheadMet = hop("request -> dump start (REQUESTED -> DUMPING, slot free)", requestToDump, true)
-                & hop("stored -> verification start (STORED -> verifier, slot free)", storedToVerify, true)
-                & hop("verdict -> job status (verifier's verdict -> VERIFIED)", verdictToStatus, true);
+                & hop("stored -> verification start (STORED -> verifier, slot free)", storedToVerify, true);
+        // The registry stamps VERIFIED with the verdict event's own time, so this hop reads 0 by construction: printed, not judged.
+        hop("verdict -> job status (not measurable: VERIFIED carries the verdict's time)", verdictToStatus, false);
         hop("  incl. waiting for a busy worker (REQUESTED -> DUMPING)", requestToDumpRaw, false);
         hop("  incl. waiting for a busy verifier (STORED -> verifier)", storedToVerifyRaw, false);
 

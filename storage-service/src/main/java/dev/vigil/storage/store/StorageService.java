@@ -120,6 +120,7 @@ public class StorageService {
         }
         Artifact artifact = sourceCatalog == null ? created.artifact()
                 : created.artifact().withCatalogAt(CatalogReference.to(Manifests.uriOf(copies.getFirst()), sourceCatalog));
+        // Where the copies go, to remove them again should storing fail; announced with the time every copy is uploaded.
         ArtifactStored stored = ArtifactStored.registered(created.jobId(), created.targetId(), copies.getFirst(), artifact,
                 copies.subList(1, copies.size()), registeredFrom);
         Destination current = targets.getFirst();
@@ -136,9 +137,13 @@ public class StorageService {
                     }
                 });
             }
+            // Stamped now, not when storing began: the job's STORED time is when the backup is stored.
+            stored = ArtifactStored.registered(created.jobId(), created.targetId(), copies.getFirst(), artifact, copies.subList(1, copies.size()),
+                    registeredFrom);
+            ArtifactStored announced = stored;
             for (Destination destination : targets) {
                 current = destination;
-                destination.guard().run(() -> manifests.writeNew(destination, stored, created.occurredAt(), sourceCatalog));
+                destination.guard().run(() -> manifests.writeNew(destination, announced, created.occurredAt(), sourceCatalog));
             }
         } catch (ChecksumMismatchException e) {
             removeCopies(stored);
@@ -162,13 +167,14 @@ public class StorageService {
                     + e.getMessage() + "; the artifact stays in staging");
             return true;
         }
+        ArtifactStored done = stored;
         transactions.executeWithoutResult(s -> {
-            catalog.insert(stored, created.occurredAt(), StoredBackup.State.PENDING_VERIFICATION, null, false, sourceCatalog);
+            catalog.insert(done, created.occurredAt(), StoredBackup.State.PENDING_VERIFICATION, null, false, sourceCatalog);
             pending.remove(created.jobId());
-            outbox.append(stored);
+            outbox.append(done);
         });
         log.info("artifact stored: job {} target {} at {}", created.jobId(), created.targetId(),
-                stored.copies().stream().map(c -> c.destination() + ":" + c.bucket() + "/" + c.key()).toList());
+                done.copies().stream().map(c -> c.destination() + ":" + c.bucket() + "/" + c.key()).toList());
         removeStaged(created);
         return true;
     }

@@ -78,6 +78,8 @@ final class ArchiveWatch {
     private final Queue<Integer> ready = new ArrayDeque<>();
     private boolean ended;
     private String stopped;
+    /** Something {@link #await} waits for happened since it last returned. */
+    private boolean news;
 
     ArchiveWatch(Path file) {
         this.file = file;
@@ -119,6 +121,7 @@ final class ArchiveWatch {
         closePatcher();
         synchronized (monitor) {
             ended = true;
+            news = true;
             monitor.notifyAll();
         }
     }
@@ -126,6 +129,7 @@ final class ArchiveWatch {
     /** Wakes whoever waits in {@link #await}: something else they watch has changed. */
     void poke() {
         synchronized (monitor) {
+            news = true;
             monitor.notifyAll();
         }
     }
@@ -143,12 +147,17 @@ final class ArchiveWatch {
         }
     }
 
-    /** Waits at most {@code millis} for news (a block whole, the end, a {@link #poke}). */
+    /**
+     * Waits at most {@code millis} for news since the last call: a block begun or whole, the table of
+     * contents, the end, following stopped, a {@link #poke}. Bytes written alone are no news.
+     */
     void await(long millis) throws InterruptedException {
         synchronized (monitor) {
-            if (ready.isEmpty() && begun.isEmpty() && !ended) {
-                TimeUnit.MILLISECONDS.timedWait(monitor, millis);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            for (long left = millis; !news && left > 0; left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+                monitor.wait(left);
             }
+            news = false;
         }
     }
 
@@ -236,6 +245,7 @@ final class ArchiveWatch {
         synchronized (monitor) {
             if (stopped == null) {
                 stopped = why;
+                news = true;
                 log.info("{}: {}; the restore waits for the whole file", file.getFileName(), why);
             }
             monitor.notifyAll();
@@ -289,6 +299,7 @@ final class ArchiveWatch {
         synchronized (monitor) {
             toc = List.copyOf(entries);
             tocBytes = header;
+            news = true;
             monitor.notifyAll();
         }
         follow(rest, 0, rest.length);
@@ -348,6 +359,7 @@ final class ArchiveWatch {
                 synchronized (monitor) {
                     blocks.put(blockId, new long[] {blockStart, -1});
                     begun.add(blockId);
+                    news = true;
                     monitor.notifyAll();
                 }
             }
@@ -384,6 +396,7 @@ final class ArchiveWatch {
         synchronized (monitor) {
             blocks.get(blockId)[1] = position;
             ready.add(blockId);
+            news = true;
             monitor.notifyAll();
         }
         return State.BLOCK_TYPE;

@@ -336,22 +336,24 @@ final class StreamedRestore {
 
         /**
          * The next piece, or null when nothing may run now ({@code running} pieces of {@code jobs} run):
-         * data first, whole blocks before a block still arriving; then the indexes and constraints that may be made. Few entries ready go one to a piece, so the pieces share them
+         * data first, whole blocks before a block still arriving (which may take up to {@code jobs} more pieces);
+         * then the indexes and constraints that may be made. Few entries ready go one to a piece, so the pieces share them
          * out as pg_restore's workers would; thousands go in a few large pieces.
          */
         Batch next(int jobs, int running) {
-            if (running >= jobs) {
-                return null;
-            }
-            if (!dataReady.isEmpty()) {
+            if (running < jobs && !dataReady.isEmpty()) {
                 return new Batch("--section=data", take(dataReady, jobs));
             }
-            if (!arriving.isEmpty()) {
-                // A block still arriving loads as it comes.
+            if (running < 2 * jobs && !arriving.isEmpty()) {
+                // A block still arriving loads as it comes, beyond the jobs if need be: the archive's last table is often
+                // its largest, and the restore ends no sooner than that table is loaded, so it must not wait for the others.
                 Integer id = arriving.iterator().next();
                 arriving.remove(id);
                 launched.add(id);
                 return new Batch("--section=data", List.of(id), true);
+            }
+            if (running >= jobs) {
+                return null;
             }
             Set<Integer> ready = new LinkedHashSet<>();
             for (Integer id : early) {

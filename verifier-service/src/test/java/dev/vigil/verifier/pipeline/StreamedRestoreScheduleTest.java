@@ -45,14 +45,14 @@ class StreamedRestoreScheduleTest {
     }
 
     @Test
-    void aBlockStillArrivingLoadsAsItComesAfterTheWholeOnes() {
+    void aBlockStillArrivingLoadsAsItComesEvenBeyondTheJobs() {
         StreamedRestore.Schedule schedule = new StreamedRestore.Schedule(TOC);
         schedule.preDataDone();
         schedule.arrived(List.of(3, 4), List.of(3), false);
-        assertThat(schedule.next(2, 2)).as("two pieces run already").isNull();
-        assertThat(schedule.next(2, 0)).isEqualTo(new StreamedRestore.Schedule.Batch("--section=data", List.of(3)));
-        assertThat(schedule.next(2, 1)).as("block 4 is still arriving").isEqualTo(
+        assertThat(schedule.next(2, 2)).as("block 4 is still arriving: it need not wait for the two pieces running").isEqualTo(
                 new StreamedRestore.Schedule.Batch("--section=data", List.of(4), true));
+        assertThat(schedule.next(2, 3)).as("block 3 is whole: it waits for one of the jobs").isNull();
+        assertThat(schedule.next(2, 1)).isEqualTo(new StreamedRestore.Schedule.Batch("--section=data", List.of(3)));
         // abandoned (its block never known whole): restored again from the whole file
         schedule.retry(List.of(4));
         schedule.arrived(List.of(), List.of(), true);
