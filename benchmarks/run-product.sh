@@ -6,9 +6,4 @@
 # Settings by environment (see benchmarks/README.md): BENCH_SHAPES, BENCH_ROUNDS, BENCH_SCALE,
 # BENCH_REUSE, BENCH_MEMORY, and the per-shape sizes.
 . "$(dirname "$0")/bench-env.sh"
-./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime \
-  -pl dump-worker,storage-service,verifier-service,notifier-service,scheduler-service,benchmarks -am
-cd benchmarks
-mkdir -p target/tmp
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Djava.io.tmpdir=target/tmp \
-  -cp "target/classes:$(cat target/classpath.txt)" dev.vigil.bench.ProductComparison
+run_stack_benchmark dev.vigil.bench.ProductComparison

@@ -6,9 +6,4 @@
 # Settings by environment (see benchmarks/README.md): SOAK_TARGETS, SOAK_WORKERS, SOAK_VERIFIERS,
 # SOAK_ROUNDS, SOAK_TABLES, SOAK_ROWS, SOAK_ROUND_TIMEOUT_MINUTES.
 . "$(dirname "$0")/bench-env.sh"
-./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime \
-  -pl dump-worker,storage-service,verifier-service,notifier-service,scheduler-service,benchmarks -am
-cd benchmarks
-mkdir -p target/tmp
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Djava.io.tmpdir=target/tmp \
-  -cp "target/classes:$(cat target/classpath.txt)" dev.vigil.bench.SoakBenchmark
+run_stack_benchmark dev.vigil.bench.SoakBenchmark

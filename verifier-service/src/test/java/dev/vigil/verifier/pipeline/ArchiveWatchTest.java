@@ -121,23 +121,12 @@ class ArchiveWatchTest {
         Path file = dir.resolve("fed.dump");
         ArchiveWatch watch = new ArchiveWatch(file);
         try (OutputStream out = Files.newOutputStream(file)) {
-            int written = 0;
-            List<Integer> begun = new ArrayList<>();
-            while (!begun.contains(orders)) {
-                int n = Math.min(4096, dump.length - written);
-                out.write(dump, written, n);
-                out.flush();
-                watch.written(dump, written, n);
-                written += n;
-                begun.addAll(watch.takeBegun());
-            }
+            int written = untilBegun(out, watch, orders);
             assertThat(watch.whole(orders)).isFalse();
             assertThat(pgRestore(file, "watch_fed", "--section=pre-data")).isEmpty();
             Path list = dir.resolve("orders.list");
             Files.writeString(list, orders + "\n");
-            Process restore = new ProcessBuilder(postgres.binDir().resolve("pg_restore").toString(), "--no-owner", "--no-password",
-                    "--host=" + postgres.host(), "--port=" + postgres.port(), "--username=" + LocalPostgres.SUPERUSER, "--dbname=watch_fed",
-                    "--section=data", "--use-list=" + list).redirectErrorStream(true).start();
+            Process restore = fromStandardInput("watch_fed", list);
             java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
             Thread feeding = Thread.ofVirtual().start(() -> {
                 try (var stdin = restore.getOutputStream()) {
@@ -172,15 +161,7 @@ class ArchiveWatchTest {
         Path file = dir.resolve("cut.dump");
         ArchiveWatch watch = new ArchiveWatch(file);
         try (OutputStream out = Files.newOutputStream(file)) {
-            int written = 0;
-            List<Integer> begun = new ArrayList<>();
-            while (!begun.contains(orders)) {
-                int n = Math.min(4096, dump.length - written);
-                out.write(dump, written, n);
-                watch.written(dump, written, n);
-                written += n;
-                begun.addAll(watch.takeBegun());
-            }
+            int written = untilBegun(out, watch, orders);
             // a little more of the block, then the writing stops (a damaged download)
             out.write(dump, written, 100_000);
             out.flush();
@@ -189,9 +170,7 @@ class ArchiveWatchTest {
         assertThat(pgRestore(file, "watch_cut", "--section=pre-data")).isEmpty();
         Path list = dir.resolve("orders.list");
         Files.writeString(list, orders + "\n");
-        Process restore = new ProcessBuilder(postgres.binDir().resolve("pg_restore").toString(), "--no-owner", "--no-password",
-                "--host=" + postgres.host(), "--port=" + postgres.port(), "--username=" + LocalPostgres.SUPERUSER, "--dbname=watch_cut",
-                "--section=data", "--use-list=" + list).redirectErrorStream(true).start();
+        Process restore = fromStandardInput("watch_cut", list);
         java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
         Thread feeding = Thread.ofVirtual().start(() -> {
             try (var stdin = restore.getOutputStream()) {
@@ -233,6 +212,28 @@ class ArchiveWatchTest {
         List<Integer> ready = watch.takeReady();
         long blocks = watch.awaitToc().stream().filter(ArchiveWatch.Entry::hasBlock).count();
         assertThat(ready.size()).isLessThan((int) blocks);
+    }
+
+    /** Writes the dump in 4 KB pieces until the block of {@code dumpId} has begun; answers how much was written. */
+    private static int untilBegun(OutputStream out, ArchiveWatch watch, int dumpId) throws IOException {
+        int written = 0;
+        List<Integer> begun = new ArrayList<>();
+        while (!begun.contains(dumpId)) {
+            int n = Math.min(4096, dump.length - written);
+            out.write(dump, written, n);
+            out.flush();
+            watch.written(dump, written, n);
+            written += n;
+            begun.addAll(watch.takeBegun());
+        }
+        return written;
+    }
+
+    /** A pg_restore of the listed entries' data that reads the archive from its standard input. */
+    private static Process fromStandardInput(String database, Path list) throws IOException {
+        return new ProcessBuilder(postgres.binDir().resolve("pg_restore").toString(), "--no-owner", "--no-password",
+                "--host=" + postgres.host(), "--port=" + postgres.port(), "--username=" + LocalPostgres.SUPERUSER, "--dbname=" + database,
+                "--section=data", "--use-list=" + list).redirectErrorStream(true).start();
     }
 
     private static void write(Path file, ArchiveWatch watch, int upTo, Random random, int largest) throws IOException {
