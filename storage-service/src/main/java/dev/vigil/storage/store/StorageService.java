@@ -120,9 +120,7 @@ public class StorageService {
         }
         Artifact artifact = sourceCatalog == null ? created.artifact()
                 : created.artifact().withCatalogAt(CatalogReference.to(Manifests.uriOf(copies.getFirst()), sourceCatalog));
-        // Where the copies go, to remove them again should storing fail; announced with the time every copy is uploaded.
-        ArtifactStored stored = ArtifactStored.registered(created.jobId(), created.targetId(), copies.getFirst(), artifact,
-                copies.subList(1, copies.size()), registeredFrom);
+        ArtifactStored stored;
         Destination current = targets.getFirst();
         try {
             for (int i = 0; i < targets.size(); i++) {
@@ -140,13 +138,12 @@ public class StorageService {
             // Stamped now, not when storing began: the job's STORED time is when the backup is stored.
             stored = ArtifactStored.registered(created.jobId(), created.targetId(), copies.getFirst(), artifact, copies.subList(1, copies.size()),
                     registeredFrom);
-            ArtifactStored announced = stored;
             for (Destination destination : targets) {
                 current = destination;
-                destination.guard().run(() -> manifests.writeNew(destination, announced, created.occurredAt(), sourceCatalog));
+                destination.guard().run(() -> manifests.writeNew(destination, stored, created.occurredAt(), sourceCatalog));
             }
         } catch (ChecksumMismatchException e) {
-            removeCopies(stored);
+            removeCopies(created, copies);
             fail(created, FailureClass.STORAGE, "the staged artifact's SHA-256 is " + e.found() + " but " + (registeredFrom == null
                     ? "the dump worker wrote " : "the intake read ") + expected + "; the staged artifact was changed or damaged, the backup must be "
                     + "taken again");
@@ -162,32 +159,31 @@ public class StorageService {
                         e.toString());
                 return false;
             }
-            removeCopies(stored);
+            removeCopies(created, copies);
             fail(created, FailureClass.STORAGE, "storing in destination " + current.name() + " (" + current.store().bucket() + ") failed: "
                     + e.getMessage() + "; the artifact stays in staging");
             return true;
         }
-        ArtifactStored done = stored;
         transactions.executeWithoutResult(s -> {
-            catalog.insert(done, created.occurredAt(), StoredBackup.State.PENDING_VERIFICATION, null, false, sourceCatalog);
+            catalog.insert(stored, created.occurredAt(), StoredBackup.State.PENDING_VERIFICATION, null, false, sourceCatalog);
             pending.remove(created.jobId());
-            outbox.append(done);
+            outbox.append(stored);
         });
         log.info("artifact stored: job {} target {} at {}", created.jobId(), created.targetId(),
-                done.copies().stream().map(c -> c.destination() + ":" + c.bucket() + "/" + c.key()).toList());
+                copies.stream().map(c -> c.destination() + ":" + c.bucket() + "/" + c.key()).toList());
         removeStaged(created);
         return true;
     }
 
     /** Removes what a failed job left in its destinations, as far as they answer. */
-    private void removeCopies(ArtifactStored stored) {
-        for (StoredObject copy : stored.copies()) {
+    private void removeCopies(ArtifactCreated created, List<StoredObject> copies) {
+        for (StoredObject copy : copies) {
             destinations.named(copy.destination()).ifPresent(d -> {
                 try {
                     d.store().delete(copy.bucket(), copy.key());
                     manifests.delete(d, copy);
                 } catch (RuntimeException e) {
-                    log.warn("could not remove the copy of failed job {} at {}: {}", stored.jobId(), copy.destination(), e.toString());
+                    log.warn("could not remove the copy of failed job {} at {}: {}", created.jobId(), copy.destination(), e.toString());
                 }
             });
         }
