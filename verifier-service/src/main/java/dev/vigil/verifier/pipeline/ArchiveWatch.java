@@ -225,12 +225,6 @@ final class ArchiveWatch {
         }
     }
 
-    boolean ended() {
-        synchronized (monitor) {
-            return ended;
-        }
-    }
-
     /** Why following stopped, or null. */
     String stopped() {
         synchronized (monitor) {

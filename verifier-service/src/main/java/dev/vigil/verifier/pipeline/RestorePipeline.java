@@ -124,6 +124,7 @@ public final class RestorePipeline {
         List<String> environment = new ArrayList<>();
         long fetched;
         String pieces = "";
+        boolean restoredWhileArriving = false;
         if (properties.restoreWhileArriving() && StreamedRestore.applies(stored, destination)) {
             // Restored while it arrives: the download and decoding run beside pg_restore, not before it.
             StreamedRestore.Result streamed = streaming.run(stored, destination, program, files, room, cancellation);
@@ -131,8 +132,11 @@ public final class RestorePipeline {
             if (streamed.unreadable().isPresent()) {
                 return Outcome.damaged(streamed.unreadable().get());
             }
-            judge(streamed.run(), stored, destination, serverMajor, differences, environment);
-            pieces = " in " + streamed.pieces() + " pieces beside the download [" + streamed.timeline() + "]";
+            if (streamed.run() != null) {
+                judge(streamed.run(), stored, destination, serverMajor, differences, environment);
+                pieces = " in " + streamed.pieces() + " pieces beside the download [" + streamed.timeline() + "]";
+                restoredWhileArriving = true;
+            }
         } else {
             // The artifact is fetched and checked before the destination is touched: a damaged backup destroys nothing.
             Optional<String> unreadable = fetch.fetch(stored, files, cancellation, room);
@@ -140,6 +144,8 @@ public final class RestorePipeline {
             if (unreadable.isPresent()) {
                 return Outcome.damaged(unreadable.get());
             }
+        }
+        if (!restoredWhileArriving) {
             destination.prepare();
             for (List<String> selection : RestoreProgram.isPlain(stored) ? List.of(List.<String>of()) : destination.runs()) {
                 RestoreProgram.Run run = programs.run(program, stored, fetch, files, destination.server(), destination.database(), selection,

@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RestoreProgram {
 
+    /** A scratch database's sessions: their commits need not wait for the disk. */
+    private static final Map<String, String> SCRATCH_SESSION = Map.of("PGOPTIONS", "-c synchronous_commit=off");
+
     private final PostgresClients pgRestores;
     private final PostgresClients psqls;
     private final int restoreJobs;
@@ -99,13 +102,13 @@ public final class RestoreProgram {
 
     /**
      * One pg_restore of a streamed restore ({@link StreamedRestore}): these switches (a section, a
-     * list of entries, jobs) on the archive file as it stands. Into a scratch database, whose
-     * commits need not wait for the disk: {@code synchronous_commit} is off for its sessions.
+     * list of entries, jobs) on the archive file as it stands, into a scratch database
+     * ({@link #SCRATCH_SESSION}).
      */
     Run piece(PostgresClients.Program program, ArtifactStored stored, ArtifactFetch.WorkFiles files, VerifierProperties.Server server,
             String database, List<String> switches, Cancellation cancellation) throws IOException, InterruptedException {
         return run(program, stored, null, files, server, database, switches, ArtifactFetch.restoredFrom(stored, files),
-                Map.of("PGOPTIONS", "-c synchronous_commit=off"), null, cancellation);
+                SCRATCH_SESSION, null, cancellation);
     }
 
     /** Writes what a pg_restore reading its standard input reads; given the process to stop it when the input cannot be finished. */
@@ -120,7 +123,7 @@ public final class RestoreProgram {
      */
     Run fedPiece(PostgresClients.Program program, ArtifactStored stored, VerifierProperties.Server server, String database,
             List<String> switches, Feeder feeder, Cancellation cancellation) throws IOException, InterruptedException {
-        return run(program, stored, null, null, server, database, switches, null, Map.of("PGOPTIONS", "-c synchronous_commit=off"), feeder,
+        return run(program, stored, null, null, server, database, switches, null, SCRATCH_SESSION, feeder,
                 cancellation);
     }
 

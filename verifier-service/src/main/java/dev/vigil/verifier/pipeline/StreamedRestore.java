@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  *
  * <p>Only where restoring before the checksum is known destroys nothing: a scratch database. A
  * checksum that differs, or an archive that cannot be decoded, stops the pieces and is the verdict,
- * as before. An archive the watch cannot follow is restored whole once it has arrived.
+ * as before. An archive the watch cannot follow is left, whole once it has arrived, to the caller to restore.
  */
 final class StreamedRestore {
 
@@ -45,7 +45,8 @@ final class StreamedRestore {
      * What a streamed restore came to.
      *
      * @param unreadable why the artifact cannot be restored (its checksum, its decoding), the verdict
-     * @param run        what pg_restore reported, all pieces together
+     * @param run        what pg_restore reported, all pieces together; null when nothing was restored because the
+     *                   archive could not be followed (the whole file is there: restore it as any other)
      * @param fetchNanos how long the download and decoding took, from the start
      */
     record Result(Optional<String> unreadable, RestoreProgram.Run run, long fetchNanos, int pieces, String timeline) {
@@ -87,15 +88,8 @@ final class StreamedRestore {
             try {
                 List<ArchiveWatch.Entry> toc = watch.awaitToc();
                 if (toc == null) {
-                    // Nothing to follow: restore the whole file once it is there, as pg_restore always could.
-                    Optional<String> unreadable = outcome(download);
-                    if (unreadable.isPresent()) {
-                        return new Result(unreadable, null, fetched[0], 0, "");
-                    }
-                    destination.prepare();
-                    RestoreProgram.Run whole = programs.piece(program, stored, files, destination.server(), destination.database(),
-                            List.of("--jobs=" + programs.jobs()), stop);
-                    return new Result(Optional.empty(), whole, fetched[0], 1, "whole file");
+                    // Nothing to follow: the caller restores the whole file, which is there now, as it restores any other.
+                    return new Result(outcome(download), null, fetched[0], 0, "");
                 }
                 destination.prepare();
                 Schedule schedule = new Schedule(toc);
@@ -134,8 +128,7 @@ final class StreamedRestore {
                     schedule.arrived(watch.takeBegun(), watch.takeReady(), whole);
                     boolean launched = false;
                     for (Schedule.Batch batch; (batch = schedule.next(programs.jobs(), running.size())) != null; ) {
-                        Path list = files.directory.resolve("piece-" + count++ + ".list");
-                        Files.writeString(list, batch.ids().stream().map(id -> id + "\n").collect(Collectors.joining()));
+                        Path list = useList(files, count++, batch.ids());
                         AtomicBoolean abandoned = new AtomicBoolean();
                         Schedule.Batch piece = batch;
                         running.add(new Piece(batch.ids(), abandoned, pieces.submit(() -> {
@@ -166,8 +159,7 @@ final class StreamedRestore {
                 // constraint not yet made) in one pg_restore, in its own order and in parallel.
                 List<Integer> rest = schedule.postDataLeft();
                 if (!rest.isEmpty()) {
-                    Path list = files.directory.resolve("piece-" + count++ + ".list");
-                    Files.writeString(list, rest.stream().map(id -> id + "\n").collect(Collectors.joining()));
+                    Path list = useList(files, count++, rest);
                     at = System.nanoTime();
                     errors(programs.piece(program, stored, files, destination.server(), destination.database(),
                             List.of("--section=post-data", "--jobs=" + programs.jobs(), "--use-list=" + list), stop), errors);
@@ -397,6 +389,13 @@ final class StreamedRestore {
         List<Integer> postDataLeft() {
             return postData.stream().filter(id -> !launched.contains(id)).toList();
         }
+    }
+
+    /** pg_restore's {@code --use-list} file for one piece: its entries' dump ids, one a line. */
+    private static Path useList(ArtifactFetch.WorkFiles files, int piece, List<Integer> ids) throws IOException {
+        Path list = files.directory.resolve("piece-" + piece + ".list");
+        Files.writeString(list, ids.stream().map(id -> id + "\n").collect(Collectors.joining()));
+        return list;
     }
 
     private static void errors(RestoreProgram.Run run, List<String> errors) {
