@@ -179,7 +179,8 @@ class ArchiveWatchTest {
                 // pg_restore killed: its input is gone
             }
         });
-        Thread.sleep(300);
+        // pg_restore is loading the part of the block that arrived when the writing stops
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> copying("watch_cut"));
         watch.end();
         feeding.join();
         restore.waitFor();
@@ -278,6 +279,18 @@ class ArchiveWatchTest {
         String out = new String(restore.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         restore.waitFor();
         return out;
+    }
+
+    /** Whether a COPY into {@code database} is running now. */
+    private static boolean copying(String database) throws SQLException {
+        try (Connection connection = postgres.connect("postgres"); var statement = connection.prepareStatement(
+                "select count(*) from pg_stat_activity where datname = ? and query ilike 'copy %' and state = 'active'")) {
+            statement.setString(1, database);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
     }
 
     private static long count(String database, String table) throws SQLException {
