@@ -54,7 +54,7 @@ class FaultInjectionEndToEndTest {
         JobStream jobs = JobStream.request(stack);
         jobs.awaitInFlight(stack);
 
-        stack.restartServicesDatabase();
+        stack.restartServicesDatabase(Duration.ofSeconds(3));
 
         FaultInvariants.assertSurvived(stack, jobs.expected(), jobs.alerting());
     }

@@ -161,15 +161,10 @@ final class FaultStack implements AutoCloseable {
         awaitHealthy(service);
     }
 
-    /**
-     * Stops the services' PostgreSQL cluster (fast shutdown: sessions are cut), keeps it down until the
-     * scheduler and the storage service report it gone (their health probes answer 503), starts it again.
-     */
-    void restartServicesDatabase() throws IOException {
+    /** Stops the services' PostgreSQL cluster (fast shutdown: sessions are cut), keeps it down for {@code downFor}, starts it again. */
+    void restartServicesDatabase(Duration downFor) throws InterruptedException {
         services.close();
-        for (String service : List.of("scheduler-service", "storage-service")) {
-            awaitHealth(service, 503, "reporting its database gone");
-        }
+        Thread.sleep(downFor.toMillis());
         services = LocalPostgres.start(servicesCluster, servicesPort);
     }
 
@@ -235,18 +230,13 @@ final class FaultStack implements AutoCloseable {
     }
 
     private void awaitHealthy(String service) throws IOException {
-        awaitHealth(service, 200, "healthy");
-    }
-
-    /** Waits until the service's health probe answers {@code status}. */
-    private void awaitHealth(String service, int status, String what) throws IOException {
         Process process = running.get(service);
         URI health = URI.create("http://localhost:" + ports.get(service) + "/actuator/health");
         try {
-            await(service + " " + what).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+            await(service + " healthy").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
                     .failFast(service + " ended", () -> !process.isAlive())
                     .ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == status);
+                    .until(() -> http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
             throw new AssertionError(e.getMessage() + "; its log " + log(service) + ":\n" + Files.readString(log(service)), e);
         }
