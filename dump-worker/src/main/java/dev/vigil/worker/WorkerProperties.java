@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param passwordEnvPattern the environment variables a target's {@code passwordEnv} may name (a regular expression over
  *                          the whole name), so a target's settings cannot make the worker send any other of its secrets
  * @param passwordDir       the directory a target's {@code passwordFile} must lie in
+ * @param concurrency       dumps at once in this worker, whichever of its partitions the requests come from
  */
 @ConfigurationProperties("vigil.worker")
 public record WorkerProperties(
@@ -46,7 +47,8 @@ public record WorkerProperties(
         @DefaultValue("") String ageRecipient,
         @DefaultValue("5s") Duration progressInterval,
         @DefaultValue("[A-Z0-9_]*PGPASSWORD") String passwordEnvPattern,
-        @DefaultValue("/run/secrets") java.nio.file.Path passwordDir) {
+        @DefaultValue("/run/secrets") java.nio.file.Path passwordDir,
+        @DefaultValue("2") int concurrency) {
 
     @Override
     public String toString() {

@@ -34,6 +34,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param restoreWhileArriving whether a verification restores a custom-format backup while it arrives (in pieces, see
  *                   {@code StreamedRestore}) rather than once it is whole
  * @param s3Timeouts when the S3 client gives the store up: connect, read (also a stalled download), one request
+ * @param concurrency verifications at once in this instance, each into a scratch database of its own (restores and
+ *                   re-restores on demand run one at a time beside them)
  */
 @ConfigurationProperties("vigil.verifier")
 public record VerifierProperties(
@@ -54,7 +56,8 @@ public record VerifierProperties(
         java.util.Map<String, Server> restoreServers,
         java.util.List<RestoreRule> restoreAllowList,
         @DefaultValue("false") boolean allowSuperuser,
-        @DefaultValue dev.vigil.objectstore.S3Timeouts s3Timeouts) {
+        @DefaultValue dev.vigil.objectstore.S3Timeouts s3Timeouts,
+        @DefaultValue("1") int concurrency) {
 
     public VerifierProperties {
         restoreServers = restoreServers == null ? java.util.Map.of() : java.util.Map.copyOf(restoreServers);

@@ -85,9 +85,9 @@ class WorkerConfiguration {
         return new DryRunService(targets, new DryRunChecks(properties, pgDumps, staging), publisher, properties);
     }
 
-    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its dump runs. */
+    /** Also the binder's container customizer and rebalance listener: it runs up to {@code vigil.worker.concurrency} dumps at once. */
     @Bean
-    OffThreadDispatcher dumpDispatcher() {
-        return new OffThreadDispatcher(Topics.BACKUP_REQUESTED, "dump-in-0", "dump");
+    OffThreadDispatcher dumpDispatcher(WorkerProperties properties) {
+        return new OffThreadDispatcher(Topics.BACKUP_REQUESTED, new OffThreadDispatcher.Binding("dump-in-0", properties.concurrency()), "dump");
     }
 }

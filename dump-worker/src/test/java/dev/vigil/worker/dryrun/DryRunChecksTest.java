@@ -218,6 +218,6 @@ class DryRunChecksTest {
     private static WorkerProperties settings(String keyId, String keys) {
         return new WorkerProperties(Path.of("/usr/lib/postgresql"), null, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(10), "w1",
                 new WorkerProperties.Retry(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), "zstd", 3, 0, keyId, keys, "",
-                Duration.ofSeconds(5), "[A-Z0-9_]*PGPASSWORD", secrets);
+                Duration.ofSeconds(5), "[A-Z0-9_]*PGPASSWORD", secrets, 2);
     }
 }

@@ -54,6 +54,6 @@ class EncryptionSettingsTest {
     private static WorkerProperties settings(String keyId, String keys, String recipient) {
         return new WorkerProperties(Path.of("/usr/lib/postgresql"), null, Duration.ofSeconds(10), Duration.ofMinutes(30), Duration.ofSeconds(10), "w1",
                 new WorkerProperties.Retry(3, Duration.ofSeconds(2), Duration.ofSeconds(30)), "zstd", 3, 0, keyId, keys, recipient,
-                Duration.ofSeconds(5), "[A-Z0-9_]*PGPASSWORD", Path.of("/run/secrets"));
+                Duration.ofSeconds(5), "[A-Z0-9_]*PGPASSWORD", Path.of("/run/secrets"), 2);
     }
 }

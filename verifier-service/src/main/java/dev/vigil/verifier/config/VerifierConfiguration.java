@@ -137,10 +137,11 @@ class VerifierConfiguration {
         });
     }
 
-    /** Also the binder's container customizer and rebalance listener: it pauses a consumer while its verification, restore or re-restore runs. */
+    /** Also the binder's container customizer and rebalance listener: it runs up to {@code vigil.verifier.concurrency} verifications at once, and one restore and one re-restore. */
     @Bean
-    OffThreadDispatcher verifyDispatcher() {
-        return new OffThreadDispatcher(Map.of(Topics.ARTIFACT_STORED, "verify-in-0", Topics.RESTORE_REQUESTED, "restore-in-0",
-                Topics.RECHECK_REQUESTED, "recheck-in-0"), "verify");
+    OffThreadDispatcher verifyDispatcher(VerifierProperties properties) {
+        return new OffThreadDispatcher(Map.of(Topics.ARTIFACT_STORED, new OffThreadDispatcher.Binding("verify-in-0", properties.concurrency()),
+                Topics.RESTORE_REQUESTED, new OffThreadDispatcher.Binding("restore-in-0", 1),
+                Topics.RECHECK_REQUESTED, new OffThreadDispatcher.Binding("recheck-in-0", 1)), "verify");
     }
 }

@@ -44,6 +44,6 @@ class KeyringSettingsTest {
 
     private static VerifierProperties settings(String ageIdentityFile) {
         return new VerifierProperties(null, "us-east-1", true, null, Path.of("/usr/lib/postgresql"), null, null, "", ageIdentityFile,
-                "v1", 2, true, Duration.ofSeconds(60), DataSize.ofGigabytes(1), null, null, false, null);
+                "v1", 2, true, Duration.ofSeconds(60), DataSize.ofGigabytes(1), null, null, false, null, 1);
     }
 }
