@@ -42,8 +42,12 @@ final class ArchiveWatch {
     /** More than any table of contents needs (tens of thousands of objects take a few MB). */
     private static final int MAX_TOC = 256 << 20;
 
-    /** One entry of the table of contents: its dump id, kind, section, the entries it depends on, and whether a data block follows for it. */
-    record Entry(int dumpId, String desc, int section, List<Integer> dependencies, boolean hasBlock, long offsetField) {
+    /**
+     * One entry of the table of contents: its dump id, kind, section, the entries it depends on, whether a data block
+     * follows for it, and its schema and name (for {@code TABLE DATA}, the table's).
+     */
+    record Entry(int dumpId, String desc, int section, List<Integer> dependencies, boolean hasBlock, long offsetField, String namespace,
+            String tag) {
     }
 
     private enum State { PREFIX, BLOCK_TYPE, BLOCK_ID, CHUNK_LENGTH, CHUNK_DATA, BLOB_OID, STOPPED }
@@ -455,13 +459,13 @@ final class ArchiveWatch {
                 integer(); // had a data dumper
                 string(); // table oid
                 string(); // oid
-                string(); // tag
+                String tag = string();
                 String desc = string();
                 int section = (int) integer();
                 string(); // definition
                 string(); // drop statement
                 string(); // copy statement
-                string(); // namespace
+                String namespace = string();
                 string(); // tablespace
                 if (minor >= 14) {
                     string(); // table access method
@@ -481,7 +485,7 @@ final class ArchiveWatch {
                 if (flag != OFFSET_NOT_SET && flag != OFFSET_SET && flag != OFFSET_NO_DATA) {
                     throw new IllegalStateException("data offset flag " + flag);
                 }
-                entries.add(new Entry(dumpId, desc, section, List.copyOf(dependencies), flag != OFFSET_NO_DATA, offsetField));
+                entries.add(new Entry(dumpId, desc, section, List.copyOf(dependencies), flag != OFFSET_NO_DATA, offsetField, namespace, tag));
             }
             return entries;
         }

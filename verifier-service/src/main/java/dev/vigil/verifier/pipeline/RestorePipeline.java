@@ -125,9 +125,15 @@ public final class RestorePipeline {
         long fetched;
         String pieces = "";
         boolean restoredWhileArriving = false;
+        Map<String, Long> countedEarly = Map.of();
         if (properties.restoreWhileArriving() && StreamedRestore.applies(stored, destination)) {
-            // Restored while it arrives: the download and decoding run beside pg_restore, not before it.
-            StreamedRestore.Result streamed = streaming.run(stored, destination, program, files, room, cancellation);
+            // Restored while it arrives: the download and decoding run beside pg_restore, not before it, and each table is
+            // counted as soon as its data is in, beside the rest of the restore.
+            StreamedRestore.Result streamed;
+            try (EarlyCounts early = new EarlyCounts(destination.server(), destination.database())) {
+                streamed = streaming.run(stored, destination, program, files, room, cancellation, early::loaded);
+                countedEarly = early.counted();
+            }
             fetched = started + streamed.fetchNanos();
             if (streamed.unreadable().isPresent()) {
                 return Outcome.damaged(streamed.unreadable().get());
@@ -160,7 +166,7 @@ public final class RestorePipeline {
         RowCountComparison.Result comparison = new RowCountComparison.Result(List.of(), List.of());
         List<CheckResult> checks = new ArrayList<>();
         if (differences.isEmpty() && environment.isEmpty()) {
-            comparison = compare(stored, destination, differences, checks);
+            comparison = compare(stored, destination, differences, checks, countedEarly);
         }
         cancellation.check();
         Outcome outcome = Outcome.of(differences, environment, comparison.tables(), restoreMillis, checks, !stored.madeOutside());
@@ -202,11 +208,11 @@ public final class RestorePipeline {
      * Counts the restored rows (the catalog read beside them on a connection of its own), then runs the target's checks.
      * A dump made outside Vigil has no snapshot to compare with: its rows are counted, its own checks run, nothing is compared.
      */
-    private RowCountComparison.Result compare(ArtifactStored stored, Destination destination, List<String> differences, List<CheckResult> checks)
-            throws SQLException, InterruptedException {
+    private RowCountComparison.Result compare(ArtifactStored stored, Destination destination, List<String> differences, List<CheckResult> checks,
+            Map<String, Long> countedEarly) throws SQLException, InterruptedException {
         RestoredDatabase database = new RestoredDatabase(destination.server(), destination.database());
         if (stored.madeOutside()) {
-            List<dev.vigil.contracts.TableCheck> counted = database.counted(destination::includes, properties.restoreJobs());
+            List<dev.vigil.contracts.TableCheck> counted = database.counted(destination::includes, properties.restoreJobs(), countedEarly);
             runChecks(database, destination, differences, checks);
             return new RowCountComparison.Result(counted, List.of());
         }
@@ -225,7 +231,7 @@ public final class RestorePipeline {
         Thread.ofVirtual().start(restoredCatalog);
         List<TableRowCount> expected = stored.artifact().tables().stream().filter(t -> destination.includes(t.schema(), t.table())).toList();
         RowCountComparison.Result comparison = RowCountComparison.compare(expected,
-                database.countRows(destination::includes, properties.restoreJobs()));
+                database.countRows(destination::includes, properties.restoreJobs(), countedEarly));
         differences.addAll(comparison.differences());
         Map<String, String> restoredObjects = RestoredDatabase.result(restoredCatalog);
         if (catalog != null) {

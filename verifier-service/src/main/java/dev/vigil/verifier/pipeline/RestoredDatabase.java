@@ -36,16 +36,19 @@ final class RestoredDatabase {
     /**
      * Exact row counts of the restored tables {@code selected} accepts, keyed {@code schema.table},
      * counted as the dump worker counted the source, on {@code connections} connections at once,
-     * largest tables first; in the order the worker lists tables.
+     * largest tables first; in the order the worker lists tables. Tables in {@code counted} (keyed {@code schema.table},
+     * counted already once their data was restored, see {@link EarlyCounts}) are not counted again.
      */
-    Map<String, Long> countRows(BiPredicate<String, String> selected, int connections) throws SQLException, InterruptedException {
+    Map<String, Long> countRows(BiPredicate<String, String> selected, int connections, Map<String, Long> counted)
+            throws SQLException, InterruptedException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        counted(selected, connections).forEach(t -> counts.put(t.schema() + "." + t.table(), t.foundRows()));
+        counted(selected, connections, counted).forEach(t -> counts.put(t.schema() + "." + t.table(), t.foundRows()));
         return counts;
     }
 
     /** As {@link #countRows}, each table with its rows found and nothing expected: what a dump made outside Vigil is judged by. */
-    List<dev.vigil.contracts.TableCheck> counted(BiPredicate<String, String> selected, int connections) throws SQLException, InterruptedException {
+    List<dev.vigil.contracts.TableCheck> counted(BiPredicate<String, String> selected, int connections, Map<String, Long> counted)
+            throws SQLException, InterruptedException {
         List<RowCounts.TableRows> tables;
         Map<String, Long> bytes = new HashMap<>();
         try (Connection connection = DatabaseServer.connect(server, name); Statement statement = connection.createStatement()) {
@@ -58,10 +61,11 @@ final class RestoredDatabase {
             }
         }
         ConcurrentLinkedQueue<RowCounts.TableRows> queue = new ConcurrentLinkedQueue<>(tables.stream()
+                .filter(t -> !counted.containsKey(t.qualifiedName()))
                 .sorted(Comparator.comparingLong((RowCounts.TableRows t) -> bytes.getOrDefault(t.qualifiedName(), 0L)).reversed()).toList());
-        Map<String, Long> found = new ConcurrentHashMap<>();
+        Map<String, Long> found = new ConcurrentHashMap<>(counted);
         List<FutureTask<Void>> counters = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, Math.min(connections, tables.size())); i++) {
+        for (int i = 0; i < Math.min(connections, queue.size()); i++) {
             FutureTask<Void> counter = new FutureTask<>(() -> {
                 try (Connection connection = DatabaseServer.connect(server, name)) {
                     for (RowCounts.TableRows table; (table = queue.poll()) != null; ) {

@@ -65,8 +65,11 @@ final class StreamedRestore {
         return "custom".equals(stored.artifact().format()) && destination.restoresWhileArriving() && destination.runs().equals(List.of(List.of()));
     }
 
+    /**
+     * @param loaded told of each table whose data a piece has restored (its schema and name), as the piece ends
+     */
     Result run(ArtifactStored stored, Destination destination, PostgresClients.Program program, ArtifactFetch.WorkFiles files, long room,
-            Cancellation cancellation) throws IOException, SQLException, InterruptedException {
+            Cancellation cancellation, java.util.function.BiConsumer<String, String> loaded) throws IOException, SQLException, InterruptedException {
         long started = System.nanoTime();
         Path archive = ArtifactFetch.restoredFrom(stored, files);
         ArchiveWatch watch = new ArchiveWatch(archive);
@@ -92,6 +95,8 @@ final class StreamedRestore {
                     return new Result(outcome(download), null, fetched[0], 0, "");
                 }
                 destination.prepare();
+                java.util.Map<Integer, ArchiveWatch.Entry> entries = toc.stream()
+                        .collect(Collectors.toMap(ArchiveWatch.Entry::dumpId, entry -> entry, (a, b) -> a));
                 Schedule schedule = new Schedule(toc);
                 List<String> errors = new ArrayList<>();
                 int count = 1;
@@ -114,6 +119,8 @@ final class StreamedRestore {
                             } else {
                                 errors(run, errors);
                                 schedule.done(piece.ids());
+                                piece.ids().stream().map(entries::get).filter(entry -> "TABLE DATA".equals(entry.desc()))
+                                        .forEach(entry -> loaded.accept(entry.namespace(), entry.tag()));
                             }
                             it.remove();
                         }

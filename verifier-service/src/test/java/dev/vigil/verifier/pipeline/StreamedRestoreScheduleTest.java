@@ -16,7 +16,7 @@ class StreamedRestoreScheduleTest {
             entry(6, "CONSTRAINT", 4, 1), entry(7, "INDEX", 4, 2), entry(8, "FK CONSTRAINT", 4, 2, 1, 6), entry(9, "TRIGGER", 4, 1));
 
     private static ArchiveWatch.Entry entry(int id, String desc, int section, Integer... dependencies) {
-        return new ArchiveWatch.Entry(id, desc, section, List.of(dependencies), section == 3 && !desc.equals("SEQUENCE SET"), 0);
+        return new ArchiveWatch.Entry(id, desc, section, List.of(dependencies), section == 3 && !desc.equals("SEQUENCE SET"), 0, "public", "t" + id);
     }
 
     @Test
@@ -63,7 +63,7 @@ class StreamedRestoreScheduleTest {
     void thousandsReadyGoInAFewLargePieces() {
         List<ArchiveWatch.Entry> toc = new java.util.ArrayList<>();
         for (int i = 1; i <= 3000; i++) {
-            toc.add(new ArchiveWatch.Entry(i, "TABLE DATA", 3, List.of(), true, 0));
+            toc.add(new ArchiveWatch.Entry(i, "TABLE DATA", 3, List.of(), true, 0, "public", "t" + i));
         }
         StreamedRestore.Schedule schedule = new StreamedRestore.Schedule(toc);
         schedule.preDataDone();
