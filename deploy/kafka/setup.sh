@@ -46,12 +46,12 @@ for service in scheduler-service dump-worker storage-service verifier-service no
     credential "$service" "$variable"
 done
 
-while read -r topic policy; do
+while read -r topic partitions policy; do
     case "$topic" in ''|'#'*) continue ;; esac
     extra=()
     [ "$policy" = compacted ] && extra=(--config cleanup.policy=compact)
     "$bin/kafka-topics.sh" --bootstrap-server "$KAFKA_BOOTSTRAP" --command-config "$config" --create --if-not-exists \
-        --topic "$topic" --partitions 3 --replication-factor "${VIGIL_KAFKA_REPLICATION_FACTOR:-1}" "${extra[@]}" > /dev/null
+        --topic "$topic" --partitions "$partitions" --replication-factor "${VIGIL_KAFKA_REPLICATION_FACTOR:-1}" "${extra[@]}" > /dev/null
 done < "$here/topics.txt"
 echo "setup: topics"
 

@@ -37,9 +37,19 @@ public final class BrokerRights {
     public record Grant(String principal, Access access, String topic, String group) {
     }
 
-    /** A topic the broker holds, and whether it keeps only each key's latest record. */
-    public record TopicSpec(String name, boolean compacted) {
+    /** A topic the broker holds, whether it keeps only each key's latest record, and its partitions. */
+    public record TopicSpec(String name, boolean compacted, int partitions) {
     }
+
+    /** Partitions of a topic: the services' least (vigil-common.yml's minPartitionCount). */
+    public static final int PARTITIONS = 3;
+
+    /**
+     * Partitions of the topics whose work scales out to many processes: backup requests (dump workers) and stored
+     * backups (verifiers). A consumer group uses at most one process per partition, so this bounds the workers and the
+     * verifiers that can share the work (the dump workers' autoscaler's most replicas).
+     */
+    public static final int SCALED_OUT_PARTITIONS = 12;
 
     private static final Map<String, List<String>> WRITES = Map.of(
             // BACKUP_FAILED: an outside runner's report that its dump failed (PATCH /api/v1/jobs/{jobId}).
@@ -101,6 +111,7 @@ public final class BrokerRights {
     public static List<TopicSpec> topics() {
         Set<String> names = new LinkedHashSet<>(Topics.ALL);
         services().forEach(grant -> names.add(grant.topic()));
-        return names.stream().map(name -> new TopicSpec(name, name.equals(Topics.TARGETS) || name.equals(Topics.ACCESS_GRANTED))).toList();
+        return names.stream().map(name -> new TopicSpec(name, name.equals(Topics.TARGETS) || name.equals(Topics.ACCESS_GRANTED),
+                name.equals(Topics.BACKUP_REQUESTED) || name.equals(Topics.ARTIFACT_STORED) ? SCALED_OUT_PARTITIONS : PARTITIONS)).toList();
     }
 }

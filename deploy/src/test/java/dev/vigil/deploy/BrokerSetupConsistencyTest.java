@@ -32,7 +32,7 @@ class BrokerSetupConsistencyTest {
     @Test
     void topicsTxtCreatesEveryTopicTheServicesUse() throws IOException {
         List<String> expected = BrokerRights.topics().stream()
-                .map(topic -> topic.name() + (topic.compacted() ? " compacted" : ""))
+                .map(topic -> topic.name() + " " + topic.partitions() + (topic.compacted() ? " compacted" : ""))
                 .toList();
         assertThat(lines("topics.txt")).as("deploy/kafka/topics.txt, in the order of BrokerRights.topics()")
                 .containsExactlyElementsOf(expected);

@@ -79,6 +79,10 @@ class BrokerSetupScriptTest {
             try (Admin admin = Admin.create(kafka.clientProperties(LocalKafka.ADMIN))) {
                 assertThat(admin.listTopics().names().get())
                         .containsAll(BrokerRights.topics().stream().map(BrokerRights.TopicSpec::name).toList());
+                var described = admin.describeTopics(List.of(Topics.BACKUP_REQUESTED, Topics.DUMP_STARTED)).allTopicNames().get();
+                assertThat(described.get(Topics.BACKUP_REQUESTED).partitions()).as("the requests' topic, which dump workers share")
+                        .hasSize(BrokerRights.SCALED_OUT_PARTITIONS);
+                assertThat(described.get(Topics.DUMP_STARTED).partitions()).hasSize(BrokerRights.PARTITIONS);
                 ConfigResource targets = new ConfigResource(ConfigResource.Type.TOPIC, Topics.TARGETS);
                 assertThat(admin.describeConfigs(List.of(targets)).all().get().get(targets).get("cleanup.policy").value())
                         .isEqualTo("compact");

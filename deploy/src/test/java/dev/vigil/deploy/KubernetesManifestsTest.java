@@ -403,7 +403,7 @@ class KubernetesManifestsTest {
         assertThat(spec).as("the ScaledObject's bounds").containsKeys("minReplicaCount", "maxReplicaCount");
         int partitions = topicPartitions();
         assertThat((Integer) spec.get("maxReplicaCount"))
-                .as("maxReplicaCount: more workers than %s's %s partitions (deploy/kafka/setup.sh) would sit idle", Topics.BACKUP_REQUESTED,
+                .as("maxReplicaCount: more workers than %s's %s partitions (deploy/kafka/topics.txt) would sit idle", Topics.BACKUP_REQUESTED,
                         partitions)
                 .isBetween((Integer) spec.get("minReplicaCount"), partitions);
 
@@ -729,10 +729,12 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** The partitions deploy/kafka/topics.txt gives the backup requests' topic (setup.sh creates it so). */
     private static int topicPartitions() {
         try {
-            Matcher partitions = Pattern.compile("--partitions (\\d+)").matcher(Files.readString(root.resolve("deploy/kafka/setup.sh")));
-            assertThat(partitions.find()).as("deploy/kafka/setup.sh creates topics with --partitions N").isTrue();
+            Matcher partitions = Pattern.compile("(?m)^" + Pattern.quote(Topics.BACKUP_REQUESTED) + " (\\d+)")
+                    .matcher(Files.readString(root.resolve("deploy/kafka/topics.txt")));
+            assertThat(partitions.find()).as("deploy/kafka/topics.txt gives %s a partition count", Topics.BACKUP_REQUESTED).isTrue();
             return Integer.parseInt(partitions.group(1));
         } catch (IOException e) {
             throw new IllegalStateException(e);

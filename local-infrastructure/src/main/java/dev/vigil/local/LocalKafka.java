@@ -326,9 +326,9 @@ public final class LocalKafka implements AutoCloseable {
         try (Admin admin = Admin.create(clientProperties(ADMIN))) {
             admin.createAcls(aclBindings(BrokerRights.services())).all().get();
             List<NewTopic> topics = BrokerRights.topics().stream().map(topic -> {
-                // The services' minimum partition count (vigil-common.yml), dead-letter topics included: the
-                // binder would otherwise add partitions, a right no service has.
-                NewTopic created = new NewTopic(topic.name(), 3, (short) 1);
+                // At least the services' minimum partition count (vigil-common.yml), dead-letter topics included:
+                // the binder would otherwise add partitions, a right no service has.
+                NewTopic created = new NewTopic(topic.name(), topic.partitions(), (short) 1);
                 return topic.compacted() ? created.configs(Map.of("cleanup.policy", "compact")) : created;
             }).toList();
             admin.createTopics(topics).all().get();
