@@ -31,7 +31,8 @@ public final class ProductComparison {
     private ProductComparison() {
     }
 
-    private record Round(int number, JobClient.StageTimes vigil, double bareDump, BareTools.Restored bareVerify, String worker, String verifier) {
+    private record Round(int number, JobClient.StageTimes vigil, double bareDump, BareTools.Restored bareVerify, String worker, String verifier,
+            String cpu) {
     }
 
     private record Measured(ProductShape shape, long bytes, int tables, double startSeconds, List<Round> rounds, Map<String, Long> peakRssKb) {
@@ -98,12 +99,15 @@ public final class ProductComparison {
                 JobClient.StageTimes vigil = null;
                 double bareDump = 0;
                 BareTools.Restored bareVerify = null;
+                String cpu = "";
                 // Alternated: the product first in odd rounds (so the first round is a just-started stack's first backup), the bare tools first in even ones.
                 for (boolean product : number % 2 == 1 ? List.of(true, false) : List.of(false, true)) {
                     if (product) {
                         System.out.printf("  round %d: Vigil backup through the API...%n", number);
                         postgres.execute("postgres", "checkpoint");
+                        Map<String, Double> before = stack.cpuSeconds();
                         vigil = jobs.backUp(shape.name());
+                        cpu = cpuUsed(before, stack.cpuSeconds());
                     } else {
                         System.out.printf("  round %d: bare pg_dump | zstd, then pg_restore --jobs 2 + count(*) per table...%n", number);
                         bareDump = bare.dump(shape.database());
@@ -111,10 +115,17 @@ public final class ProductComparison {
                     }
                 }
                 done.add(new Round(number, vigil, bareDump, bareVerify, ServiceLogs.worker(stack.log("dump-worker"), vigil.jobId()),
-                        ServiceLogs.verifier(stack.log("verifier-service"), vigil.jobId())));
+                        ServiceLogs.verifier(stack.log("verifier-service"), vigil.jobId()), cpu));
             }
             return new Measured(shape, bytes, tables.size(), startSeconds, done, stack.peakRssKb());
         }
+    }
+
+    /** Each process's CPU seconds between two readings, for "where the time went". */
+    private static String cpuUsed(Map<String, Double> before, Map<String, Double> after) {
+        List<String> used = new ArrayList<>();
+        after.forEach((process, seconds) -> used.add(String.format("%s %.1f s", process, seconds - before.getOrDefault(process, 0.0))));
+        return String.join(", ", used);
     }
 
     private static void report(Measured one) {
@@ -131,6 +142,7 @@ public final class ProductComparison {
         System.out.println("where the time went (the services' own logs; the bare steps):");
         for (Round round : one.rounds()) {
             System.out.printf("  %-10s %s; %s; requested -> verified %.1f s%n", name(round), round.worker(), round.verifier(), round.vigil().total());
+            System.out.printf("  %-10s CPU used during Vigil's backup (request to verdict): %s%n", "", round.cpu());
             System.out.printf("  %-10s bare: %s%n", "", round.bareVerify().steps());
         }
         System.out.print("peak RSS (VmHWM), MB:");

@@ -144,6 +144,26 @@ final class ProductStack implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time each process has used so far (user and system, {@code /proc/PID/stat}), in seconds, by process name; the
+     * benchmark's own JVM, which runs the broker and the S3 endpoint, as {@code "broker and S3"}.
+     */
+    Map<String, Double> cpuSeconds() throws IOException {
+        Map<String, Double> used = new LinkedHashMap<>();
+        for (Map.Entry<String, Process> service : services.entrySet()) {
+            used.put(service.getKey(), cpuSeconds(service.getValue().pid()));
+        }
+        used.put("broker and S3", cpuSeconds(ProcessHandle.current().pid()));
+        return used;
+    }
+
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        // After the command's name in parentheses: state is field 3, utime 14 and stime 15, in clock ticks (100 a second).
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
     /** Each process's peak resident set size so far, in kB ({@code VmHWM} of /proc/PID/status), by process name. */
     Map<String, Long> peakRssKb() throws IOException {
         Map<String, Long> peaks = new LinkedHashMap<>();

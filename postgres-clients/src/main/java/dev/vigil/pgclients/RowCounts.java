@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
@@ -34,8 +36,17 @@ public final class RowCounts {
               and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
             """;
 
+    /**
+     * Tables of fewer pages than this (8 MB, by {@code relpages}, the size when last vacuumed or analyzed) are counted
+     * {@value #BATCH} to a statement: with thousands of small tables the round trips, not the counting, took the time.
+     * Larger ones are counted one to a statement, so a statement timeout bounds each.
+     */
+    private static final int SMALL_PAGES = 1024;
+    /** Small tables counted in one statement. */
+    public static final int BATCH = 100;
+
     private static final String DUMPED_TABLES = """
-            select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            select n.nspname, c.relname, c.relpages from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where c.relkind = 'r'
               and %s order by 1, 2""".formatted(DUMPED_RELATION);
 
@@ -52,26 +63,54 @@ public final class RowCounts {
      * dump) each counts zero, which is what the dump holds.
      */
     public static List<TableRows> exact(Connection connection, BiPredicate<String, String> selected, boolean withRows) throws SQLException {
-        List<TableRows> counts = new ArrayList<>();
-        try (Statement statement = connection.createStatement()) {
-            List<String[]> tables = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery(DUMPED_TABLES)) {
-                while (rs.next()) {
-                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
+        List<String[]> tables = new ArrayList<>();
+        List<String[]> small = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(DUMPED_TABLES)) {
+            while (rs.next()) {
+                String[] table = {rs.getString(1), rs.getString(2)};
+                if (selected.test(table[0], table[1])) {
+                    tables.add(table);
+                    if (rs.getLong(3) < SMALL_PAGES) {
+                        small.add(table);
+                    }
                 }
-            }
-            for (String[] table : tables) {
-                if (!selected.test(table[0], table[1])) {
-                    continue;
-                }
-                if (!withRows) {
-                    counts.add(new TableRows(table[0], table[1], 0));
-                    continue;
-                }
-                counts.add(new TableRows(table[0], table[1], count(statement, table[0], table[1])));
             }
         }
-        return counts;
+        Map<String, Long> rows = new HashMap<>();
+        if (withRows) {
+            rows.putAll(count(connection, small));
+            for (String[] table : tables) {
+                if (!rows.containsKey(table[0] + "." + table[1])) {
+                    rows.put(table[0] + "." + table[1], count(connection, table[0], table[1]));
+                }
+            }
+        }
+        return tables.stream().map(t -> new TableRows(t[0], t[1], rows.getOrDefault(t[0] + "." + t[1], 0L))).toList();
+    }
+
+    /**
+     * The exact rows of each of {@code tables} ({schema, table} pairs), {@value #BATCH} to a statement, keyed
+     * {@code schema.table}: one round trip per batch instead of one per table.
+     */
+    public static Map<String, Long> count(Connection connection, List<String[]> tables) throws SQLException {
+        Map<String, Long> rows = new HashMap<>();
+        try (Statement statement = connection.createStatement()) {
+            for (int from = 0; from < tables.size(); from += BATCH) {
+                List<String[]> batch = tables.subList(from, Math.min(tables.size(), from + BATCH));
+                StringBuilder sql = new StringBuilder("select ");
+                for (int i = 0; i < batch.size(); i++) {
+                    sql.append(i == 0 ? "" : ", ").append("(select count(*) from only ").append(quote(batch.get(i)[0])).append('.')
+                            .append(quote(batch.get(i)[1])).append(')');
+                }
+                try (ResultSet rs = statement.executeQuery(sql.toString())) {
+                    rs.next();
+                    for (int i = 0; i < batch.size(); i++) {
+                        rows.put(batch.get(i)[0] + "." + batch.get(i)[1], rs.getLong(i + 1));
+                    }
+                }
+            }
+        }
+        return rows;
     }
 
     /** The exact rows of one table, not of its children (each of them is counted as a table of its own). */

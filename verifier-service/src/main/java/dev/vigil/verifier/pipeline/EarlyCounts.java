@@ -4,6 +4,8 @@ import dev.vigil.pgclients.RowCounts;
 import dev.vigil.verifier.VerifierProperties;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,11 +53,20 @@ final class EarlyCounts implements AutoCloseable {
 
     private void count() {
         try {
-            for (String[] table; (table = loaded.take()) != END; ) {
+            boolean ended = false;
+            while (!ended) {
+                // What has been handed in meanwhile is counted together, up to a batch to a statement.
+                List<String[]> tables = new ArrayList<>();
+                tables.add(loaded.take());
+                loaded.drainTo(tables, RowCounts.BATCH - 1);
+                ended = tables.remove(END);
+                if (tables.isEmpty()) {
+                    continue;
+                }
                 if (connection == null) {
                     connection = DatabaseServer.connect(server, database);
                 }
-                counted.put(table[0] + "." + table[1], RowCounts.count(connection, table[0], table[1]));
+                counted.putAll(RowCounts.count(connection, tables));
             }
         } catch (SQLException e) {
             // What is not counted here is counted after the restore.

@@ -25,6 +25,9 @@ import java.util.function.BiPredicate;
 /** Reads what a restore made in a database: its tables' exact rows, its catalog, and a target's own checks run against it. */
 final class RestoredDatabase {
 
+    /** Tables smaller than this are counted a batch to a statement (see {@link RowCounts#count(Connection, List)}). */
+    private static final long SMALL_BYTES = 8L << 20;
+
     private final VerifierProperties.Server server;
     private final String name;
 
@@ -60,16 +63,28 @@ final class RestoredDatabase {
                 }
             }
         }
-        ConcurrentLinkedQueue<RowCounts.TableRows> queue = new ConcurrentLinkedQueue<>(tables.stream()
-                .filter(t -> !counted.containsKey(t.qualifiedName()))
-                .sorted(Comparator.comparingLong((RowCounts.TableRows t) -> bytes.getOrDefault(t.qualifiedName(), 0L)).reversed()).toList());
+        // Largest tables first, one to a statement; the small ones (under 8 MB) a batch to a statement after them.
+        List<RowCounts.TableRows> toCount = tables.stream().filter(t -> !counted.containsKey(t.qualifiedName()))
+                .sorted(Comparator.comparingLong((RowCounts.TableRows t) -> bytes.getOrDefault(t.qualifiedName(), 0L)).reversed()).toList();
+        ConcurrentLinkedQueue<List<String[]>> queue = new ConcurrentLinkedQueue<>();
+        List<String[]> small = new ArrayList<>();
+        for (RowCounts.TableRows table : toCount) {
+            if (bytes.getOrDefault(table.qualifiedName(), 0L) >= SMALL_BYTES) {
+                queue.add(List.<String[]>of(new String[] {table.schema(), table.table()}));
+            } else {
+                small.add(new String[] {table.schema(), table.table()});
+            }
+        }
+        for (int from = 0; from < small.size(); from += RowCounts.BATCH) {
+            queue.add(small.subList(from, Math.min(small.size(), from + RowCounts.BATCH)));
+        }
         Map<String, Long> found = new ConcurrentHashMap<>(counted);
         List<FutureTask<Void>> counters = new ArrayList<>();
         for (int i = 0; i < Math.min(connections, queue.size()); i++) {
             FutureTask<Void> counter = new FutureTask<>(() -> {
                 try (Connection connection = DatabaseServer.connect(server, name)) {
-                    for (RowCounts.TableRows table; (table = queue.poll()) != null; ) {
-                        found.put(table.qualifiedName(), RowCounts.count(connection, table.schema(), table.table()));
+                    for (List<String[]> batch; (batch = queue.poll()) != null; ) {
+                        found.putAll(RowCounts.count(connection, batch));
                     }
                 }
                 return null;
