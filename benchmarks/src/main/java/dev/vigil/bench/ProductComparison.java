@@ -35,8 +35,12 @@ public final class ProductComparison {
             String cpu) {
     }
 
-    private record Measured(ProductShape shape, long bytes, int tables, double startSeconds, List<Round> rounds, Map<String, Long> peakRssKb) {
+    private record Measured(ProductShape shape, long bytes, int tables, double startSeconds, String idleCpu, List<Round> rounds,
+            Map<String, Long> peakRssKb) {
     }
+
+    /** How long the stack is watched doing nothing after the last round. */
+    private static final long IDLE_MILLIS = 20_000;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
@@ -117,7 +121,12 @@ public final class ProductComparison {
                 done.add(new Round(number, vigil, bareDump, bareVerify, ServiceLogs.worker(stack.log("dump-worker"), vigil.jobId()),
                         ServiceLogs.verifier(stack.log("verifier-service"), vigil.jobId()), cpu));
             }
-            return new Measured(shape, bytes, tables.size(), startSeconds, done, stack.peakRssKb());
+            // What the stack costs doing nothing once the rounds are over: every backup on these cores shares them with it.
+            Map<String, Double> idleFrom = stack.cpuSeconds();
+            long idleStarted = System.nanoTime();
+            Thread.sleep(IDLE_MILLIS);
+            String idle = cpuUsed(idleFrom, stack.cpuSeconds()) + String.format(" in %.1f s", (System.nanoTime() - idleStarted) / 1e9);
+            return new Measured(shape, bytes, tables.size(), startSeconds, idle, done, stack.peakRssKb());
         }
     }
 
@@ -131,6 +140,7 @@ public final class ProductComparison {
     private static void report(Measured one) {
         System.out.println();
         System.out.printf("== %s, %d tables; fresh stack ready in %.1f s%n", label(one), one.tables(), one.startSeconds());
+        System.out.printf("CPU used by the idle stack after the rounds: %s%n", one.idleCpu());
         System.out.printf("%-11s %11s %10s %7s %-7s   %13s %12s %7s %-7s%n", "round", "Vigil dump", "bare dump", "ratio", "<=1.10x",
                 "Vigil verify", "bare verify", "ratio", "<=1.15x");
         for (Round round : one.rounds()) {
