@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,16 +91,8 @@ class ArchiveWatchTest {
         int orders = idOf(whole, "TABLE DATA shop orders");
         try (OutputStream out = Files.newOutputStream(file)) {
             // In small pieces until the customers' block is whole: the file ends about there.
-            int written = 0;
             List<Integer> ready = new ArrayList<>();
-            while (!ready.contains(customers)) {
-                int n = Math.min(512, dump.length - written);
-                out.write(dump, written, n);
-                out.flush();
-                watch.written(dump, written, n);
-                written += n;
-                ready.addAll(watch.takeReady());
-            }
+            int written = writeUntil(out, watch, 512, watch::takeReady, customers, ready);
             assertThat(ready).doesNotContain(orders);
             assertThat(written).isLessThan(dump.length - 100_000);
             postgres.createDatabase("watch_partial");
@@ -138,9 +131,7 @@ class ArchiveWatchTest {
             // the rest arrives while pg_restore already reads the block's beginning
             while (written < dump.length) {
                 int n = Math.min(4096, dump.length - written);
-                out.write(dump, written, n);
-                out.flush();
-                watch.written(dump, written, n);
+                write(out, watch, written, n);
                 written += n;
             }
             watch.end();
@@ -163,9 +154,7 @@ class ArchiveWatchTest {
         try (OutputStream out = Files.newOutputStream(file)) {
             int written = untilBegun(out, watch, orders);
             // a little more of the block, then the writing stops (a damaged download)
-            out.write(dump, written, 100_000);
-            out.flush();
-            watch.written(dump, written, 100_000);
+            write(out, watch, written, 100_000);
         }
         assertThat(pgRestore(file, "watch_cut", "--section=pre-data")).isEmpty();
         Path list = dir.resolve("orders.list");
@@ -217,17 +206,30 @@ class ArchiveWatchTest {
 
     /** Writes the dump in 4 KB pieces until the block of {@code dumpId} has begun; answers how much was written. */
     private static int untilBegun(OutputStream out, ArchiveWatch watch, int dumpId) throws IOException {
+        return writeUntil(out, watch, 4096, watch::takeBegun, dumpId, new ArrayList<>());
+    }
+
+    /**
+     * Writes the dump from its start in pieces of {@code piece} bytes until {@code take} (the watch's blocks begun, or
+     * whole) has given {@code dumpId}, adding what it gives to {@code seen}; answers how much was written.
+     */
+    private static int writeUntil(OutputStream out, ArchiveWatch watch, int piece, Supplier<List<Integer>> take, int dumpId,
+            List<Integer> seen) throws IOException {
         int written = 0;
-        List<Integer> begun = new ArrayList<>();
-        while (!begun.contains(dumpId)) {
-            int n = Math.min(4096, dump.length - written);
-            out.write(dump, written, n);
-            out.flush();
-            watch.written(dump, written, n);
+        while (!seen.contains(dumpId)) {
+            int n = Math.min(piece, dump.length - written);
+            write(out, watch, written, n);
             written += n;
-            begun.addAll(watch.takeBegun());
+            seen.addAll(take.get());
         }
         return written;
+    }
+
+    /** Writes {@code n} bytes of the dump from {@code from} to the file and tells the watch, as the download does. */
+    private static void write(OutputStream out, ArchiveWatch watch, int from, int n) throws IOException {
+        out.write(dump, from, n);
+        out.flush();
+        watch.written(dump, from, n);
     }
 
     /** A pg_restore of the listed entries' data that reads the archive from its standard input. */
