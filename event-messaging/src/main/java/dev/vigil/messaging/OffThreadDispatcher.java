@@ -135,12 +135,11 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
         String topic = IncomingEvent.topic(message);
         Lane lane = lanes.get(topic);
         if (lane == null) {
-            throw new IllegalStateException("the " + bindings.getOrDefault(topic, new Binding(topic, 1)).name()
-                    + " listener container was never configured");
+            throw new IllegalStateException("the listener container of " + topic + " was never configured");
         }
         Object key = keyOf(message.getHeaders().get(KafkaHeaders.RECEIVED_KEY));
-        lane.dispatch(new Running(description, new TopicPartition(topic, partitionNumber), offset, key == null ? new Object() : key,
-                acknowledgment, work, new Cancellation()));
+        lane.dispatch(new Running(description, new TopicPartition(topic, partitionNumber), offset, key, acknowledgment, work,
+                new Cancellation()));
     }
 
     /** On the consumer thread, before the partitions go to another consumer: their running work stops, their held records are dropped. */
@@ -165,14 +164,11 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
         }
     }
 
-    /** Work running now per binding name, for tests and metrics. */
-    public Map<String, Integer> running() {
-        Map<String, Integer> running = new HashMap<>();
-        lanes.values().forEach(lane -> running.put(lane.binding.name(), lane.runningCount()));
-        return running;
-    }
-
+    /** What records that run one after another share: their key; a record without one waits for no other. */
     private static Object keyOf(Object key) {
+        if (key == null) {
+            return new Object();
+        }
         return key instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : key;
     }
 
@@ -289,10 +285,6 @@ public final class OffThreadDispatcher implements KafkaListenerContainerCustomiz
         synchronized void cancelAll() {
             held.clear();
             uncommitted.values().forEach(records -> records.values().forEach(Running::cancel));
-        }
-
-        synchronized int runningCount() {
-            return taken - held.values().stream().mapToInt(Queue::size).sum();
         }
     }
 

@@ -5,9 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
@@ -64,36 +62,40 @@ public final class RowCounts {
      */
     public static List<TableRows> exact(Connection connection, BiPredicate<String, String> selected, boolean withRows) throws SQLException {
         List<String[]> tables = new ArrayList<>();
-        List<String[]> small = new ArrayList<>();
+        List<Integer> small = new ArrayList<>();
+        List<Integer> large = new ArrayList<>();
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(DUMPED_TABLES)) {
             while (rs.next()) {
                 String[] table = {rs.getString(1), rs.getString(2)};
                 if (selected.test(table[0], table[1])) {
+                    (rs.getLong(3) < SMALL_PAGES ? small : large).add(tables.size());
                     tables.add(table);
-                    if (rs.getLong(3) < SMALL_PAGES) {
-                        small.add(table);
-                    }
                 }
             }
         }
-        Map<String, Long> rows = new HashMap<>();
+        long[] rows = new long[tables.size()];
         if (withRows) {
-            rows.putAll(count(connection, small));
-            for (String[] table : tables) {
-                if (!rows.containsKey(table[0] + "." + table[1])) {
-                    rows.put(table[0] + "." + table[1], count(connection, table[0], table[1]));
-                }
+            long[] counted = count(connection, small.stream().map(tables::get).toList());
+            for (int i = 0; i < counted.length; i++) {
+                rows[small.get(i)] = counted[i];
+            }
+            for (int i : large) {
+                rows[i] = count(connection, tables.get(i)[0], tables.get(i)[1]);
             }
         }
-        return tables.stream().map(t -> new TableRows(t[0], t[1], rows.getOrDefault(t[0] + "." + t[1], 0L))).toList();
+        List<TableRows> counts = new ArrayList<>(tables.size());
+        for (int i = 0; i < tables.size(); i++) {
+            counts.add(new TableRows(tables.get(i)[0], tables.get(i)[1], rows[i]));
+        }
+        return counts;
     }
 
     /**
-     * The exact rows of each of {@code tables} ({schema, table} pairs), {@value #BATCH} to a statement, keyed
-     * {@code schema.table}: one round trip per batch instead of one per table.
+     * The exact rows of each of {@code tables} ({schema, table} pairs), in their order, {@value #BATCH} to a
+     * statement: one round trip per batch instead of one per table.
      */
-    public static Map<String, Long> count(Connection connection, List<String[]> tables) throws SQLException {
-        Map<String, Long> rows = new HashMap<>();
+    public static long[] count(Connection connection, List<String[]> tables) throws SQLException {
+        long[] rows = new long[tables.size()];
         try (Statement statement = connection.createStatement()) {
             for (int from = 0; from < tables.size(); from += BATCH) {
                 List<String[]> batch = tables.subList(from, Math.min(tables.size(), from + BATCH));
@@ -105,7 +107,7 @@ public final class RowCounts {
                 try (ResultSet rs = statement.executeQuery(sql.toString())) {
                     rs.next();
                     for (int i = 0; i < batch.size(); i++) {
-                        rows.put(batch.get(i)[0] + "." + batch.get(i)[1], rs.getLong(i + 1));
+                        rows[from + i] = rs.getLong(i + 1);
                     }
                 }
             }

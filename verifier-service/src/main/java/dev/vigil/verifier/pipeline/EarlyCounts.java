@@ -66,7 +66,7 @@ final class EarlyCounts implements AutoCloseable {
                 if (connection == null) {
                     connection = DatabaseServer.connect(server, database);
                 }
-                counted.putAll(RowCounts.count(connection, tables));
+                counted.putAll(RestoredDatabase.count(connection, tables));
             }
         } catch (SQLException e) {
             // What is not counted here is counted after the restore.

@@ -84,7 +84,7 @@ final class RestoredDatabase {
             FutureTask<Void> counter = new FutureTask<>(() -> {
                 try (Connection connection = DatabaseServer.connect(server, name)) {
                     for (List<String[]> batch; (batch = queue.poll()) != null; ) {
-                        found.putAll(RowCounts.count(connection, batch));
+                        found.putAll(count(connection, batch));
                     }
                 }
                 return null;
@@ -96,6 +96,16 @@ final class RestoredDatabase {
             result(counter);
         }
         return tables.stream().map(t -> new dev.vigil.contracts.TableCheck(t.schema(), t.table(), null, found.get(t.qualifiedName()))).toList();
+    }
+
+    /** The exact rows of {@code tables} ({schema, table} pairs), a batch to a statement, keyed {@code schema.table} as the comparison keys them. */
+    static Map<String, Long> count(Connection connection, List<String[]> tables) throws SQLException {
+        long[] rows = RowCounts.count(connection, tables);
+        Map<String, Long> counted = new HashMap<>();
+        for (int i = 0; i < rows.length; i++) {
+            counted.put(tables.get(i)[0] + "." + tables.get(i)[1], rows[i]);
+        }
+        return counted;
     }
 
     /** The restored catalog, read as the source's was ({@code withData}, {@code wholeDatabase} as the dump says). */

@@ -95,8 +95,6 @@ final class StreamedRestore {
                     return new Result(outcome(download), null, fetched[0], 0, "");
                 }
                 destination.prepare();
-                java.util.Map<Integer, ArchiveWatch.Entry> entries = toc.stream()
-                        .collect(Collectors.toMap(ArchiveWatch.Entry::dumpId, entry -> entry, (a, b) -> a));
                 Schedule schedule = new Schedule(toc);
                 List<String> errors = new ArrayList<>();
                 int count = 1;
@@ -119,7 +117,7 @@ final class StreamedRestore {
                             } else {
                                 errors(run, errors);
                                 schedule.done(piece.ids());
-                                piece.ids().stream().map(entries::get).filter(entry -> "TABLE DATA".equals(entry.desc()))
+                                piece.ids().stream().map(schedule::entry).filter(entry -> "TABLE DATA".equals(entry.desc()))
                                         .forEach(entry -> loaded.accept(entry.namespace(), entry.tag()));
                             }
                             it.remove();
@@ -298,6 +296,11 @@ final class StreamedRestore {
                     }
                 }
             }
+        }
+
+        /** The table of contents' entry of {@code dumpId}. */
+        ArchiveWatch.Entry entry(int dumpId) {
+            return byId.get(dumpId);
         }
 
         void preDataDone() {
