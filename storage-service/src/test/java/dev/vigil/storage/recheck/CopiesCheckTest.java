@@ -240,9 +240,10 @@ class CopiesCheckTest {
                 rows -> rows.equals(List.of(request.checkId() + " " + stored.jobId() + " " + YearMonth.now(ZoneOffset.UTC).atDay(1) + " FAILED")));
         assertThat(JdbcClient.create(dataSource).sql("select restore_millis from sample_restores where check_id = ?").param(request.checkId())
                 .query(Long.class).single()).isEqualTo(1234);
-        assertThat(output.getOut()).contains("re-restore " + request.checkId() + " of backup " + stored.jobId()
-                + " of target sample-failed from copy primary (" + stored.location().key() + "): FAILED in 1234 ms; the backup no longer restores "
-                + "as it did: [table public.t: expected 1 rows, found 0]");
+        // The log line follows the row's commit: wait for it too.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut()).contains("re-restore " + request.checkId()
+                + " of backup " + stored.jobId() + " of target sample-failed from copy primary (" + stored.location().key()
+                + "): FAILED in 1234 ms; the backup no longer restores as it did: [table public.t: expected 1 rows, found 0]"));
         assertThat(state(stored)).as("the backup keeps its verdict, and its place in retention").isEqualTo(StoredBackup.State.VERIFIED);
 
         // Delivered again, and a second, contrary answer: neither changes what was recorded.
