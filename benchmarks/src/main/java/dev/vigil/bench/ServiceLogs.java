@@ -15,12 +15,16 @@ final class ServiceLogs {
 
     private static final Pattern TIMESTAMP = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+(?:Z|[+-]\\d\\d:?\\d\\d))");
     private static final Pattern FINISHED = Pattern.compile("dump finished: job \\S+ target \\S+: (\\d+) bytes, (\\d+) tables");
+    private static final Pattern SPLIT = Pattern.compile("dump of job \\S+ took \\d+ ms: (.*)$");
     private static final Pattern RESTORED = Pattern.compile("\\(\\d+ tables, \\d+ ms: (download and decode \\d+ ms, \\S+ until \\d+ ms.*; comparison \\d+ ms)\\)$");
 
     private ServiceLogs() {
     }
 
-    /** The worker's "dump started" to "dump finished" lines of the job: the time between them, the artifact's size and tables. */
+    /**
+     * The worker's "dump started" to "dump finished" lines of the job: the time between them, the
+     * artifact's size and tables, and the worker's own split of the dump.
+     */
     static String worker(Path log, String jobId) throws IOException {
         List<String> lines = lines(log, jobId);
         Optional<String> started = lines.stream().filter(line -> line.contains("dump started: job " + jobId)).findFirst();
@@ -35,7 +39,8 @@ final class ServiceLogs {
         Optional<OffsetDateTime> to = timestamp(finished.get());
         String between = from.isPresent() && to.isPresent()
                 ? String.format(java.util.Locale.ROOT, "%.1f s", Duration.between(from.get(), to.get()).toMillis() / 1000.0) : "?";
-        return "worker: dump started -> finished " + between + artifact;
+        String split = lines.stream().map(SPLIT::matcher).filter(Matcher::find).map(m -> " (" + m.group(1) + ")").findFirst().orElse("");
+        return "worker: dump started -> finished " + between + artifact + split;
     }
 
     /** The verifier's own split of the job's restore: download and decode, pg_restore, comparison. */

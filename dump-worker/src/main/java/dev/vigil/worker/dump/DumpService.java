@@ -8,14 +8,12 @@ import dev.vigil.contracts.Artifact;
 import dev.vigil.contracts.ArtifactCreated;
 import dev.vigil.contracts.BackupFailed;
 import dev.vigil.contracts.BackupRequested;
-import dev.vigil.contracts.Catalog;
 import dev.vigil.contracts.Connection;
 import dev.vigil.contracts.DumpOptions;
 import dev.vigil.contracts.DumpProgressed;
 import dev.vigil.contracts.DumpStarted;
 import dev.vigil.contracts.FailureClass;
 import dev.vigil.contracts.Stage;
-import dev.vigil.contracts.TableRowCount;
 import dev.vigil.contracts.TargetConfigured;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.messaging.EventPublisher;
@@ -30,7 +28,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
@@ -45,7 +42,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Dumps one requested backup: resolves the target, opens a snapshot, runs pg_dump on it into
- * staging while counting rows in the same snapshot, and announces {@link ArtifactCreated} or
+ * staging while counting rows and reading the catalog in the same snapshot beside it ({@link SnapshotDump}), and announces {@link ArtifactCreated} or
  * {@link BackupFailed}. A request for a job already staged re-announces the same artifact.
  * Each request that ends in {@link ArtifactCreated} or {@link BackupFailed} is timed as
  * {@code vigil.dump.duration} (tags {@code target}, {@code outcome} {@code success} or {@code failed}).
@@ -254,29 +251,27 @@ public class DumpService {
             PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow(() -> new DumpFailure(
                     FailureClass.VERSION_MISMATCH, pgDumps.noneFits(snapshot.serverMajor(), snapshot.serverVersion())));
             long opened = System.nanoTime();
-            List<TableRowCount> counts = snapshot.countRows(target, options);
-            long counted = System.nanoTime();
-            Catalog catalog = snapshot.catalog(target, options);
-            long catalogued = System.nanoTime();
-            PgDumpProcess.Output output;
             DumpProgress progress = new DumpProgress();
             ScheduledFuture<?> reporting = progressReports.scheduleAtFixedRate(
                     () -> reportProgress(request, progress), interval(), interval(), TimeUnit.MILLISECONDS);
+            SnapshotDump.Result dumped;
             try {
-                output = PgDumpProcess.run(pgDump.executable(), target, password, snapshot.snapshotId(), write.stream(), write.workDir(),
-                        request.jobId().toString(), properties.connectTimeout().toSeconds(), options, wrapping, progress, cancellation);
+                dumped = SnapshotDump.run(snapshot, target, options, cancellation, stop -> PgDumpProcess.run(pgDump.executable(), target,
+                        password, snapshot.snapshotId(), write.stream(), write.workDir(), request.jobId().toString(),
+                        properties.connectTimeout().toSeconds(), options, wrapping, progress, stop));
             } finally {
                 reporting.cancel(false);
             }
             cancellation.check();
-            long dumped = System.nanoTime();
-            ArtifactCreated created = write.commit(new Artifact(options.format(), output.sizeBytes(), output.sha256(), snapshot.serverVersion(),
-                    pgDump.version(), counts, wrapping.compression().wireName(), wrapping.key() == null ? null : wrapping.key().id(), catalog));
+            long dumpedAt = System.nanoTime();
+            ArtifactCreated created = write.commit(new Artifact(options.format(), dumped.output().sizeBytes(), dumped.output().sha256(),
+                    snapshot.serverVersion(), pgDump.version(), dumped.counts(), wrapping.compression().wireName(),
+                    wrapping.key() == null ? null : wrapping.key().id(), dumped.catalog()));
             long staged = System.nanoTime();
             // Where a dump's time goes, for comparing a first dump after start-up with later ones (benchmarks/run-product.sh).
-            log.info("dump of job {} took {} ms: connect and snapshot {} ms, row counts {} ms, catalog {} ms, {} and encoding {} ms, "
-                    + "staging {} ms", request.jobId(), millis(began, staged), millis(began, opened), millis(opened, counted),
-                    millis(counted, catalogued), pgDump.executable().getFileName(), millis(catalogued, dumped), millis(dumped, staged));
+            log.info("dump of job {} took {} ms: connect and snapshot {} ms, {} and encoding {} ms (row counts and catalog beside it {} ms), "
+                    + "staging {} ms", request.jobId(), millis(began, staged), millis(began, opened), pgDump.executable().getFileName(),
+                    millis(opened, dumpedAt), dumped.readMillis(), millis(dumpedAt, staged));
             return created;
         }
     }

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The worker's dump stage alone, for the benchmark in {@code benchmarks/}: the same snapshot,
- * row counts, catalog, pg_dump, compression and encryption code the service runs, without Kafka or
- * Spring, so its time and memory can be measured in a process of its own. Prints one line of JSON per round.
+ * row counts and catalog beside pg_dump ({@link SnapshotDump}), compression and encryption code the
+ * service runs, without Kafka or Spring, so its time and memory can be measured in a process of its own. Prints one line of JSON per round.
  *
  * <p>Arguments: host port database user output-file [compression level workers [keyId:base64key]].
  * System property {@code rounds} (default 1): dumps that many times in this one JVM, each timed on
@@ -57,12 +57,14 @@ public final class DumpStageBenchmark {
             long started = System.nanoTime();
             try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(10), Duration.ofMinutes(30))) {
                 PostgresClients.Program pgDump = pgDumps.forServer(snapshot.serverMajor()).orElseThrow();
-                List<TableRowCount> counts = snapshot.countRows(target, DumpOptions.defaults());
-                snapshot.catalog(target, DumpOptions.defaults());
                 Path file = Path.of(args[4]);
-                PgDumpProcess.Output output = PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(),
-                        java.nio.file.Files.newOutputStream(file), file.toAbsolutePath().getParent(), "benchmark", 10, DumpOptions.defaults(),
-                        new PgDumpProcess.Wrapping(compression, level, workers, key), new DumpProgress(), new Cancellation());
+                PgDumpProcess.Wrapping wrapping = new PgDumpProcess.Wrapping(compression, level, workers, key);
+                java.io.OutputStream sink = java.nio.file.Files.newOutputStream(file);
+                SnapshotDump.Result dumped = SnapshotDump.run(snapshot, target, DumpOptions.defaults(), new Cancellation(),
+                        stop -> PgDumpProcess.run(pgDump.executable(), target, Optional.empty(), snapshot.snapshotId(), sink,
+                                file.toAbsolutePath().getParent(), "benchmark", 10, DumpOptions.defaults(), wrapping, new DumpProgress(), stop));
+                PgDumpProcess.Output output = dumped.output();
+                List<TableRowCount> counts = dumped.counts();
                 double seconds = (System.nanoTime() - started) / 1e9;
                 long rows = counts.stream().mapToLong(TableRowCount::rows).sum();
                 System.out.printf("{\"round\": %d, \"seconds\": %.3f, \"bytes\": %d, \"sha256\": \"%s\", \"tables\": %d, \"rows\": %d}%n",
