@@ -41,6 +41,7 @@ public final class ProductComparison {
 
     /** How long the stack is watched doing nothing after the last round. */
     private static final long IDLE_MILLIS = 20_000;
+    private static final int SETTLE_SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SETTLE_SECONDS", "0"));
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
@@ -95,6 +96,13 @@ public final class ProductComparison {
         long started = System.nanoTime();
         try (ProductStack stack = ProductStack.start(dir, postgres, shape.name(), shape.database())) {
             double startSeconds = (System.nanoTime() - started) / 1e9;
+            if (SETTLE_SECONDS > 0) {
+                // Diagnostic only: how much of the first round's slowness is the start-up's tail rather than the first backup's own work.
+                Map<String, Double> settleFrom = stack.cpuSeconds();
+                Thread.sleep(SETTLE_SECONDS * 1000L);
+                System.out.printf("  BENCH_SETTLE_SECONDS=%d: CPU used by the stack after ready, before round 1: %s%n", SETTLE_SECONDS,
+                        cpuUsed(settleFrom, stack.cpuSeconds()));
+            }
             JobClient jobs = new JobClient(stack.apiUrl(), stack.adminToken());
             BareTools bare = new BareTools(postgres, dir);
             List<String> tables = shape.tables(postgres);
@@ -110,8 +118,9 @@ public final class ProductComparison {
                         System.out.printf("  round %d: Vigil backup through the API...%n", number);
                         postgres.execute("postgres", "checkpoint");
                         Map<String, Double> before = stack.cpuSeconds();
+                        Map<String, Map<String, Double>> threadsBefore = stack.threadCpuSeconds();
                         vigil = jobs.backUp(shape.name());
-                        cpu = cpuUsed(before, stack.cpuSeconds());
+                        cpu = cpuUsed(before, stack.cpuSeconds()) + "\n             " + threadCpuUsed(threadsBefore, stack.threadCpuSeconds());
                     } else {
                         System.out.printf("  round %d: bare pg_dump | zstd, then pg_restore --jobs 2 + count(*) per table...%n", number);
                         bareDump = bare.dump(shape.database());
@@ -128,6 +137,25 @@ public final class ProductComparison {
             String idle = cpuUsed(idleFrom, stack.cpuSeconds()) + String.format(" in %.1f s", (System.nanoTime() - idleStarted) / 1e9);
             return new Measured(shape, bytes, tables.size(), startSeconds, idle, done, stack.peakRssKb());
         }
+    }
+
+    /**
+     * Inside each process, between two readings: the JIT compilers' CPU and the three busiest other
+     * threads (by name, digits dropped), for telling a first round's compiling from its work.
+     */
+    private static String threadCpuUsed(Map<String, Map<String, Double>> before, Map<String, Map<String, Double>> after) {
+        List<String> used = new ArrayList<>();
+        after.forEach((process, threads) -> {
+            Map<String, Double> was = before.getOrDefault(process, Map.of());
+            Map<String, Double> delta = new LinkedHashMap<>();
+            threads.forEach((thread, seconds) -> delta.put(thread, seconds - was.getOrDefault(thread, 0.0)));
+            double jit = delta.entrySet().stream().filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
+            String busiest = delta.entrySet().stream().filter(e -> !e.getKey().contains("CompilerThre") && e.getValue() >= 0.05)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(3)
+                    .map(e -> String.format("%s %.1f", e.getKey().strip(), e.getValue())).collect(java.util.stream.Collectors.joining(", "));
+            used.add(String.format("%s: JIT %.1f s%s", process, jit, busiest.isEmpty() ? "" : " (" + busiest + ")"));
+        });
+        return "threads: " + String.join("; ", used);
     }
 
     /** Each process's CPU seconds between two readings, for "where the time went". */

@@ -157,6 +157,38 @@ final class ProductStack implements AutoCloseable {
         return used;
     }
 
+    /**
+     * Each process's CPU seconds by thread name, digits dropped ({@code C2 CompilerThre}, {@code dump-},
+     * {@code GC Thread#}...): where a round's CPU went inside each process, JIT compilation included.
+     */
+    Map<String, Map<String, Double>> threadCpuSeconds() {
+        Map<String, Map<String, Double>> used = new LinkedHashMap<>();
+        for (Map.Entry<String, Process> service : services.entrySet()) {
+            used.put(service.getKey(), threadCpuSeconds(service.getValue().pid()));
+        }
+        used.put("broker and S3", threadCpuSeconds(ProcessHandle.current().pid()));
+        return used;
+    }
+
+    private static Map<String, Double> threadCpuSeconds(long pid) {
+        Map<String, Double> byName = new java.util.TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]", "");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException gone) {
+            // the process ended
+        }
+        return byName;
+    }
+
     private static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         // After the command's name in parentheses: state is field 3, utime 14 and stime 15, in clock ticks (100 a second).
@@ -183,7 +215,13 @@ final class ProductStack implements AutoCloseable {
         }
         // The JVM options ./vigil gives the embedded default's one JVM.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString()));
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir.resolve("tmp")));
+        // For trying JVM options on one service: BENCH_JVM_SCHEDULER_SERVICE="-XX:TieredStopAtLevel=1", say.
+        String extra = System.getenv().getOrDefault("BENCH_JVM_" + service.toUpperCase(java.util.Locale.ROOT).replace('-', '_'), "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         // Secrets by environment, never in the arguments: the encryption keyring goes as SPRING_APPLICATION_JSON.
         Map<String, String> secrets = new LinkedHashMap<>();
         for (String argument : arguments) {
