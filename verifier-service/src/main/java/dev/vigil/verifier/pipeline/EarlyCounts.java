@@ -29,7 +29,7 @@ final class EarlyCounts implements AutoCloseable {
     private final VerifierProperties.Server server;
     private final String database;
     private final BlockingQueue<String[]> loaded = new LinkedBlockingQueue<>();
-    private final Map<String, Long> counted = new ConcurrentHashMap<>();
+    private final Map<TableName, Long> counted = new ConcurrentHashMap<>();
     private final Thread counter;
     private volatile Connection connection;
 
@@ -44,8 +44,8 @@ final class EarlyCounts implements AutoCloseable {
         loaded.add(new String[] {schema, table});
     }
 
-    /** Waits for the tables handed in so far to be counted; their rows, keyed {@code schema.table}. */
-    Map<String, Long> counted() throws InterruptedException {
+    /** Waits for the tables handed in so far to be counted; their rows. */
+    Map<TableName, Long> counted() throws InterruptedException {
         loaded.add(END);
         counter.join();
         return Map.copyOf(counted);

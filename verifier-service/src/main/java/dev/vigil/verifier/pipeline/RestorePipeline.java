@@ -125,7 +125,7 @@ public final class RestorePipeline {
         long fetched;
         String pieces = "";
         boolean restoredWhileArriving = false;
-        Map<String, Long> countedEarly = Map.of();
+        Map<TableName, Long> countedEarly = Map.of();
         if (properties.restoreWhileArriving() && StreamedRestore.applies(stored, destination)) {
             // Restored while it arrives: the download and decoding run beside pg_restore, not before it, and each table is
             // counted as soon as its data is in, beside the rest of the restore.
@@ -209,7 +209,7 @@ public final class RestorePipeline {
      * A dump made outside Vigil has no snapshot to compare with: its rows are counted, its own checks run, nothing is compared.
      */
     private RowCountComparison.Result compare(ArtifactStored stored, Destination destination, List<String> differences, List<CheckResult> checks,
-            Map<String, Long> countedEarly) throws SQLException, InterruptedException {
+            Map<TableName, Long> countedEarly) throws SQLException, InterruptedException {
         RestoredDatabase database = new RestoredDatabase(destination.server(), destination.database());
         if (stored.madeOutside()) {
             List<dev.vigil.contracts.TableCheck> counted = database.counted(destination::includes, properties.restoreJobs(), countedEarly);

@@ -37,39 +37,39 @@ final class RestoredDatabase {
     }
 
     /**
-     * Exact row counts of the restored tables {@code selected} accepts, keyed {@code schema.table},
-     * counted as the dump worker counted the source, on {@code connections} connections at once,
-     * largest tables first; in the order the worker lists tables. Tables in {@code counted} (keyed {@code schema.table},
-     * counted already once their data was restored, see {@link EarlyCounts}) are not counted again.
+     * Exact row counts of the restored tables {@code selected} accepts, counted as the dump worker
+     * counted the source, on {@code connections} connections at once, largest tables first; in the
+     * order the worker lists tables. Tables in {@code counted} (counted already once their data was
+     * restored, see {@link EarlyCounts}) are not counted again.
      */
-    Map<String, Long> countRows(BiPredicate<String, String> selected, int connections, Map<String, Long> counted)
+    Map<TableName, Long> countRows(BiPredicate<String, String> selected, int connections, Map<TableName, Long> counted)
             throws SQLException, InterruptedException {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counted(selected, connections, counted).forEach(t -> counts.put(t.schema() + "." + t.table(), t.foundRows()));
+        Map<TableName, Long> counts = new LinkedHashMap<>();
+        counted(selected, connections, counted).forEach(t -> counts.put(new TableName(t.schema(), t.table()), t.foundRows()));
         return counts;
     }
 
     /** As {@link #countRows}, each table with its rows found and nothing expected: what a dump made outside Vigil is judged by. */
-    List<dev.vigil.contracts.TableCheck> counted(BiPredicate<String, String> selected, int connections, Map<String, Long> counted)
+    List<dev.vigil.contracts.TableCheck> counted(BiPredicate<String, String> selected, int connections, Map<TableName, Long> counted)
             throws SQLException, InterruptedException {
         List<RowCounts.TableRows> tables;
-        Map<String, Long> bytes = new HashMap<>();
+        Map<TableName, Long> bytes = new HashMap<>();
         try (Connection connection = DatabaseServer.connect(server, name); Statement statement = connection.createStatement()) {
             tables = RowCounts.exact(connection, selected, false);
-            try (ResultSet rs = statement.executeQuery("select n.nspname || '.' || c.relname, pg_relation_size(c.oid) from pg_class c "
+            try (ResultSet rs = statement.executeQuery("select n.nspname, c.relname, pg_relation_size(c.oid) from pg_class c "
                     + "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p')")) {
                 while (rs.next()) {
-                    bytes.put(rs.getString(1), rs.getLong(2));
+                    bytes.put(new TableName(rs.getString(1), rs.getString(2)), rs.getLong(3));
                 }
             }
         }
         // Largest tables first, one to a statement; the small ones (under 8 MB) a batch to a statement after them.
-        List<RowCounts.TableRows> toCount = tables.stream().filter(t -> !counted.containsKey(t.qualifiedName()))
-                .sorted(Comparator.comparingLong((RowCounts.TableRows t) -> bytes.getOrDefault(t.qualifiedName(), 0L)).reversed()).toList();
+        List<RowCounts.TableRows> toCount = tables.stream().filter(t -> !counted.containsKey(name(t)))
+                .sorted(Comparator.comparingLong((RowCounts.TableRows t) -> bytes.getOrDefault(name(t), 0L)).reversed()).toList();
         ConcurrentLinkedQueue<List<String[]>> queue = new ConcurrentLinkedQueue<>();
         List<String[]> small = new ArrayList<>();
         for (RowCounts.TableRows table : toCount) {
-            if (bytes.getOrDefault(table.qualifiedName(), 0L) >= SMALL_BYTES) {
+            if (bytes.getOrDefault(name(table), 0L) >= SMALL_BYTES) {
                 queue.add(List.<String[]>of(new String[] {table.schema(), table.table()}));
             } else {
                 small.add(new String[] {table.schema(), table.table()});
@@ -78,7 +78,7 @@ final class RestoredDatabase {
         for (int from = 0; from < small.size(); from += RowCounts.BATCH) {
             queue.add(small.subList(from, Math.min(small.size(), from + RowCounts.BATCH)));
         }
-        Map<String, Long> found = new ConcurrentHashMap<>(counted);
+        Map<TableName, Long> found = new ConcurrentHashMap<>(counted);
         List<FutureTask<Void>> counters = new ArrayList<>();
         for (int i = 0; i < Math.min(connections, queue.size()); i++) {
             FutureTask<Void> counter = new FutureTask<>(() -> {
@@ -95,15 +95,19 @@ final class RestoredDatabase {
         for (FutureTask<Void> counter : counters) {
             result(counter);
         }
-        return tables.stream().map(t -> new dev.vigil.contracts.TableCheck(t.schema(), t.table(), null, found.get(t.qualifiedName()))).toList();
+        return tables.stream().map(t -> new dev.vigil.contracts.TableCheck(t.schema(), t.table(), null, found.get(name(t)))).toList();
     }
 
-    /** The exact rows of {@code tables} ({schema, table} pairs), a batch to a statement, keyed {@code schema.table} as the comparison keys them. */
-    static Map<String, Long> count(Connection connection, List<String[]> tables) throws SQLException {
+    private static TableName name(RowCounts.TableRows table) {
+        return new TableName(table.schema(), table.table());
+    }
+
+    /** The exact rows of {@code tables} ({schema, table} pairs), a batch to a statement, keyed as the comparison keys them. */
+    static Map<TableName, Long> count(Connection connection, List<String[]> tables) throws SQLException {
         long[] rows = RowCounts.count(connection, tables);
-        Map<String, Long> counted = new HashMap<>();
+        Map<TableName, Long> counted = new HashMap<>();
         for (int i = 0; i < rows.length; i++) {
-            counted.put(tables.get(i)[0] + "." + tables.get(i)[1], rows[i]);
+            counted.put(new TableName(tables.get(i)[0], tables.get(i)[1]), rows[i]);
         }
         return counted;
     }

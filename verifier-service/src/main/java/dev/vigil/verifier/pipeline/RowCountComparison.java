@@ -18,13 +18,13 @@ final class RowCountComparison {
 
     /**
      * @param expected as dumped
-     * @param found    restored tables ({@code schema.table}) and their row counts
+     * @param found    restored tables and their row counts
      */
-    static Result compare(List<TableRowCount> expected, Map<String, Long> found) {
+    static Result compare(List<TableRowCount> expected, Map<TableName, Long> found) {
         List<TableCheck> checks = new ArrayList<>();
         List<String> differences = new ArrayList<>();
         for (TableRowCount table : expected) {
-            Long rows = found.get(table.qualifiedName());
+            Long rows = found.get(TableName.of(table));
             TableCheck check = new TableCheck(table.schema(), table.table(), table.rows(), rows);
             checks.add(check);
             if (rows == null) {
@@ -33,8 +33,9 @@ final class RowCountComparison {
                 differences.add("table " + table.qualifiedName() + ": expected " + table.rows() + " rows, found " + rows);
             }
         }
-        List<String> expectedNames = expected.stream().map(TableRowCount::qualifiedName).toList();
-        found.keySet().stream().filter(name -> !expectedNames.contains(name)).sorted()
+        java.util.Set<TableName> expectedNames = expected.stream().map(TableName::of).collect(java.util.stream.Collectors.toSet());
+        found.keySet().stream().filter(name -> !expectedNames.contains(name))
+                .sorted(java.util.Comparator.comparing(TableName::schema).thenComparing(TableName::table))
                 .forEach(name -> differences.add("table " + name + ": not in the source's table list, found in the restore"));
         return new Result(checks, differences);
     }

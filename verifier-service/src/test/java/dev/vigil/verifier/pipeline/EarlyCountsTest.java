@@ -34,7 +34,7 @@ class EarlyCountsTest {
             early.loaded("Sales", "Orders");
             early.loaded("public", "events");
 
-            assertThat(early.counted()).isEqualTo(Map.of("Sales.Orders", 1234L, "public.events", 56L));
+            assertThat(early.counted()).isEqualTo(Map.of(new TableName("Sales", "Orders"), 1234L, new TableName("public", "events"), 56L));
         }
     }
 
@@ -43,9 +43,9 @@ class EarlyCountsTest {
         RestoredDatabase database = new RestoredDatabase(SERVER, DATABASE);
 
         // A count taken early stands (here one that differs from the table, to see it was not taken again).
-        Map<String, Long> counts = database.countRows((schema, table) -> true, 2, Map.of("Sales.Orders", 999L));
+        Map<TableName, Long> counts = database.countRows((schema, table) -> true, 2, Map.of(new TableName("Sales", "Orders"), 999L));
 
-        assertThat(counts).containsEntry("Sales.Orders", 999L).containsEntry("public.events", 56L);
+        assertThat(counts).containsEntry(new TableName("Sales", "Orders"), 999L).containsEntry(new TableName("public", "events"), 56L);
     }
 
     @Test

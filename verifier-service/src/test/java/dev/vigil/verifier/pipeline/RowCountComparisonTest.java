@@ -14,7 +14,7 @@ class RowCountComparisonTest {
     void exactEqualityHasNoDifferences() {
         RowCountComparison.Result result = RowCountComparison.compare(
                 List.of(new TableRowCount("public", "a", 3), new TableRowCount("s", "Mixed Case", 0)),
-                Map.of("public.a", 3L, "s.Mixed Case", 0L));
+                Map.of(new TableName("public", "a"), 3L, new TableName("s", "Mixed Case"), 0L));
 
         assertThat(result.differences()).isEmpty();
         assertThat(result.tables()).allSatisfy(t -> assertThat(t.matches()).isTrue());
@@ -22,9 +22,9 @@ class RowCountComparisonTest {
 
     @Test
     void everyDifferenceNamesTheTableExpectedAndFound() {
-        Map<String, Long> found = new LinkedHashMap<>();
-        found.put("public.a", 2L);
-        found.put("public.extra", 5L);
+        Map<TableName, Long> found = new LinkedHashMap<>();
+        found.put(new TableName("public", "a"), 2L);
+        found.put(new TableName("public", "extra"), 5L);
 
         RowCountComparison.Result result = RowCountComparison.compare(
                 List.of(new TableRowCount("public", "a", 3), new TableRowCount("public", "gone", 1)), found);
@@ -33,5 +33,17 @@ class RowCountComparisonTest {
                 "table public.a: expected 3 rows, found 2",
                 "table public.gone: expected 1 rows, missing from the restore",
                 "table public.extra: not in the source's table list, found in the restore");
+    }
+
+    @Test
+    void twoTablesWhoseNamesJoinedByADotAreTheSameStayTwoTables() {
+        // Table "a.b" of schema s, and table b of schema "s.a": both s.a.b once joined. The restore lost the first.
+        RowCountComparison.Result result = RowCountComparison.compare(
+                List.of(new TableRowCount("s", "a.b", 7), new TableRowCount("s.a", "b", 7)),
+                Map.of(new TableName("s.a", "b"), 7L));
+
+        assertThat(result.differences()).containsExactly("table s.a.b: expected 7 rows, missing from the restore");
+        assertThat(result.tables()).extracting(t -> t.schema() + "|" + t.table() + "|" + t.foundRows())
+                .containsExactly("s|a.b|null", "s.a|b|7");
     }
 }
