@@ -73,6 +73,9 @@ class DumpWorkerTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
@@ -269,6 +272,13 @@ class DumpWorkerTest {
         await("the dump timed").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(MetricsScrape.of(port, VIEWER).value("vigil_dump_duration_seconds_count", series)).hasValue(before + 1));
         assertThat(MetricsScrape.of(port, VIEWER).value("vigil_dump_duration_seconds_sum", series)).hasValueSatisfying(seconds -> assertThat(seconds).isPositive());
+    }
+
+    @Test
+    void metricsAreScrapedAndPushedNowhereUnlessACollectorIsNamed() {
+        // Spring Boot 4 pushes them over OTLP to localhost:4318 by default, logging a failure there every minute.
+        assertThat(context.getBeansOfType(io.micrometer.registry.otlp.OtlpMeterRegistry.class)).as("OTLP metrics push").isEmpty();
+        assertThat(MetricsScrape.of(port, VIEWER).value("jvm_threads_live_threads", Map.of())).as("the Prometheus scrape").isPresent();
     }
 
     @Test
