@@ -1,7 +1,6 @@
 package dev.vigil.verifier.pipeline;
 
 import dev.vigil.contracts.ArtifactStored;
-import dev.vigil.contracts.TableRowCount;
 import dev.vigil.messaging.Cancellation;
 import dev.vigil.pgclients.PostgresClients;
 import java.io.IOException;
@@ -96,7 +95,7 @@ final class StreamedRestore {
                     return new Result(outcome(download), null, fetched[0], 0, "");
                 }
                 destination.prepare();
-                Schedule schedule = new Schedule(toc, stored.artifact().tables() == null ? List.of() : stored.artifact().tables());
+                Schedule schedule = new Schedule(toc);
                 List<String> errors = new ArrayList<>();
                 int count = 1;
                 Timeline timeline = new Timeline(started);
@@ -281,29 +280,12 @@ final class StreamedRestore {
         }
 
         private final Set<Integer> arriving = new LinkedHashSet<>();
-        /** The rows the source held, by data entry, when the artifact says (a dump made outside Vigil does not). */
-        private final java.util.Map<Integer, Long> expectedRows = new java.util.HashMap<>();
-        private final boolean rowsKnown;
 
         Schedule(List<ArchiveWatch.Entry> toc) {
-            this(toc, List.of());
-        }
-
-        /**
-         * @param counts the source's row counts the artifact carries (empty when it carries none): a block
-         *               still arriving goes beyond the jobs only if it is the largest left
-         */
-        Schedule(List<ArchiveWatch.Entry> toc, List<TableRowCount> counts) {
-            java.util.Map<List<String>, Long> rows = new java.util.HashMap<>();
-            counts.forEach(count -> rows.put(List.of(count.schema(), count.table()), count.rows()));
-            rowsKnown = !rows.isEmpty();
             for (ArchiveWatch.Entry entry : toc) {
                 byId.put(entry.dumpId(), entry);
                 if (entry.section() == ArchiveWatch.SECTION_DATA) {
                     data.add(entry.dumpId());
-                    if ("TABLE DATA".equals(entry.desc())) {
-                        expectedRows.put(entry.dumpId(), rows.getOrDefault(List.of(entry.namespace(), entry.tag()), 0L));
-                    }
                     if ("TABLE DATA".equals(entry.desc()) && !entry.dependencies().isEmpty()) {
                         dataOfTable.put(entry.dependencies().getFirst(), entry.dumpId());
                     }
@@ -356,26 +338,21 @@ final class StreamedRestore {
 
         /**
          * The next piece, or null when nothing may run now ({@code running} pieces of {@code jobs} run):
-         * data first, whole blocks before a block still arriving (which may take up to {@code jobs} more
-         * pieces if it is the largest table left); then the indexes and constraints that may be made. Few
-         * entries ready go one to a piece, so the pieces share them out as pg_restore's workers would;
-         * thousands go in a few large pieces.
+         * data first, whole blocks before a block still arriving (which may take up to {@code jobs} more pieces);
+         * then the indexes and constraints that may be made. Few entries ready go one to a piece, so the pieces share them
+         * out as pg_restore's workers would; thousands go in a few large pieces.
          */
         Batch next(int jobs, int running) {
             if (running < jobs && !dataReady.isEmpty()) {
                 return new Batch("--section=data", take(dataReady, jobs));
             }
             if (running < 2 * jobs && !arriving.isEmpty()) {
-                // A block still arriving loads as it comes, beyond the jobs if it is the largest table left: the restore ends no
-                // sooner than that table is loaded, so it must not wait for the others. A smaller one waits for a job (reading
-                // from the file by then, if it is whole), so that the largest, loading beside it, does not share the cores with more
-                // pieces than there are jobs.
+                // A block still arriving loads as it comes, beyond the jobs if need be: the archive's last table is often
+                // its largest, and the restore ends no sooner than that table is loaded, so it must not wait for the others.
                 Integer id = arriving.iterator().next();
-                if (running < jobs || largestLeft(id)) {
-                    arriving.remove(id);
-                    launched.add(id);
-                    return new Batch("--section=data", List.of(id), true);
-                }
+                arriving.remove(id);
+                launched.add(id);
+                return new Batch("--section=data", List.of(id), true);
             }
             if (running >= jobs) {
                 return null;
@@ -402,19 +379,6 @@ final class StreamedRestore {
                 launched.add(id);
             }
             return batch;
-        }
-
-        /**
-         * Whether no other data entry not yet restored (waiting or loading) holds more rows than {@code id};
-         * true when the artifact carries no counts.
-         */
-        private boolean largestLeft(Integer id) {
-            if (!rowsKnown) {
-                return true;
-            }
-            long rows = expectedRows.getOrDefault(id, 0L);
-            return data.stream().filter(other -> !other.equals(id) && !done.contains(other))
-                    .allMatch(other -> expectedRows.getOrDefault(other, 0L) <= rows);
         }
 
         /** Restored, as a dependency: made, or a table whose data is loaded, or not in the archive at all. */

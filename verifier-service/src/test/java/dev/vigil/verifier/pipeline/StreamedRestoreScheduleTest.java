@@ -2,7 +2,6 @@ package dev.vigil.verifier.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.contracts.TableRowCount;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,29 +57,6 @@ class StreamedRestoreScheduleTest {
         schedule.retry(List.of(4));
         schedule.arrived(List.of(), List.of(), true);
         assertThat(schedule.next(2, 0).ids()).containsExactly(4);
-    }
-
-    @Test
-    void beyondTheJobsOnlyTheLargestTableLeftLoadsAsItArrivesWhenTheArtifactCarriesTheSourcesCounts() {
-        List<TableRowCount> counts = List.of(new TableRowCount("public", "t3", 5_000_000), new TableRowCount("public", "t4", 1_000));
-        StreamedRestore.Schedule small = new StreamedRestore.Schedule(TOC, counts);
-        small.preDataDone();
-        small.arrived(List.of(4), List.of(), false);
-        assertThat(small.next(2, 2)).as("b (1,000 rows) is arriving while two pieces run and a (5 million) is not loaded yet: it waits")
-                .isNull();
-        assertThat(small.next(2, 1)).as("a job free: it loads as it arrives").isEqualTo(
-                new StreamedRestore.Schedule.Batch("--section=data", List.of(4), true));
-
-        StreamedRestore.Schedule large = new StreamedRestore.Schedule(TOC, counts);
-        large.preDataDone();
-        large.arrived(List.of(3), List.of(), false);
-        assertThat(large.next(2, 2)).as("a, the largest table left, need not wait for the two pieces running").isEqualTo(
-                new StreamedRestore.Schedule.Batch("--section=data", List.of(3), true));
-        large.arrived(List.of(4), List.of(), false);
-        assertThat(large.next(2, 3)).as("b waits while a, larger, still loads").isNull();
-        large.done(List.of(3));
-        assertThat(large.next(2, 2)).as("a loaded: b is the largest left").isEqualTo(
-                new StreamedRestore.Schedule.Batch("--section=data", List.of(4), true));
     }
 
     @Test
