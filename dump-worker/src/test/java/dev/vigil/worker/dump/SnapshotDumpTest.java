@@ -65,12 +65,9 @@ class SnapshotDumpTest {
 
     @Test
     void aCountThatTimesOutStopsPgDumpAndFailsTheDumpWithTheCountsOwnMessage() throws Exception {
-        LocalPostgres postgres = LocalPostgres.shared();
-        Connection target = target(postgres);
-        try (java.sql.Connection locker = postgres.connect(DATABASE)) {
-            locker.setAutoCommit(false);
-            // pg_dump would wait for this lock for ever (no --lock-wait-timeout); the count gives up after 1 s.
-            locker.createStatement().execute("lock table public.busy in access exclusive mode");
+        Connection target = target(LocalPostgres.shared());
+        // pg_dump would wait for the lock for ever (no --lock-wait-timeout); the count gives up after 1 s.
+        whileBusyIsLocked(() -> {
             try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(1))) {
                 long started = System.nanoTime();
 
@@ -81,18 +78,14 @@ class SnapshotDumpTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
             }
             assertThat(pgDumpsRunning()).as("pg_dump processes left running").isZero();
-            locker.rollback();
-        }
+        });
     }
 
     @Test
     void aPgDumpThatFailsStopsTheCountsAndItsOwnFailureIsReported() throws Exception {
-        LocalPostgres postgres = LocalPostgres.shared();
-        Connection target = target(postgres);
-        try (java.sql.Connection locker = postgres.connect(DATABASE)) {
-            locker.setAutoCommit(false);
-            // The counts would wait here for their whole timeout (a minute) unless pg_dump's failure stops them.
-            locker.createStatement().execute("lock table public.busy in access exclusive mode");
+        Connection target = target(LocalPostgres.shared());
+        // The counts would wait for the lock their whole timeout (a minute) unless pg_dump's failure stops them.
+        whileBusyIsLocked(() -> {
             try (SourceSnapshot snapshot = SourceSnapshot.open(target, Optional.empty(), Duration.ofSeconds(5), Duration.ofMinutes(1))) {
                 long started = System.nanoTime();
 
@@ -102,6 +95,21 @@ class SnapshotDumpTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the counts' grace, not their minute")
                         .isLessThan(SnapshotDump.COUNTS_GRACE.plusSeconds(10));
             }
+        });
+    }
+
+    /** What runs while another session holds {@code public.busy} locked, as a long transaction altering it would. */
+    @FunctionalInterface
+    private interface Locked {
+
+        void run() throws Exception;
+    }
+
+    private static void whileBusyIsLocked(Locked test) throws Exception {
+        try (java.sql.Connection locker = LocalPostgres.shared().connect(DATABASE)) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("lock table public.busy in access exclusive mode");
+            test.run();
             locker.rollback();
         }
     }
