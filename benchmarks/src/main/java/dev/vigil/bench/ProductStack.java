@@ -177,8 +177,7 @@ final class ProductStack implements AutoCloseable {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]", "");
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byName.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+                    byName.merge(name, cpuSecondsOf(stat), Double::sum);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
                 }
@@ -190,7 +189,11 @@ final class ProductStack implements AutoCloseable {
     }
 
     private static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        return cpuSecondsOf(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+    }
+
+    /** User and system CPU seconds of a process's or thread's {@code /proc/…/stat} line. */
+    private static double cpuSecondsOf(String stat) {
         // After the command's name in parentheses: state is field 3, utime 14 and stime 15, in clock ticks (100 a second).
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
